@@ -1,0 +1,64 @@
+# The developer interface: `make run` serves a local Cible, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first interpreter >= 3.12 found: PATH first, then pyenv's versions, then Debian's.
+PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+PO_FILES := $(wildcard cible/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test test-fast lint format bench messages lock clean
+
+run: $(VENV)/.run-installed $(MO_FILES)
+	$(BIN)/cible migrate --noinput
+	$(BIN)/cible demo --if-empty
+	$(BIN)/cible serve
+
+test: $(VENV)/.test-installed $(MO_FILES)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cible
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Extract the strings to translate (needs GNU gettext, for developers only).
+messages: $(VENV)/.test-installed
+	cd cible && ../$(BIN)/django-admin makemessages -l fr --no-obsolete --settings=cible.settings --pythonpath=..
+
+# Regenerate the lock files after a change of dependencies in pyproject.toml.
+lock: $(VENV)/.test-installed
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -o requirements-run.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --extra test --extra dev --generate-hashes -o requirements.lock
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Cible needs Python >= 3.12; none was found." >&2; exit 1; }
+	@echo "Using $(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-installed: $(VENV)/bin/python requirements-run.lock pyproject.toml
+	$(BIN)/pip install -q --require-hashes -r requirements-run.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/bin/python requirements.lock pyproject.toml
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@ $(VENV)/.run-installed
+
+# Compiled with Babel, so a machine without the gettext tools still gets its translations.
+%.mo: %.po $(VENV)/.run-installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,44 @@
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cible.accounts.models import User
+from cible.checkins.models import CheckIn
+from cible.okrs.models import KeyResult
+
+
+@transaction.atomic
+def record_check_in(
+    kr: KeyResult,
+    author: User,
+    value: Decimal,
+    confidence: int | None = None,
+    comment: str = "",
+    blockers: str = "",
+    at: datetime | None = None,
+) -> CheckIn:
+    """Record a reading of the KR; the KR's current value and confidence follow the newest
+    check-in, so a late-arriving older reading never overwrites a newer one."""
+    if kr.objective.cycle.is_closed:
+        raise ValidationError({"value": _("This cycle is closed: its OKRs can no longer change.")})
+    if confidence is not None and not 0 <= confidence <= 10:
+        raise ValidationError({"confidence": _("Confidence runs from 0 to 10.")})
+    if not value.is_finite():
+        raise ValidationError({"value": _("Enter a number.")})
+    check_in = CheckIn.objects.create(
+        key_result=kr,
+        author=author,
+        value=value,
+        confidence=confidence,
+        comment=comment,
+        blockers=blockers,
+        created_at=at or timezone.now(),
+    )
+    newest = CheckIn.objects.filter(key_result_id=kr.pk).latest()
+    KeyResult.objects.filter(pk=kr.pk).update(current=newest.value, confidence=newest.confidence)
+    kr.current, kr.confidence = newest.value, newest.confidence
+    return check_in

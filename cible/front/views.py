@@ -1,0 +1,19 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from cible.orgs.models import Membership
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send people to their organisation, or to create one when they have none."""
+    membership = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organization")
+        .order_by("joined_at")
+        .first()
+    )
+    if membership is None:
+        return redirect("org_create")
+    return redirect(membership.organization.get_absolute_url())

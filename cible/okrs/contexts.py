@@ -1,0 +1,62 @@
+"""View models: what the OKR templates show, computed once in Python."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from cible.lib import okrmath
+from cible.okrs.models import KeyResult, Objective, thresholds_for
+from cible.okrs.services import objective_progress
+from cible.orgs.models import Organization
+
+
+@dataclass
+class KRRow:
+    kr: KeyResult
+    progress: Decimal
+    raw_progress: Decimal
+    expected: Decimal
+    status: okrmath.Status
+
+
+@dataclass
+class ObjectiveRow:
+    objective: Objective
+    progress: Decimal
+    status: okrmath.Status
+    key_results: list[KRRow] = field(default_factory=list)
+
+
+def kr_row(kr: KeyResult, org: Organization, today: date, driven: dict[int, Decimal]) -> KRRow:
+    thresholds = thresholds_for(org)
+    start, end = kr.objective.cycle.start, kr.due_date or kr.objective.cycle.end
+    expected = okrmath.expected_progress(start, end if end > start else kr.objective.cycle.end, today)
+    if kr.driven_by_id is not None:
+        raw = driven.get(kr.driven_by_id, Decimal(0))
+    else:
+        raw = kr.raw_progress()
+    clamped = okrmath.clamp(raw)
+    return KRRow(kr, clamped, raw, expected, okrmath.status(clamped, expected, kr.confidence, thresholds))
+
+
+def objective_rows(objectives: list[Objective], org: Organization) -> list[ObjectiveRow]:
+    """Rows for objectives whose `key_results` (with owners) and cycle are prefetched."""
+    today = timezone.localdate()
+    progress = objective_progress(objectives)
+    driven_ids = {kr.driven_by_id for o in objectives for kr in o.key_results.all() if kr.driven_by_id}
+    driven = objective_progress(
+        Objective.objects.filter(pk__in=driven_ids - progress.keys())
+    ) if driven_ids - progress.keys() else {}
+    driven.update(progress)
+    rows = []
+    for objective in objectives:
+        krs = [kr_row(kr, org, today, driven) for kr in objective.key_results.all()]
+        worst = max(
+            (row.status for row in krs),
+            key=lambda s: list(okrmath.Status).index(s),
+            default=okrmath.Status.ON_TRACK,
+        )
+        rows.append(ObjectiveRow(objective, progress[objective.pk], worst, krs))
+    return rows

@@ -1,0 +1,471 @@
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cible.lib import okrmath
+from cible.orgs.models import Membership, Organization, Team
+
+VALUE = {"max_digits": 20, "decimal_places": 4}
+SCORE = {"max_digits": 3, "decimal_places": 2, "null": True, "blank": True}
+
+
+class CycleKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    QUARTER = "quarter", _("Quarter")
+    CUSTOM = "custom", _("Custom")
+
+
+class CycleState(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    ACTIVE = "active", _("Active")
+    REVIEW = "review", _("Review")
+    CLOSED = "closed", _("Closed")
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def current_for(self, org: Organization, today: date | None = None) -> "Cycle | None":
+        """The cycle to show by default: the shortest open cycle running today, else the
+        latest one."""
+        today = today or timezone.localdate()
+        cycles = self.filter(organization=org)
+        running = (
+            cycles.filter(start__lte=today, end__gte=today)
+            .exclude(state=CycleState.CLOSED)
+            .order_by(F("end") - F("start"), "start")
+            .first()
+        )
+        return running or cycles.order_by("-start", "end").first()
+
+
+class Cycle(models.Model):
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="cycles", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=8, choices=CycleKind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("within the year"),
+    )
+    state = models.CharField(
+        _("state"), max_length=9, choices=CycleState.choices, default=CycleState.PLANNING
+    )
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["-start", "end"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="cycle_end_after_start"),
+            models.UniqueConstraint(fields=["organization", "name"], name="cycle_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CycleState.CLOSED
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("A cycle must end after it starts.")})
+        if self.parent_id is not None and self.parent is not None:
+            if self.parent.organization_id != self.organization_id:
+                raise ValidationError({"parent": _("This cycle belongs to another organisation.")})
+            if self.parent.kind != CycleKind.YEAR or self.kind == CycleKind.YEAR:
+                raise ValidationError({"parent": _("Only a quarter or custom cycle sits in a year.")})
+            if self.start and self.end and not (
+                self.parent.start <= self.start and self.end <= self.parent.end
+            ):
+                raise ValidationError({"parent": _("The cycle must lie within its year.")})
+
+
+class Level(models.TextChoices):
+    COMPANY = "company", _("Company")
+    TEAM = "team", _("Team")
+    PERSON = "person", _("Person")
+
+
+LEVEL_RANK = {Level.COMPANY: 0, Level.TEAM: 1, Level.PERSON: 2}
+
+
+class Origin(models.TextChoices):
+    TOP_DOWN = "top_down", _("Top-down")
+    BOTTOM_UP = "bottom_up", _("Bottom-up")
+
+
+class Visibility(models.TextChoices):
+    ORGANIZATION = "organization", _("Everyone in the organisation")
+    PRIVATE = "private", _("Private")
+
+
+class ObjectiveState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ObjectiveQuerySet(models.QuerySet["Objective"]):
+    def visible_to(self, membership: "Membership") -> "ObjectiveQuerySet":
+        """Organisation-wide objectives, plus the private ones this member may see: their
+        own, their team's when they lead it, those aligned to theirs; admins see all."""
+        qs = self.filter(organization_id=membership.organization_id)
+        if membership.is_admin:
+            return qs
+        user_id = membership.user_id
+        aligned_to_mine = Objective.parents.through.objects.filter(
+            from_objective_id=models.OuterRef("pk"), to_objective__owner_id=user_id
+        )
+        return qs.filter(
+            Q(visibility=Visibility.ORGANIZATION)
+            | Q(owner_id=user_id)
+            | Q(team__lead_id=user_id)
+            | models.Exists(aligned_to_mine)
+        )
+
+
+class Objective(models.Model):
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="objectives", verbose_name=_("organisation")
+    )
+    cycle = models.ForeignKey(
+        Cycle, models.PROTECT, related_name="objectives", verbose_name=_("cycle")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    team = models.ForeignKey(
+        Team,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        verbose_name=_("team"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="owned_objectives",
+        verbose_name=_("owner"),
+    )
+    parents = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="children",
+        verbose_name=_("contributes to"),
+    )
+    origin = models.CharField(
+        _("origin"), max_length=9, choices=Origin.choices, default=Origin.TOP_DOWN
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.ORGANIZATION
+    )
+    state = models.CharField(
+        _("state"), max_length=9, choices=ObjectiveState.choices, default=ObjectiveState.ACTIVE
+    )
+    score = models.DecimalField(_("final score"), **SCORE)
+    retro_worked = models.TextField(_("what worked"), blank=True)
+    retro_did_not_work = models.TextField(_("what did not work"), blank=True)
+    retro_learned = models.TextField(_("what we learn"), blank=True)
+    retro_celebrate = models.TextField(_("what we celebrate"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["position", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(level="company", team__isnull=True)
+                | Q(level="team", team__isnull=False)
+                | Q(level="person"),
+                name="objective_level_matches_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="objective_score_0_1",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["organization", "cycle", "level"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("objective_detail", args=[self.organization.slug, self.pk])
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.cycle_id is not None:
+            if self.cycle.organization_id != self.organization_id:
+                errors["cycle"] = _("This cycle belongs to another organisation.")
+            elif self.cycle.is_closed:
+                errors["cycle"] = _("This cycle is closed: its OKRs can no longer change.")
+        if self.level == Level.COMPANY and self.team_id is not None:
+            errors["team"] = _("A company objective belongs to no team.")
+        if self.level == Level.TEAM and self.team_id is None:
+            errors["team"] = _("Choose the team this objective belongs to.")
+        if self.team_id is not None and self.team.organization_id != self.organization_id:
+            errors["team"] = _("This team belongs to another organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class KRKind(models.TextChoices):
+    INCREASE = okrmath.Kind.INCREASE.value, _("Increase to")
+    DECREASE = okrmath.Kind.DECREASE.value, _("Decrease to")
+    STAY_ABOVE = okrmath.Kind.STAY_ABOVE.value, _("Stay above")
+    STAY_BELOW = okrmath.Kind.STAY_BELOW.value, _("Stay below")
+    STAY_BETWEEN = okrmath.Kind.STAY_BETWEEN.value, _("Stay between")
+    MILESTONE = okrmath.Kind.MILESTONE.value, _("Milestone (done or not)")
+
+
+class KeyResult(models.Model):
+    objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="key_results", verbose_name=_("objective")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=KRKind.choices, default=KRKind.INCREASE
+    )
+    start = models.DecimalField(_("start value"), default=Decimal(0), **VALUE)
+    target = models.DecimalField(_("target"), default=Decimal(1), **VALUE)
+    target_max = models.DecimalField(_("upper bound"), null=True, blank=True, **VALUE)
+    current = models.DecimalField(_("current value"), default=Decimal(0), **VALUE)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="owned_key_results",
+        verbose_name=_("owner"),
+    )
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    driven_by = models.ForeignKey(
+        Objective,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="driven_key_results",
+        verbose_name=_("driven by the objective"),
+    )
+    position = models.PositiveIntegerField(default=0)
+    score = models.DecimalField(_("final score"), **SCORE)
+    score_note = models.TextField(_("score note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("key result")
+        verbose_name_plural = _("key results")
+        ordering = ["position", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="kr_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=10),
+                name="kr_confidence_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="kr_score_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in KRKind]), name="kr_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["increase", "decrease"]) | ~Q(start=F("target")),
+                name="kr_start_differs_from_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="stay_between")
+                | Q(target_max__isnull=False, target_max__gte=F("target")),
+                name="kr_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("key_result_detail", args=[self.objective.organization.slug, self.pk])
+
+    def raw_progress(self) -> Decimal:
+        try:
+            return okrmath.raw_progress(
+                self.kind, self.start, self.target, self.current, self.target_max
+            )
+        except okrmath.MathError:
+            return Decimal(0)
+
+    def progress(self) -> Decimal:
+        return okrmath.clamp(self.raw_progress())
+
+    def span(self) -> tuple[date, date]:
+        cycle = self.objective.cycle
+        end = self.due_date or cycle.end
+        return cycle.start, end if end > cycle.start else cycle.end
+
+    def expected_progress(self, at: date | None = None) -> Decimal:
+        start, end = self.span()
+        return okrmath.expected_progress(start, end, at or timezone.localdate())
+
+    def status(self, at: date | None = None) -> okrmath.Status:
+        org = self.objective.organization
+        return okrmath.status(
+            self.progress(), self.expected_progress(at), self.confidence, thresholds_for(org)
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind in (KRKind.INCREASE, KRKind.DECREASE):
+            if self.start is not None and self.start == self.target:
+                errors["target"] = _("The target must differ from the start value.")
+            elif self.kind == KRKind.INCREASE and self.target < self.start:
+                errors["target"] = _("To increase, the target must be above the start value.")
+            elif self.kind == KRKind.DECREASE and self.target > self.start:
+                errors["target"] = _("To decrease, the target must be below the start value.")
+        if self.kind == KRKind.STAY_BETWEEN:
+            if self.target_max is None:
+                errors["target_max"] = _("A range needs an upper bound.")
+            elif self.target is not None and self.target_max < self.target:
+                errors["target_max"] = _("The upper bound must not be below the lower bound.")
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("The weight must be greater than zero.")
+        if self.confidence is not None and not 0 <= self.confidence <= 10:
+            errors["confidence"] = _("Confidence runs from 0 to 10.")
+        if self.objective_id is not None:
+            if self.objective.cycle.is_closed:
+                errors["objective"] = _("This cycle is closed: its OKRs can no longer change.")
+            if self.driven_by_id is not None:
+                error = self._driven_by_error()
+                if error:
+                    errors["driven_by"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def _driven_by_error(self) -> str | None:
+        child = self.driven_by
+        assert child is not None
+        if child.organization_id != self.objective.organization_id:
+            return str(_("This objective belongs to another organisation."))
+        if not child.parents.filter(pk=self.objective_id).exists():
+            return str(_("Only an objective aligned to this one can drive one of its KRs."))
+        return None
+
+
+def thresholds_for(org: Organization) -> okrmath.Thresholds:
+    return okrmath.Thresholds(
+        at_risk_gap=org.at_risk_gap,
+        off_track_gap=org.off_track_gap,
+        at_risk_confidence=org.at_risk_confidence,
+        off_track_confidence=org.off_track_confidence,
+    )
+
+
+class DependencyState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+class Dependency(models.Model):
+    """Horizontal alignment: one team's objective (or KR) depends on another team's."""
+
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="dependencies")
+    from_objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="depends_on", verbose_name=_("objective")
+    )
+    from_key_result = models.ForeignKey(
+        KeyResult,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="depends_on",
+        verbose_name=_("key result"),
+    )
+    to_objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="depended_on_by", verbose_name=_("depends on")
+    )
+    to_key_result = models.ForeignKey(
+        KeyResult,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="depended_on_by",
+        verbose_name=_("depends on the key result"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=9, choices=DependencyState.choices, default=DependencyState.PROPOSED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(from_objective=F("to_objective")), name="dependency_not_on_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_objective} -> {self.to_objective}"
+
+    def clean(self) -> None:
+        if self.from_objective_id is None or self.to_objective_id is None:
+            return
+        source, target = self.from_objective, self.to_objective
+        if {source.organization_id, target.organization_id} != {self.organization_id}:
+            raise ValidationError(
+                {"to_objective": _("This objective belongs to another organisation.")}
+            )
+        if source.team_id is not None and source.team_id == target.team_id:
+            raise ValidationError(
+                {"to_objective": _("A dependency links two different teams' objectives.")}
+            )
+        if self.from_key_result_id and self.from_key_result.objective_id != source.pk:
+            raise ValidationError({"from_key_result": _("This KR is not part of the objective.")})
+        if self.to_key_result_id and self.to_key_result.objective_id != target.pk:
+            raise ValidationError({"to_key_result": _("This KR is not part of the objective.")})

@@ -1,0 +1,60 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from cible.lib import okrmath
+
+register = template.Library()
+
+
+@register.filter
+def value(number: Decimal | None, unit: str = "") -> str:
+    """A KR value in the reader's locale, without trailing zeros: 1 234,5 in French."""
+    if number is None:
+        return "–"
+    normalized = number.normalize()
+    places = max(0, -normalized.as_tuple().exponent)  # type: ignore[operator]
+    text = number_format(normalized, decimal_pos=min(places, 4), force_grouping=True)
+    if not unit:
+        return text
+    return f"{text}\u00a0{unit}" if unit != "%" else f"{text}\u00a0%"
+
+
+@register.filter
+def percent(fraction: Decimal | None) -> str:
+    if fraction is None:
+        return "–"
+    return f"{number_format(round(fraction * 100), force_grouping=True)}\u00a0%"
+
+
+@register.filter
+def bar_width(fraction: Decimal | None) -> int:
+    """Progress as a whole percentage from 0 to 100, for a bar's width."""
+    if fraction is None:
+        return 0
+    return int(round(okrmath.clamp(fraction) * 100))
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return {
+        okrmath.Status.ON_TRACK: _("On track"),
+        okrmath.Status.AT_RISK: _("At risk"),
+        okrmath.Status.OFF_TRACK: _("Off track"),
+    }.get(okrmath.Status(status), "")
+
+
+@register.filter
+def score(value: Decimal | None, display: str = "decimal") -> str:
+    if value is None:
+        return "–"
+    if display == "percent":
+        return percent(value)
+    return number_format(value, decimal_pos=2)
+
+
+@register.filter
+def band(value: Decimal) -> str:
+    return okrmath.band(value).value

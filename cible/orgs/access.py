@@ -1,0 +1,65 @@
+"""The one way a request reaches an organisation's data.
+
+Every view starts here: a foreign organisation (or one the user left) is a 404, a write by
+someone whose role does not allow it is a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from cible.orgs.models import Membership, Organization, Team
+
+
+def get_membership(request: HttpRequest, slug: str) -> Membership:
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("organization", "user")
+        .filter(user=request.user, organization__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_org_for_user(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
+    membership = get_membership(request, slug)
+    return membership.organization, membership
+
+
+def require_writer(membership: Membership) -> None:
+    if not membership.can_write:
+        raise PermissionDenied
+
+
+def require_admin(membership: Membership) -> None:
+    if not membership.is_admin:
+        raise PermissionDenied
+
+
+def get_team_for_user(request: HttpRequest, slug: str, pk: int) -> tuple[Team, Membership]:
+    membership = get_membership(request, slug)
+    team = (
+        Team.objects.select_related("parent", "lead")
+        .filter(organization=membership.organization, pk=pk)
+        .first()
+    )
+    if team is None:
+        raise Http404
+    return team, membership
+
+
+def can_manage_team(membership: Membership, team: Team) -> bool:
+    """Admins manage every team; a lead manages the team and the teams below it."""
+    if membership.is_admin:
+        return True
+    if not membership.can_write:
+        return False
+    user_id = membership.user_id
+    return team.lead_id == user_id or any(t.lead_id == user_id for t in team.ancestors())
+
+
+def require_team_manager(membership: Membership, team: Team) -> None:
+    if not can_manage_team(membership, team):
+        raise PermissionDenied

@@ -1,0 +1,81 @@
+from zoneinfo import available_timezones
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cible.accounts.models import User
+from cible.orgs.models import Invitation, Membership, Organization, Role, Team
+
+TIME_ZONES = sorted(available_timezones())
+
+
+class OrganizationCreateForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "language", "time_zone"]
+        widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "language",
+            "time_zone",
+            "checkin_weekday",
+            "score_display",
+            "at_risk_gap",
+            "off_track_gap",
+            "at_risk_confidence",
+            "off_track_confidence",
+        ]
+        widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
+
+    def clean_time_zone(self) -> str:
+        value: str = self.cleaned_data["time_zone"]
+        if value not in TIME_ZONES:
+            raise forms.ValidationError(_("Choose a time zone from the list."))
+        return value
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["role", "email"]
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if membership.role != Role.OWNER:
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.OWNER]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "parent", "lead"]
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.instance.organization = organization
+        parents = Team.objects.filter(organization=organization)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__organization=organization
+        )
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
+
+    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__organization=organization
+        )

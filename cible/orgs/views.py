@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cible.accounts.models import User
+from cible.okrs.models import Cycle, Objective
+from cible.orgs import services
+from cible.orgs.access import (
+    can_manage_team,
+    get_membership,
+    get_team_for_user,
+    require_admin,
+    require_team_manager,
+)
+from cible.orgs.forms import (
+    InvitationForm,
+    OrganizationCreateForm,
+    OrganizationSettingsForm,
+    RoleForm,
+    TeamForm,
+    TeamMemberForm,
+)
+from cible.orgs.models import Invitation, Membership, Team
+
+
+@login_required
+def org_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationCreateForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        org = services.create_organization(request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        return redirect(org.get_absolute_url())
+    return render(request, "orgs/org_create.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def org_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    if request.method == "POST":
+        require_admin(membership)
+    form = OrganizationSettingsForm(request.POST or None, instance=membership.organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("org_settings", slug)
+    context = {"org": membership.organization, "membership": membership, "form": form}
+    return render(request, "orgs/org_settings.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    org = membership.organization
+    members = org.memberships.select_related("user").order_by("user__name", "user__email")
+    invitations = [i for i in org.invitations.all() if i.is_usable] if membership.is_admin else []
+    context = {
+        "org": org,
+        "membership": membership,
+        "members": members,
+        "invitations": invitations,
+        "invitation_form": InvitationForm(membership=membership),
+        "roles": RoleForm.base_fields["role"].choices,  # type: ignore[attr-defined]
+    }
+    return render(request, "orgs/member_list.html", context)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    target = get_object_or_404(Membership, organization=membership.organization, pk=pk)
+    require_admin(membership)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a valid role."))
+        services.change_role(membership, target, form.cleaned_data["role"])
+        messages.success(request, _("Role changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("member_list", slug)
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    require_admin(membership)
+    form = InvitationForm(request.POST, membership=membership)
+    if form.is_valid():
+        invitation = services.create_invitation(
+            membership.organization, request.user, **form.cleaned_data  # type: ignore[arg-type]
+        )
+        link = request.build_absolute_uri(invitation.get_absolute_url())
+        messages.success(request, _("Invitation link, valid for 14 days: %(link)s") % {"link": link})
+    else:
+        messages.error(request, _("Choose a valid role and e-mail address."))
+    return redirect("member_list", slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("organization").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(invitation.organization.get_absolute_url())
+    return render(request, "orgs/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def org_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    try:
+        services.leave_organization(membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("member_list", slug)
+    messages.success(request, _("You left %(name)s.") % {"name": membership.organization.name})
+    return redirect("home")
+
+
+@login_required
+def team_list(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    org = membership.organization
+    form = TeamForm(request.POST or None, organization=org)
+    if request.method == "POST":
+        require_admin(membership)
+        if form.is_valid():
+            services.save_team(form.instance)
+            return redirect(form.instance.get_absolute_url())
+    teams = list(org.teams.select_related("lead").order_by("name"))
+    context = {"org": org, "membership": membership, "form": form, "tree": _team_tree(teams)}
+    return render(request, "orgs/team_list.html", context, status=422 if form.errors else 200)
+
+
+def _team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Teams in hierarchy order with their depth, for an indented list."""
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for team in children.get(parent_id, []):
+            ordered.append((team, depth))
+            walk(team.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+@login_required
+def team_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    org = membership.organization
+    cycle = Cycle.objects.current_for(org)
+    objectives = (
+        Objective.objects.visible_to(membership)
+        .filter(team=team, cycle=cycle)
+        .select_related("owner")
+        if cycle
+        else Objective.objects.none()
+    )
+    context = {
+        "org": org,
+        "membership": membership,
+        "team": team,
+        "cycle": cycle,
+        "objectives": objectives,
+        "members": team.members.order_by("name", "email"),
+        "sub_teams": team.children.select_related("lead"),
+        "can_manage": can_manage_team(membership, team),
+        "member_form": TeamMemberForm(organization=org),
+        "edit_form": TeamForm(instance=team, organization=org),
+    }
+    return render(request, "orgs/team_detail.html", context)
+
+
+@login_required
+@require_POST
+def team_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    require_team_manager(membership, team)
+    form = TeamForm(request.POST, instance=team, organization=membership.organization)
+    if form.is_valid():
+        services.save_team(form.instance)
+        messages.success(request, _("Team saved."))
+        return redirect(team.get_absolute_url())
+    context = {"org": membership.organization, "membership": membership, "team": team, "form": form}
+    return render(request, "orgs/team_edit.html", context, status=422)
+
+
+@login_required
+@require_POST
+def team_member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    require_team_manager(membership, team)
+    form = TeamMemberForm(request.POST, organization=membership.organization)
+    if form.is_valid():
+        services.add_team_member(team, form.cleaned_data["user"])
+        messages.success(request, _("Member added."))
+    else:
+        messages.error(request, _("Choose a person from the organisation."))
+    return redirect(team.get_absolute_url())
+
+
+@login_required
+@require_POST
+def team_member_remove(request: HttpRequest, slug: str, pk: int, user_id: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    require_team_manager(membership, team)
+    person = get_object_or_404(User, pk=user_id, teams=team)
+    team.members.remove(person)
+    if team.lead_id == person.pk:
+        team.lead = None
+        team.save(update_fields=["lead"])
+    messages.success(request, _("Member removed."))
+    return redirect(team.get_absolute_url())
