@@ -62,26 +62,51 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
     oscar = make_user("oscar@globex.test", "Oscar Stranger")
     org = Organization.objects.create(name="Acme", slug="acme")
     other = Organization.objects.create(name="Globex", slug="globex")
-    for user, role in ((alice, Role.OWNER), (adam, Role.ADMIN), (bob, Role.MEMBER), (vera, Role.VIEWER)):
+    for user, role in (
+        (alice, Role.OWNER),
+        (adam, Role.ADMIN),
+        (bob, Role.MEMBER),
+        (vera, Role.VIEWER),
+    ):
         Membership.objects.create(organization=org, user=user, role=role)
     Membership.objects.create(organization=other, user=oscar, role=Role.OWNER)
     team = Team.objects.create(organization=org, name="Product", lead=bob)
     TeamMember.objects.create(team=team, user=bob)
     today = timezone.localdate()
     cycle = Cycle.objects.create(
-        organization=org, name="Now", kind="custom", state="active",
-        start=today - timedelta(days=45), end=today + timedelta(days=45),
+        organization=org,
+        name="Now",
+        kind="custom",
+        state="active",
+        start=today - timedelta(days=45),
+        end=today + timedelta(days=45),
     )
-    company = create_objective(org, alice, cycle=cycle, title="Delight our customers", level=Level.COMPANY)
+    company = create_objective(
+        org, alice, cycle=cycle, title="Delight our customers", level=Level.COMPANY
+    )
     team_objective = create_objective(
         org, bob, parents=[company], cycle=cycle, title="Answer faster", level=Level.TEAM, team=team
     )
     kr = create_key_result(
-        team_objective, owner=bob, title="Cut first response time", kind="decrease",
-        start=Decimal(4), target=Decimal(1), current=Decimal(2), unit="h",
+        team_objective,
+        owner=bob,
+        title="Cut first response time",
+        kind="decrease",
+        start=Decimal(4),
+        target=Decimal(1),
+        current=Decimal(2),
+        unit="h",
     )
     other_cycle = Cycle.objects.create(
-        organization=other, name="Q", kind="quarter", start=date(2026, 10, 1), end=date(2026, 12, 31)
+        organization=other,
+        name="Q",
+        kind="quarter",
+        start=date(2026, 10, 1),
+        end=date(2026, 12, 31),
     )
-    foreign = create_objective(other, oscar, cycle=other_cycle, title="Globex secret", level=Level.COMPANY)
-    return World(org, other, alice, adam, bob, vera, oscar, team, cycle, company, team_objective, kr, foreign)
+    foreign = create_objective(
+        other, oscar, cycle=other_cycle, title="Globex secret", level=Level.COMPANY
+    )
+    return World(
+        org, other, alice, adam, bob, vera, oscar, team, cycle, company, team_objective, kr, foreign
+    )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cible.okrs.models import VALUE, KeyResult
+from cible.okrs.models import KeyResult, value_field
 
 
 class CheckIn(models.Model):
@@ -22,7 +22,7 @@ class CheckIn(models.Model):
         related_name="check_ins",
         verbose_name=_("author"),
     )
-    value = models.DecimalField(_("value"), **VALUE)
+    value = value_field(_("value"))
     confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     blockers = models.TextField(_("blockers"), blank=True)

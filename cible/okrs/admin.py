@@ -37,4 +37,10 @@ class KeyResultAdmin(admin.ModelAdmin):
 @admin.register(Dependency)
 class DependencyAdmin(admin.ModelAdmin):
     list_display = ("from_objective", "to_objective", "state")
-    raw_id_fields = ("from_objective", "from_key_result", "to_objective", "to_key_result", "created_by")
+    raw_id_fields = (
+        "from_objective",
+        "from_key_result",
+        "to_objective",
+        "to_key_result",
+        "created_by",
+    )

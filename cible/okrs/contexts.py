@@ -32,23 +32,31 @@ class ObjectiveRow:
 def kr_row(kr: KeyResult, org: Organization, today: date, driven: dict[int, Decimal]) -> KRRow:
     thresholds = thresholds_for(org)
     start, end = kr.objective.cycle.start, kr.due_date or kr.objective.cycle.end
-    expected = okrmath.expected_progress(start, end if end > start else kr.objective.cycle.end, today)
+    expected = okrmath.expected_progress(
+        start, end if end > start else kr.objective.cycle.end, today
+    )
     if kr.driven_by_id is not None:
         raw = driven.get(kr.driven_by_id, Decimal(0))
     else:
         raw = kr.raw_progress()
     clamped = okrmath.clamp(raw)
-    return KRRow(kr, clamped, raw, expected, okrmath.status(clamped, expected, kr.confidence, thresholds))
+    return KRRow(
+        kr, clamped, raw, expected, okrmath.status(clamped, expected, kr.confidence, thresholds)
+    )
 
 
 def objective_rows(objectives: list[Objective], org: Organization) -> list[ObjectiveRow]:
     """Rows for objectives whose `key_results` (with owners) and cycle are prefetched."""
     today = timezone.localdate()
     progress = objective_progress(objectives)
-    driven_ids = {kr.driven_by_id for o in objectives for kr in o.key_results.all() if kr.driven_by_id}
-    driven = objective_progress(
-        Objective.objects.filter(pk__in=driven_ids - progress.keys())
-    ) if driven_ids - progress.keys() else {}
+    driven_ids = {
+        kr.driven_by_id for o in objectives for kr in o.key_results.all() if kr.driven_by_id
+    }
+    driven = (
+        objective_progress(Objective.objects.filter(pk__in=driven_ids - progress.keys()))
+        if driven_ids - progress.keys()
+        else {}
+    )
     driven.update(progress)
     rows = []
     for objective in objectives:

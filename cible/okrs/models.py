@@ -1,6 +1,6 @@
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from cible.lib import okrmath
 from cible.orgs.models import Membership, Organization, Team
 
-VALUE = {"max_digits": 20, "decimal_places": 4}
-SCORE = {"max_digits": 3, "decimal_places": 2, "null": True, "blank": True}
+def value_field(label: str, **options: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    """A KR value: up to 16 digits before the point and 4 after, as Decimal."""
+    return models.DecimalField(label, max_digits=20, decimal_places=4, **options)
+
+
+def score_field(label: str) -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(label, max_digits=3, decimal_places=2, null=True, blank=True)
 
 
 class CycleKind(models.TextChoices):
@@ -91,9 +96,13 @@ class Cycle(models.Model):
             if self.parent.organization_id != self.organization_id:
                 raise ValidationError({"parent": _("This cycle belongs to another organisation.")})
             if self.parent.kind != CycleKind.YEAR or self.kind == CycleKind.YEAR:
-                raise ValidationError({"parent": _("Only a quarter or custom cycle sits in a year.")})
-            if self.start and self.end and not (
-                self.parent.start <= self.start and self.end <= self.parent.end
+                raise ValidationError(
+                    {"parent": _("Only a quarter or custom cycle sits in a year.")}
+                )
+            if (
+                self.start
+                and self.end
+                and not (self.parent.start <= self.start and self.end <= self.parent.end)
             ):
                 raise ValidationError({"parent": _("The cycle must lie within its year.")})
 
@@ -183,7 +192,7 @@ class Objective(models.Model):
     state = models.CharField(
         _("state"), max_length=9, choices=ObjectiveState.choices, default=ObjectiveState.ACTIVE
     )
-    score = models.DecimalField(_("final score"), **SCORE)
+    score = score_field(_("final score"))
     retro_worked = models.TextField(_("what worked"), blank=True)
     retro_did_not_work = models.TextField(_("what did not work"), blank=True)
     retro_learned = models.TextField(_("what we learn"), blank=True)
@@ -223,7 +232,7 @@ class Objective(models.Model):
         return self.visibility == Visibility.PRIVATE
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.cycle_id is not None:
             if self.cycle.organization_id != self.organization_id:
                 errors["cycle"] = _("This cycle belongs to another organisation.")
@@ -256,10 +265,10 @@ class KeyResult(models.Model):
     kind = models.CharField(
         _("kind"), max_length=12, choices=KRKind.choices, default=KRKind.INCREASE
     )
-    start = models.DecimalField(_("start value"), default=Decimal(0), **VALUE)
-    target = models.DecimalField(_("target"), default=Decimal(1), **VALUE)
-    target_max = models.DecimalField(_("upper bound"), null=True, blank=True, **VALUE)
-    current = models.DecimalField(_("current value"), default=Decimal(0), **VALUE)
+    start = value_field(_("start value"), default=Decimal(0))
+    target = value_field(_("target"), default=Decimal(1))
+    target_max = value_field(_("upper bound"), null=True, blank=True)
+    current = value_field(_("current value"), default=Decimal(0))
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     weight = models.DecimalField(
         _("weight"),
@@ -287,7 +296,7 @@ class KeyResult(models.Model):
         verbose_name=_("driven by the objective"),
     )
     position = models.PositiveIntegerField(default=0)
-    score = models.DecimalField(_("final score"), **SCORE)
+    score = score_field(_("final score"))
     score_note = models.TextField(_("score note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -353,7 +362,7 @@ class KeyResult(models.Model):
         )
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind in (KRKind.INCREASE, KRKind.DECREASE):
             if self.start is not None and self.start == self.target:
                 errors["target"] = _("The target must differ from the start value.")
@@ -465,7 +474,7 @@ class Dependency(models.Model):
             raise ValidationError(
                 {"to_objective": _("A dependency links two different teams' objectives.")}
             )
-        if self.from_key_result_id and self.from_key_result.objective_id != source.pk:
+        if self.from_key_result and self.from_key_result.objective_id != source.pk:
             raise ValidationError({"from_key_result": _("This KR is not part of the objective.")})
-        if self.to_key_result_id and self.to_key_result.objective_id != target.pk:
+        if self.to_key_result and self.to_key_result.objective_id != target.pk:
             raise ValidationError({"to_key_result": _("This KR is not part of the objective.")})

@@ -14,6 +14,7 @@ from cible.okrs.models import (
     LEVEL_RANK,
     Cycle,
     CycleKind,
+    CycleState,
     KeyResult,
     Level,
     Objective,
@@ -42,7 +43,11 @@ def quarter_name(year: int, quarter: int, language: str) -> str:
 def create_year_with_quarters(org: Organization, year: int, **fields: Any) -> Cycle:
     """A calendar year cycle and its four quarters inside it."""
     year_cycle = create_cycle(
-        org, name=str(year), kind=CycleKind.YEAR, start=date(year, 1, 1), end=date(year, 12, 31),
+        org,
+        name=str(year),
+        kind=CycleKind.YEAR,
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
         **fields,
     )
     for quarter in range(1, 5):
@@ -124,8 +129,9 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
     inputs: dict[int, list[okrmath.KRInput]] = defaultdict(list)
     krs = KeyResult.objects.filter(
         objective__organization_id=org_id, objective__cycle_id__in=cycle_ids
-    ).only("objective_id", "kind", "start", "target", "target_max", "current", "weight",
-           "driven_by_id")
+    ).only(
+        "objective_id", "kind", "start", "target", "target_max", "current", "weight", "driven_by_id"
+    )
     for kr in krs:
         inputs[kr.objective_id].append(
             okrmath.KRInput(weight=kr.weight, progress=kr.progress(), driven_by=kr.driven_by_id)
@@ -141,3 +147,16 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
             for key, krs_ in inputs.items()
         }
     return {o.pk: result.get(o.pk, Decimal(0)) for o in objectives}  # type: ignore[misc]
+
+
+@transaction.atomic
+def start_current_year(org: Organization, today: date) -> Cycle:
+    """A new organisation's first cycles: this year and its quarters, the running ones
+    active, the past ones closed, the coming ones in planning."""
+    year_cycle = create_year_with_quarters(org, today.year)
+    Cycle.objects.filter(parent=year_cycle, end__lt=today).update(state=CycleState.CLOSED)
+    Cycle.objects.filter(parent=year_cycle, start__gt=today).update(state=CycleState.PLANNING)
+    Cycle.objects.filter(organization=org, start__lte=today, end__gte=today).update(
+        state=CycleState.ACTIVE
+    )
+    return year_cycle

@@ -81,16 +81,14 @@ class Organization(models.Model):
         return reverse("org_home", args=[self.slug])
 
     def clean(self) -> None:
-        if self.at_risk_gap is not None and self.off_track_gap is not None:
-            if not 0 <= self.at_risk_gap <= self.off_track_gap <= 1:
-                raise ValidationError(
-                    {"off_track_gap": _("Must lie between the at-risk gap and 1.")}
-                )
-        if self.at_risk_confidence is not None and self.off_track_confidence is not None:
-            if not self.off_track_confidence <= self.at_risk_confidence <= 10:
-                raise ValidationError(
-                    {"off_track_confidence": _("Must not exceed the at-risk confidence.")}
-                )
+        gaps = (self.at_risk_gap, self.off_track_gap)
+        if None not in gaps and not 0 <= gaps[0] <= gaps[1] <= 1:
+            raise ValidationError({"off_track_gap": _("Must lie between the at-risk gap and 1.")})
+        levels = (self.off_track_confidence, self.at_risk_confidence)
+        if None not in levels and not levels[0] <= levels[1] <= 10:
+            raise ValidationError(
+                {"off_track_confidence": _("Must not exceed the at-risk confidence.")}
+            )
 
 
 class Role(models.TextChoices):
@@ -117,7 +115,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_user"),
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="one_membership_per_user"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
             ),
@@ -169,9 +169,7 @@ class Team(models.Model):
         ordering = ["name"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["organization", "name"], name="team_name_unique"),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="team_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="team_not_own_parent"),
         ]
 
     def __str__(self) -> str:

@@ -18,11 +18,17 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_organization(creator: User, name: str, language: str = "en", **fields: object) -> Organization:
+def create_organization(
+    creator: User, name: str, language: str = "en", **fields: object
+) -> Organization:
     org = Organization(name=name, slug=unique_slug(name), language=language, **fields)
     org.full_clean()
     org.save()
     Membership.objects.create(organization=org, user=creator, role=Role.OWNER)
+    # Start with this year and its quarters so that OKRs can be written at once.
+    from cible.okrs.services import start_current_year
+
+    start_current_year(org, timezone.localdate())
     return org
 
 
@@ -68,9 +74,7 @@ def change_role(actor: Membership, target: Membership, role: str) -> None:
 @transaction.atomic
 def leave_organization(membership: Membership) -> None:
     if membership.role == Role.OWNER and _owner_count(membership.organization) == 1:
-        raise ValidationError(
-            _("You are the last owner: make someone else owner before leaving.")
-        )
+        raise ValidationError(_("You are the last owner: make someone else owner before leaving."))
     TeamMember.objects.filter(
         team__organization=membership.organization, user=membership.user
     ).delete()

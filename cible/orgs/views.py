@@ -33,7 +33,9 @@ def org_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         org = services.create_organization(request.user, **form.cleaned_data)  # type: ignore[arg-type]
         return redirect(org.get_absolute_url())
-    return render(request, "orgs/org_create.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "orgs/org_create.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -92,10 +94,14 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST, membership=membership)
     if form.is_valid():
         invitation = services.create_invitation(
-            membership.organization, request.user, **form.cleaned_data  # type: ignore[arg-type]
+            membership.organization,
+            request.user,
+            **form.cleaned_data,  # type: ignore[arg-type]
         )
         link = request.build_absolute_uri(invitation.get_absolute_url())
-        messages.success(request, _("Invitation link, valid for 14 days: %(link)s") % {"link": link})
+        messages.success(
+            request, _("Invitation link, valid for 14 days: %(link)s") % {"link": link}
+        )
     else:
         messages.error(request, _("Choose a valid role and e-mail address."))
     return redirect("member_list", slug)

@@ -34,7 +34,7 @@ def bar_width(fraction: Decimal | None) -> int:
     """Progress as a whole percentage from 0 to 100, for a bar's width."""
     if fraction is None:
         return 0
-    return int(round(okrmath.clamp(fraction) * 100))
+    return round(okrmath.clamp(fraction) * 100)
 
 
 @register.filter
