@@ -9,7 +9,7 @@ from cible.orgs.models import Membership
 def home(request: HttpRequest) -> HttpResponse:
     """Send people to their organisation, or to create one when they have none."""
     membership = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user_id=request.user.pk)  # type: ignore[misc]
         .select_related("organization")
         .order_by("joined_at")
         .first()

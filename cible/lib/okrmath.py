@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -128,14 +129,17 @@ class KRInput:
     driven_by: Hashable | None = None
 
 
-def rollup(objectives: Mapping[Hashable, Iterable[KRInput]]) -> dict[Hashable, Decimal]:
+K = TypeVar("K", bound=Hashable)
+
+
+def rollup[K: Hashable](objectives: Mapping[K, Iterable[KRInput]]) -> dict[K, Decimal]:
     """Progress of every objective: the weighted mean of its KRs, where a KR driven by a
     child objective counts with that child's progress. A driving objective missing from
     the mapping counts as 0; a loop in the graph is an error."""
-    result: dict[Hashable, Decimal] = {}
-    visiting: set[Hashable] = set()
+    result: dict[K, Decimal] = {}
+    visiting: set[K] = set()
 
-    def visit(key: Hashable) -> Decimal:
+    def visit(key: K) -> Decimal:
         if key in result:
             return result[key]
         if key not in objectives:
@@ -144,7 +148,7 @@ def rollup(objectives: Mapping[Hashable, Iterable[KRInput]]) -> dict[Hashable, D
             raise MathError("driven_by", "Objectives cannot drive each other in a loop.")
         visiting.add(key)
         pairs = [
-            (kr.weight, visit(kr.driven_by) if kr.driven_by is not None else clamp(kr.progress))
+            (kr.weight, clamp(kr.progress) if kr.driven_by is None else visit(kr.driven_by))  # type: ignore[arg-type]
             for kr in objectives[key]
         ]
         visiting.discard(key)

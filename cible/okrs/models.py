@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from cible.lib import okrmath
 from cible.orgs.models import Membership, Organization, Team
 
-def value_field(label: str, **options: Any) -> models.DecimalField:  # type: ignore[type-arg]
+
+def value_field(label: Any, **options: Any) -> models.DecimalField:  # type: ignore[type-arg]
     """A KR value: up to 16 digits before the point and 4 after, as Decimal."""
     return models.DecimalField(label, max_digits=20, decimal_places=4, **options)
 
 
-def score_field(label: str) -> models.DecimalField:  # type: ignore[type-arg]
+def score_field(label: Any) -> models.DecimalField:  # type: ignore[type-arg]
     return models.DecimalField(label, max_digits=3, decimal_places=2, null=True, blank=True)
 
 
@@ -242,7 +243,7 @@ class Objective(models.Model):
             errors["team"] = _("A company objective belongs to no team.")
         if self.level == Level.TEAM and self.team_id is None:
             errors["team"] = _("Choose the team this objective belongs to.")
-        if self.team_id is not None and self.team.organization_id != self.organization_id:
+        if self.team is not None and self.team.organization_id != self.organization_id:
             errors["team"] = _("This team belongs to another organisation.")
         if errors:
             raise ValidationError(errors)

@@ -64,7 +64,7 @@ def create_year_with_quarters(org: Organization, year: int, **fields: Any) -> Cy
     return year_cycle
 
 
-def _parents_of(objective_id: object) -> list[int]:
+def _parents_of(objective_id: Any) -> list[int]:
     return list(
         Objective.parents.through.objects.filter(from_objective_id=objective_id).values_list(
             "to_objective_id", flat=True

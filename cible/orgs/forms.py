@@ -47,7 +47,8 @@ class InvitationForm(forms.ModelForm):
     def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if membership.role != Role.OWNER:
-            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.OWNER]
+            choices = [c for c in Role.choices if c[0] != Role.OWNER]
+            self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):

@@ -191,7 +191,11 @@ class Team(models.Model):
             return
         if self.parent is not None and self.parent.organization_id != self.organization_id:
             raise ValidationError({"parent": _("The parent team belongs to another organisation.")})
-        if self.pk and (self.parent_id == self.pk or self in self.parent.ancestors()):
+        if (
+            self.pk
+            and self.parent
+            and (self.parent_id == self.pk or self in self.parent.ancestors())
+        ):
             raise ValidationError({"parent": _("A team cannot sit inside itself.")})
 
 

@@ -95,8 +95,8 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         invitation = services.create_invitation(
             membership.organization,
-            request.user,
-            **form.cleaned_data,  # type: ignore[arg-type]
+            request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
         )
         link = request.build_absolute_uri(invitation.get_absolute_url())
         messages.success(
