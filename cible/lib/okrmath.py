@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -127,9 +126,6 @@ class KRInput:
     weight: Decimal
     progress: Decimal = ZERO
     driven_by: Hashable | None = None
-
-
-K = TypeVar("K", bound=Hashable)
 
 
 def rollup[K: Hashable](objectives: Mapping[K, Iterable[KRInput]]) -> dict[K, Decimal]:
