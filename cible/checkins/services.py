@@ -2,6 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
 from cible.okrs.models import KeyResult
+
+VALUE_VALIDATOR = DecimalValidator(max_digits=20, decimal_places=4)
 
 
 @transaction.atomic
@@ -29,6 +32,10 @@ def record_check_in(
         raise ValidationError({"confidence": _("Confidence runs from 0 to 10.")})
     if not value.is_finite():
         raise ValidationError({"value": _("Enter a number.")})
+    try:
+        VALUE_VALIDATOR(value)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from error
     check_in = CheckIn.objects.create(
         key_result=kr,
         author=author,

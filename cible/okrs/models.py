@@ -90,6 +90,13 @@ class Cycle(models.Model):
     def is_closed(self) -> bool:
         return self.state == CycleState.CLOSED
 
+    @property
+    def neighbour_states(self) -> list[tuple[str, str]]:
+        """The states one step before and after this one: where an admin may move it."""
+        states = list(CycleState.choices)
+        index = [value for value, _label in states].index(self.state)
+        return [states[i] for i in (index - 1, index + 1) if 0 <= i < len(states)]
+
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A cycle must end after it starts.")})
@@ -135,6 +142,10 @@ class ObjectiveState(models.TextChoices):
 
 
 class ObjectiveQuerySet(models.QuerySet["Objective"]):
+    def active(self) -> "ObjectiveQuerySet":
+        """Not archived: what lists, trees, counts and search show."""
+        return self.filter(archived_at__isnull=True)
+
     def visible_to(self, membership: "Membership") -> "ObjectiveQuerySet":
         """Organisation-wide objectives, plus the private ones this member may see: their
         own, their team's when they lead it, those aligned to theirs; admins see all."""
@@ -199,6 +210,7 @@ class Objective(models.Model):
     retro_learned = models.TextField(_("what we learn"), blank=True)
     retro_celebrate = models.TextField(_("what we celebrate"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -299,6 +311,7 @@ class KeyResult(models.Model):
     position = models.PositiveIntegerField(default=0)
     score = score_field(_("final score"))
     score_note = models.TextField(_("score note"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,8 +377,13 @@ class KeyResult(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        for name in ("start", "target"):
+            if getattr(self, name) is None:
+                errors[name] = _("Enter a number.")
+        if errors:
+            raise ValidationError(errors)
         if self.kind in (KRKind.INCREASE, KRKind.DECREASE):
-            if self.start is not None and self.start == self.target:
+            if self.start == self.target:
                 errors["target"] = _("The target must differ from the start value.")
             elif self.kind == KRKind.INCREASE and self.target < self.start:
                 errors["target"] = _("To increase, the target must be above the start value.")
@@ -479,3 +497,41 @@ class Dependency(models.Model):
             raise ValidationError({"from_key_result": _("This KR is not part of the objective.")})
         if self.to_key_result and self.to_key_result.objective_id != target.pk:
             raise ValidationError({"to_key_result": _("This KR is not part of the objective.")})
+
+
+class Change(models.Model):
+    """One recorded change to an objective or a key result: who, when, what (before and
+    after), so an objective's page can tell its story."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        ARCHIVED = "archived", _("archived")
+        RESTORED = "restored", _("restored")
+        ALIGNED = "aligned", _("alignment changed")
+        REORDERED = "reordered", _("reordered")
+        DEPENDENCY = "dependency", _("dependency changed")
+
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
+    objective = models.ForeignKey(
+        Objective, models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    key_result = models.ForeignKey(
+        KeyResult, models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    summary = models.CharField(max_length=250, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.summary}"

@@ -2,24 +2,31 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
 from cible.lib import okrmath
 from cible.okrs.models import (
     LEVEL_RANK,
+    Change,
     Cycle,
     CycleKind,
     CycleState,
+    Dependency,
     KeyResult,
+    KRKind,
     Level,
     Objective,
 )
 from cible.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from cible.okrs.library import ObjectiveTemplate
 
 
 def create_cycle(org: Organization, **fields: Any) -> Cycle:
@@ -27,12 +34,6 @@ def create_cycle(org: Organization, **fields: Any) -> Cycle:
     cycle.full_clean()
     cycle.save()
     return cycle
-
-
-def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    return start, end - timedelta(days=1)
 
 
 def quarter_name(year: int, quarter: int, language: str) -> str:
@@ -50,17 +51,7 @@ def create_year_with_quarters(org: Organization, year: int, **fields: Any) -> Cy
         end=date(year, 12, 31),
         **fields,
     )
-    for quarter in range(1, 5):
-        start, end = _quarter_bounds(year, quarter)
-        create_cycle(
-            org,
-            name=quarter_name(year, quarter, org.language),
-            kind=CycleKind.QUARTER,
-            start=start,
-            end=end,
-            parent=year_cycle,
-            **fields,
-        )
+    create_quarters(year_cycle)
     return year_cycle
 
 
@@ -74,11 +65,19 @@ def _parents_of(objective_id: Any) -> list[int]:
 
 def check_parents(objective: Objective, parents: Sequence[Objective]) -> None:
     """Raise a ValidationError naming `parents` when an alignment is not allowed."""
+    if objective.cycle_id is not None and objective.cycle.is_closed:
+        raise ValidationError(
+            {"parents": _("This cycle is closed: its OKRs can no longer change.")}
+        )
     for parent in parents:
         if parent.organization_id != objective.organization_id:
             raise ValidationError({"parents": _("This objective belongs to another organisation.")})
         if parent.pk == objective.pk:
             raise ValidationError({"parents": _("An objective cannot contribute to itself.")})
+        if parent.cycle_id not in (objective.cycle_id, objective.cycle.parent_id):
+            raise ValidationError(
+                {"parents": _("An objective contributes to objectives of its cycle or its year.")}
+            )
         if LEVEL_RANK[Level(parent.level)] > LEVEL_RANK[Level(objective.level)]:
             raise ValidationError(
                 {"parents": _("An objective contributes to its own level or the levels above.")}
@@ -89,11 +88,67 @@ def check_parents(objective: Objective, parents: Sequence[Objective]) -> None:
             )
 
 
+OBJECTIVE_FIELDS = (
+    "title",
+    "description",
+    "level",
+    "team",
+    "owner",
+    "origin",
+    "visibility",
+    "state",
+)
+KR_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "target",
+    "target_max",
+    "unit",
+    "weight",
+    "owner",
+    "due_date",
+    "driven_by",
+)
+
+
+def _snapshot(instance: Objective | KeyResult, fields: Iterable[str]) -> dict[str, str]:
+    """Field values as text, as a person would read them in the history."""
+    result = {}
+    for name in fields:
+        value = getattr(instance, name)
+        result[name] = "" if value is None else str(value)
+    return result
+
+
+def record_change(
+    objective: Objective,
+    actor: User | None,
+    action: str,
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+    key_result: KeyResult | None = None,
+) -> Change:
+    before, after = before or {}, after or {}
+    changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
+    return Change.objects.create(
+        organization_id=objective.organization_id,
+        objective=objective,
+        key_result=key_result,
+        actor=actor,
+        action=action,
+        summary=(key_result.title if key_result else objective.title)[:250],
+        before={k: before[k] for k in changed if k in before},
+        after={k: after[k] for k in changed if k in after},
+    )
+
+
 @transaction.atomic
 def create_objective(
     org: Organization,
     owner: User,
     parents: Sequence[Objective] = (),
+    actor: User | None = None,
     **fields: Any,
 ) -> Objective:
     objective = Objective(organization=org, owner=owner, **fields)
@@ -101,41 +156,179 @@ def create_objective(
     check_parents(objective, parents)
     objective.save()
     objective.parents.set(parents)
+    record_change(
+        objective, actor or owner, Change.Action.CREATED, after=_snapshot(objective, ("title",))
+    )
     return objective
 
 
 @transaction.atomic
-def set_parents(objective: Objective, parents: Sequence[Objective]) -> None:
+def update_objective(
+    objective: Objective, actor: User, parents: Sequence[Objective] | None = None, **fields: Any
+) -> Objective:
+    """Validate everything first: a refused change leaves the stored objective as it was."""
+    stored = Objective.objects.select_for_update().get(pk=objective.pk)
+    before = _snapshot(stored, OBJECTIVE_FIELDS)
+    for name, value in fields.items():
+        setattr(objective, name, value)
+    objective.full_clean()
+    if parents is not None:
+        check_parents(objective, parents)
+    objective.save()
+    record_change(
+        objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)
+    )
+    if parents is not None:
+        set_parents(objective, parents, actor)
+    return objective
+
+
+@transaction.atomic
+def set_parents(
+    objective: Objective, parents: Sequence[Objective], actor: User | None = None
+) -> None:
     check_parents(objective, parents)
+    old = sorted(objective.parents.values_list("title", flat=True))
     objective.parents.set(parents)
+    new = sorted(p.title for p in parents)
+    if old != new:
+        record_change(
+            objective,
+            actor,
+            Change.Action.ALIGNED,
+            {"parents": ", ".join(old)},
+            {"parents": ", ".join(new)},
+        )
 
 
-def create_key_result(objective: Objective, owner: User | None = None, **fields: Any) -> KeyResult:
+@transaction.atomic
+def archive_objective(objective: Objective, actor: User, archived: bool = True) -> None:
+    objective.archived_at = timezone.now() if archived else None
+    objective.save(update_fields=["archived_at", "updated_at"])
+    action = Change.Action.ARCHIVED if archived else Change.Action.RESTORED
+    record_change(objective, actor, action)
+
+
+def create_key_result(
+    objective: Objective, owner: User | None = None, actor: User | None = None, **fields: Any
+) -> KeyResult:
     position = objective.key_results.count()
     kr = KeyResult(objective=objective, owner=owner or objective.owner, position=position, **fields)
+    if kr.kind == KRKind.MILESTONE:
+        kr.start, kr.target = Decimal(0), Decimal(1)
+    if "current" not in fields:
+        kr.current = kr.start
     kr.full_clean()
     kr.save()
+    record_change(
+        objective,
+        actor or kr.owner,
+        Change.Action.CREATED,
+        after=_snapshot(kr, ("title",)),
+        key_result=kr,
+    )
     return kr
 
 
+@transaction.atomic
+def update_key_result(kr: KeyResult, actor: User, **fields: Any) -> KeyResult:
+    stored = KeyResult.objects.select_for_update().get(pk=kr.pk)
+    before = _snapshot(stored, KR_FIELDS)
+    for name, value in fields.items():
+        setattr(kr, name, value)
+    if kr.kind == KRKind.MILESTONE:
+        kr.start, kr.target = Decimal(0), Decimal(1)
+    kr.full_clean()
+    kr.save()
+    record_change(kr.objective, actor, Change.Action.UPDATED, before, _snapshot(kr, KR_FIELDS), kr)
+    return kr
+
+
+@transaction.atomic
+def archive_key_result(kr: KeyResult, actor: User, archived: bool = True) -> None:
+    kr.archived_at = timezone.now() if archived else None
+    kr.save(update_fields=["archived_at", "updated_at"])
+    action = Change.Action.ARCHIVED if archived else Change.Action.RESTORED
+    record_change(kr.objective, actor, action, key_result=kr)
+
+
+@transaction.atomic
+def move_key_result(kr: KeyResult, actor: User, offset: int) -> None:
+    """Move a KR up (-1) or down (+1) among its objective's KRs."""
+    siblings = list(
+        KeyResult.objects.select_for_update()
+        .filter(objective_id=kr.objective_id, archived_at__isnull=True)
+        .order_by("position", "id")
+    )
+    index = next(i for i, k in enumerate(siblings) if k.pk == kr.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    KeyResult.objects.bulk_update(siblings, ["position"])
+    record_change(kr.objective, actor, Change.Action.REORDERED, key_result=kr)
+
+
+@transaction.atomic
+def create_dependency(actor: User, **fields: Any) -> Dependency:
+    dependency = Dependency(created_by=actor, **fields)
+    dependency.full_clean()
+    dependency.save()
+    after = {"depends_on": dependency.to_objective.title, "note": dependency.note}
+    record_change(dependency.from_objective, actor, Change.Action.DEPENDENCY, after=after)
+    return dependency
+
+
+@transaction.atomic
+def delete_dependency(dependency: Dependency, actor: User) -> None:
+    before = {"depends_on": dependency.to_objective.title, "note": dependency.note}
+    record_change(
+        dependency.from_objective,
+        actor,
+        Change.Action.DEPENDENCY,
+        before=before,
+        after={"depends_on": ""},
+    )
+    dependency.delete()
+
+
 def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
-    """Progress of each objective in one query over the KRs of their cycles, following
-    KRs driven by child objectives."""
+    """Progress of each objective, following KRs driven by child objectives, in one query
+    per level of driving (usually one: the KRs of the objectives' cycles)."""
     objectives = list(objectives)
     if not objectives:
         return {}
-    cycle_ids = {o.cycle_id for o in objectives}
     org_id = objectives[0].organization_id
     inputs: dict[int, list[okrmath.KRInput]] = defaultdict(list)
-    krs = KeyResult.objects.filter(
-        objective__organization_id=org_id, objective__cycle_id__in=cycle_ids
-    ).only(
-        "objective_id", "kind", "start", "target", "target_max", "current", "weight", "driven_by_id"
+    fields = (
+        "objective_id",
+        "kind",
+        "start",
+        "target",
+        "target_max",
+        "current",
+        "weight",
+        "driven_by_id",
     )
-    for kr in krs:
-        inputs[kr.objective_id].append(
-            okrmath.KRInput(weight=kr.weight, progress=kr.progress(), driven_by=kr.driven_by_id)
-        )
+    live = KeyResult.objects.filter(objective__organization_id=org_id, archived_at__isnull=True)
+    batch = live.filter(objective__cycle_id__in={o.cycle_id for o in objectives})
+    loaded: set[int] = {o.pk for o in objectives}
+    for _depth in range(10):
+        wanted: set[int] = set()
+        for kr in batch.only(*fields):
+            loaded.add(kr.objective_id)
+            inputs[kr.objective_id].append(
+                okrmath.KRInput(weight=kr.weight, progress=kr.progress(), driven_by=kr.driven_by_id)
+            )
+            if kr.driven_by_id is not None:
+                wanted.add(kr.driven_by_id)
+        missing = wanted - loaded - inputs.keys()
+        if not missing:
+            break
+        loaded |= missing
+        batch = live.filter(objective_id__in=missing)
     for objective in objectives:
         inputs.setdefault(objective.pk, [])
     try:
@@ -146,7 +339,7 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
             key: okrmath.weighted_mean((kr.weight, kr.progress) for kr in krs_)
             for key, krs_ in inputs.items()
         }
-    return {o.pk: result.get(o.pk, Decimal(0)) for o in objectives}  # type: ignore[misc]
+    return {o.pk: result.get(o.pk, Decimal(0)) for o in objectives}
 
 
 @transaction.atomic
@@ -160,3 +353,49 @@ def start_current_year(org: Organization, today: date) -> Cycle:
         state=CycleState.ACTIVE
     )
     return year_cycle
+
+
+def add_template_key_results(
+    objective: Objective, template: "ObjectiveTemplate", actor: User, language: str
+) -> list[KeyResult]:
+    """The template's key results, in the reader's language, owned by the objective's owner."""
+    return [
+        create_key_result(
+            objective,
+            actor=actor,
+            title=kr.title(language),
+            kind=kr.kind,
+            start=kr.start,
+            target=kr.target,
+            target_max=kr.target_max,
+            unit=kr.unit(language),
+        )
+        for kr in template.key_results
+    ]
+
+
+def create_quarters(year: Cycle) -> list[Cycle]:
+    """Split a year cycle (calendar or fiscal) into four quarters of three months."""
+    language = year.organization.language
+    quarters = []
+    for index in range(4):
+        month = year.start.month - 1 + 3 * index
+        start = date(year.start.year + month // 12, month % 12 + 1, 1)
+        month += 3
+        end = date(year.start.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        start, end = max(start, year.start), min(end, year.end)
+        label = quarter_name(year.start.year, index + 1, language)
+        if year.start.month != 1:
+            label = f"{label} ({year.name})"
+        quarters.append(
+            create_cycle(
+                year.organization,
+                name=label,
+                kind=CycleKind.QUARTER,
+                start=start,
+                end=end,
+                parent=year,
+                state=year.state,
+            )
+        )
+    return quarters

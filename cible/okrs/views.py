@@ -1,87 +1,219 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
+from cible.accounts.models import User
 from cible.checkins.models import CheckIn
+from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
+from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
-from cible.okrs.models import Cycle, KeyResult, Level, Objective, ObjectiveState
+from cible.okrs.forms import DependencyForm
+from cible.okrs.models import (
+    Change,
+    Cycle,
+    Dependency,
+    KeyResult,
+    Level,
+    Objective,
+    ObjectiveState,
+)
 from cible.orgs.access import get_membership
-from cible.orgs.models import Membership
+from cible.orgs.models import Membership, Organization, Team
 
 
-def _objectives(membership: Membership):  # type: ignore[no-untyped-def]
-    krs = KeyResult.objects.select_related("owner").order_by("position", "id")
+def _objectives(membership: Membership) -> Any:
+    """Visible, unarchived objectives with what their rows need, in a constant number of
+    queries."""
+    krs = (
+        KeyResult.objects.filter(archived_at__isnull=True)
+        .select_related("owner")
+        .order_by("position", "id")
+    )
     return (
         Objective.objects.visible_to(membership)
+        .active()
         .select_related("owner", "team", "cycle")
         .prefetch_related(Prefetch("key_results", queryset=krs))
     )
+
+
+def _selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle], Cycle | None]:
+    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
+    return cycles, cycle or Cycle.objects.current_for(org)
 
 
 @login_required
 def org_home(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
-    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
-    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
-    cycle = cycle or Cycle.objects.current_for(org)
+    cycles, cycle = _selected_cycle(request, org)
     objectives = []
     if cycle is not None:
         objectives = list(
             _objectives(membership)
-            .filter(cycle=cycle)
+            .filter(cycle=cycle, level=Level.COMPANY)
             .exclude(state=ObjectiveState.CANCELLED)
             .order_by("position", "id")
         )
-    rows = objective_rows(objectives, org)
-    sections = [
-        (label, [r for r in rows if r.objective.level == level]) for level, label in Level.choices
-    ]
     context = {
         "org": org,
         "membership": membership,
         "cycles": cycles,
         "cycle": cycle,
-        "sections": [(label, section_rows) for label, section_rows in sections if section_rows],
-        "my_teams": request.user.teams.filter(organization=org),  # type: ignore[union-attr]
+        "rows": objective_rows(objectives, org),
+        "can_write": membership.can_write,
+        "my_teams": Team.objects.filter(organization=org, members=request.user),
     }
     return render(request, "okrs/org_home.html", context)
 
 
-@login_required
-def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_membership(request, slug)
-    objective = _objectives(membership).filter(pk=pk).first()
-    if objective is None:
-        raise Http404
+def objective_context(
+    request: HttpRequest,
+    objective: Objective,
+    membership: Membership,
+    powers: Powers,
+    **extra: Any,
+) -> dict[str, Any]:
+    objective = _objectives(membership).filter(pk=objective.pk).first() or objective
     [row] = objective_rows([objective], membership.organization)
-    context = {
+    visible = Objective.objects.visible_to(membership).active()
+    dependencies = Dependency.objects.select_related(
+        "from_objective__team", "to_objective__team", "from_key_result", "to_key_result"
+    )
+    can_edit = powers.can_edit(objective)
+    return {
         "org": membership.organization,
         "membership": membership,
         "row": row,
-        "parents": objective.parents.visible_to(membership),  # type: ignore[attr-defined]
-        "children": objective.children.visible_to(membership),  # type: ignore[attr-defined]
+        "can_edit": can_edit,
+        "parents": objective.parents.filter(pk__in=visible).select_related("team"),
+        "children": visible.filter(parents=objective).select_related("team", "owner"),
+        "depends_on": dependencies.filter(from_objective=objective, to_objective__in=visible),
+        "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
+        "dependency_form": extra.get("dependency_form")
+        or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
+        "changes": Change.objects.filter(objective=objective).select_related("actor", "key_result")[
+            :50
+        ],
+        "advice": advice_for_objective(objective, request.LANGUAGE_CODE),
+        "archived_krs": objective.key_results.filter(archived_at__isnull=False),
     }
+
+
+@login_required
+def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    context = objective_context(request, objective, membership, powers)
     return render(request, "okrs/objective_detail.html", context)
 
 
 @login_required
 def key_result_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_membership(request, slug)
-    visible = Objective.objects.visible_to(membership)
-    kr = (
-        KeyResult.objects.select_related("objective__cycle", "objective__organization", "owner")
-        .filter(objective__in=visible, pk=pk)
-        .first()
-    )
-    if kr is None:
-        raise Http404
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
     check_ins = CheckIn.objects.filter(key_result=kr).select_related("author")[:200]
     context = {
         "org": membership.organization,
         "membership": membership,
         "kr": kr,
         "check_ins": check_ins,
+        "can_edit": powers.can_edit_key_result(kr),
     }
     return render(request, "okrs/key_result_detail.html", context)
+
+
+def team_context(request: HttpRequest, team: Team, membership: Membership) -> dict[str, Any]:
+    """The team page's OKR part: its objectives for the chosen cycle and its dependencies."""
+    org = membership.organization
+    cycles, cycle = _selected_cycle(request, org)
+    objectives = (
+        list(_objectives(membership).filter(team=team, cycle=cycle).order_by("position", "id"))
+        if cycle
+        else []
+    )
+    visible = Objective.objects.visible_to(membership).active()
+    deps = Dependency.objects.select_related("from_objective__team", "to_objective__team")
+    return {
+        "cycles": cycles,
+        "cycle": cycle,
+        "rows": objective_rows(objectives, org),
+        "depends_on": deps.filter(
+            from_objective__team=team, from_objective__in=visible, to_objective__in=visible
+        ),
+        "depended_on_by": deps.filter(
+            to_objective__team=team, from_objective__in=visible, to_objective__in=visible
+        ),
+    }
+
+
+@login_required
+def person_detail(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    org = membership.organization
+    person = get_object_or_404(User, pk=user_id, memberships__organization=org)
+    cycles, cycle = _selected_cycle(request, org)
+    objectives: list[Objective] = []
+    elsewhere: list[KeyResult] = []
+    if cycle is not None:
+        objectives = list(
+            _objectives(membership)
+            .filter(cycle=cycle, owner=person)
+            .order_by("level", "position", "id")
+        )
+        elsewhere = list(
+            KeyResult.objects.filter(
+                owner=person,
+                archived_at__isnull=True,
+                objective__in=Objective.objects.visible_to(membership).active().filter(cycle=cycle),
+            )
+            .exclude(objective__owner=person)
+            .select_related("objective__cycle", "objective__organization", "owner")
+        )
+    context = {
+        "org": org,
+        "membership": membership,
+        "person": person,
+        "cycles": cycles,
+        "cycle": cycle,
+        "rows": objective_rows(objectives, org),
+        "elsewhere": elsewhere,
+        "teams": Team.objects.filter(organization=org, members=person),
+        "is_me": person.pk == request.user.pk,
+    }
+    return render(request, "okrs/person_detail.html", context)
+
+
+@login_required
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    query = request.GET.get("q", "").strip()[:200]
+    objectives: list[Objective] = []
+    key_results: list[KeyResult] = []
+    if query:
+        visible = Objective.objects.visible_to(membership).active()
+        objectives = list(
+            visible.filter(Q(title__icontains=query) | Q(description__icontains=query))
+            .select_related("cycle", "team", "owner")
+            .order_by("-cycle__start", "title")[:50]
+        )
+        key_results = list(
+            KeyResult.objects.filter(
+                objective__in=visible, archived_at__isnull=True, title__icontains=query
+            )
+            .select_related("objective__cycle", "objective__organization", "owner")
+            .order_by("-objective__cycle__start", "title")[:50]
+        )
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "query": query,
+        "objectives": objectives,
+        "key_results": key_results,
+    }
+    template = (
+        "okrs/search.html#results" if request.headers.get("HX-Request") else "okrs/search.html"
+    )
+    return render(request, template, context)

@@ -9,14 +9,24 @@ from cible.orgs.models import Invitation, Membership, Organization, Role, Team
 TIME_ZONES = sorted(available_timezones())
 
 
-class OrganizationCreateForm(forms.ModelForm):
+class TimeZoneMixin:
+    cleaned_data: dict[str, str]
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"]
+        if value not in TIME_ZONES:
+            raise forms.ValidationError(_("Choose a time zone from the list."))
+        return value
+
+
+class OrganizationCreateForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organization
         fields = ["name", "language", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
 
 
-class OrganizationSettingsForm(forms.ModelForm):
+class OrganizationSettingsForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organization
         fields = [
@@ -31,12 +41,6 @@ class OrganizationSettingsForm(forms.ModelForm):
             "off_track_confidence",
         ]
         widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
-
-    def clean_time_zone(self) -> str:
-        value: str = self.cleaned_data["time_zone"]
-        if value not in TIME_ZONES:
-            raise forms.ValidationError(_("Choose a time zone from the list."))
-        return value
 
 
 class InvitationForm(forms.ModelForm):

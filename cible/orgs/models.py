@@ -1,4 +1,5 @@
 import secrets
+from decimal import Decimal
 from datetime import timedelta
 from typing import ClassVar
 
@@ -43,10 +44,10 @@ class Organization(models.Model):
     )
     # Status thresholds: how far behind the expected pace, in points of progress.
     at_risk_gap = models.DecimalField(
-        _("at risk when behind pace by"), max_digits=4, decimal_places=2, default=0.15
+        _("at risk when behind pace by"), max_digits=4, decimal_places=2, default=Decimal("0.15")
     )
     off_track_gap = models.DecimalField(
-        _("off track when behind pace by"), max_digits=4, decimal_places=2, default=0.30
+        _("off track when behind pace by"), max_digits=4, decimal_places=2, default=Decimal("0.30")
     )
     at_risk_confidence = models.PositiveSmallIntegerField(
         _("at risk at or below confidence"), default=5

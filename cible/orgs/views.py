@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.accounts.models import User
-from cible.okrs.models import Cycle, Objective
 from cible.orgs import services
 from cible.orgs.access import (
     can_manage_team,
@@ -167,27 +166,21 @@ def _team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
 
 @login_required
 def team_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from cible.okrs.views import team_context
+
     team, membership = get_team_for_user(request, slug, pk)
     org = membership.organization
-    cycle = Cycle.objects.current_for(org)
-    objectives = (
-        Objective.objects.visible_to(membership)
-        .filter(team=team, cycle=cycle)
-        .select_related("owner")
-        if cycle
-        else Objective.objects.none()
-    )
     context = {
         "org": org,
         "membership": membership,
         "team": team,
-        "cycle": cycle,
-        "objectives": objectives,
         "members": team.members.order_by("name", "email"),
         "sub_teams": team.children.select_related("lead"),
         "can_manage": can_manage_team(membership, team),
+        "can_write": membership.can_write,
         "member_form": TeamMemberForm(organization=org),
         "edit_form": TeamForm(instance=team, organization=org),
+        **team_context(request, team, membership),
     }
     return render(request, "orgs/team_detail.html", context)
 

@@ -1,8 +1,10 @@
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cible.lib import okrmath
 
@@ -58,3 +60,35 @@ def score(value: Decimal | None, display: str = "decimal") -> str:
 @register.filter
 def band(value: Decimal) -> str:
     return okrmath.band(value).value
+
+
+@register.filter
+def template_title(template: Any, language: str) -> str:
+    """A library template's (or template KR's) title in the reader's language."""
+    return str(template.title(language))
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+FIELD_LABELS = {
+    "parents": _lazy("contributes to"),
+    "depends_on": _lazy("depends on"),
+}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The translated label of a field named in the history."""
+    from cible.okrs.models import KeyResult, Objective
+
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    for model in (Objective, KeyResult):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # a field of the other model
+            continue
+    return name

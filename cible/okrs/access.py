@@ -1,0 +1,131 @@
+"""Who may see and change which OKRs.
+
+Owners and admins change anything; a team lead changes the OKRs of the teams they lead
+(and the teams below) and of those teams' members; a member changes their own objectives
+and the objectives they own a key result in; a viewer changes nothing.
+"""
+
+from functools import cached_property
+
+from django.http import Http404, HttpRequest
+
+from cible.okrs.models import KeyResult, Level, Objective
+from cible.orgs.access import get_membership
+from cible.orgs.models import Membership, Team, TeamMember
+
+
+class Powers:
+    """What one member may do, computed once per request."""
+
+    def __init__(self, membership: Membership) -> None:
+        self.membership = membership
+        self.user_id = membership.user_id
+
+    @cached_property
+    def led_team_ids(self) -> frozenset[int]:
+        """The teams this person leads, and every team below them."""
+        rows = list(
+            Team.objects.filter(organization_id=self.membership.organization_id).values_list(
+                "id", "parent_id", "lead_id"
+            )
+        )
+        children: dict[int | None, list[int]] = {}
+        for team_id, parent_id, _lead in rows:
+            children.setdefault(parent_id, []).append(team_id)
+        led: set[int] = set()
+        stack = [team_id for team_id, _p, lead_id in rows if lead_id == self.user_id]
+        while stack:
+            team_id = stack.pop()
+            if team_id not in led:
+                led.add(team_id)
+                stack.extend(children.get(team_id, []))
+        return frozenset(led)
+
+    @cached_property
+    def led_people_ids(self) -> frozenset[int]:
+        if not self.led_team_ids:
+            return frozenset()
+        return frozenset(
+            TeamMember.objects.filter(team_id__in=self.led_team_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+
+    def leads(self, objective: Objective) -> bool:
+        if objective.team_id is not None and objective.team_id in self.led_team_ids:
+            return True
+        return objective.level == Level.PERSON and objective.owner_id in self.led_people_ids
+
+    def can_create(self, level: str, team_id: int | None, owner_id: int | None) -> bool:
+        m = self.membership
+        if m.is_admin:
+            return True
+        if not m.can_write or level == Level.COMPANY:
+            return False
+        if level == Level.TEAM:
+            return team_id is not None and (
+                team_id in self.led_team_ids
+                or TeamMember.objects.filter(team_id=team_id, user_id=self.user_id).exists()
+            )
+        return owner_id == self.user_id or owner_id in self.led_people_ids
+
+    def proposes(self, level: str, team_id: int | None, owner_id: int | None) -> bool:
+        """True when the objective comes from below (bottom-up): the person or a team member
+        proposes it, rather than a lead or an admin setting it for them."""
+        if self.membership.is_admin and owner_id != self.user_id:
+            return False
+        if level == Level.TEAM:
+            return team_id not in self.led_team_ids
+        if level == Level.PERSON:
+            return owner_id == self.user_id
+        return False
+
+    def can_edit(self, objective: Objective) -> bool:
+        m = self.membership
+        if m.is_admin:
+            return True
+        if not m.can_write:
+            return False
+        if objective.owner_id == self.user_id or self.leads(objective):
+            return True
+        return objective.key_results.filter(owner_id=self.user_id).exists()
+
+    def can_edit_key_result(self, kr: KeyResult) -> bool:
+        if kr.owner_id == self.user_id and self.membership.can_write:
+            return True
+        return self.can_edit(kr.objective)
+
+
+def visible_objectives(membership: Membership):  # type: ignore[no-untyped-def]
+    return Objective.objects.visible_to(membership).active()
+
+
+def get_objective_for_user(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Objective, Membership, Powers]:
+    membership = get_membership(request, slug)
+    objective = (
+        Objective.objects.visible_to(membership)
+        .select_related("cycle", "team", "owner", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if objective is None:
+        raise Http404
+    return objective, membership, Powers(membership)
+
+
+def get_key_result_for_user(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[KeyResult, Membership, Powers]:
+    membership = get_membership(request, slug)
+    kr = (
+        KeyResult.objects.select_related(
+            "objective__cycle", "objective__organization", "objective__team", "owner"
+        )
+        .filter(objective__in=Objective.objects.visible_to(membership), pk=pk)
+        .first()
+    )
+    if kr is None:
+        raise Http404
+    return kr, membership, Powers(membership)

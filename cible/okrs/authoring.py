@@ -1,0 +1,264 @@
+"""Writing OKRs: create, edit, archive, align, reorder, link."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cible.front.htmx import is_htmx
+from cible.okrs import library, services
+from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
+from cible.okrs.coach import advice_for_form
+from cible.okrs.forms import UNIT_SUGGESTIONS, DependencyForm, KeyResultForm, ObjectiveForm
+from cible.okrs.models import Cycle, Dependency, KRKind, Objective
+from cible.orgs.access import get_membership, require_writer
+from cible.orgs.models import Organization
+
+
+def _render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Any
+) -> HttpResponse:
+    """The whole page, or only the form when htmx asks to validate while typing."""
+    status = 422 if form.is_bound and form.errors else 200
+    if is_htmx(request) and request.POST.get("_validate"):
+        return render(request, f"{template}#feedback", context, status=200)
+    return render(request, template, context, status=status)
+
+
+def _cycle_from(request: HttpRequest, org: Organization) -> Cycle:
+    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
+    cycles = Cycle.objects.filter(organization=org)
+    cycle = cycles.filter(pk=int(raw)).first() if raw.isdigit() else None
+    cycle = cycle or cycles.current_for(org)
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def _template_initial(
+    request: HttpRequest,
+) -> tuple[dict[str, Any], library.ObjectiveTemplate | None]:
+    template = library.get(request.GET.get("template", ""))
+    if template is None:
+        return {}, None
+    language = request.LANGUAGE_CODE
+    return {
+        "title": template.title(language),
+        "description": template.description(language),
+    }, template
+
+
+@login_required
+def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    require_writer(membership)
+    org = membership.organization
+    cycle = _cycle_from(request, org)
+    powers = Powers(membership)
+    initial, template = _template_initial(request)
+    initial.update({k: request.GET[k] for k in ("level", "team") if request.GET.get(k)})
+    initial.setdefault("owner", request.user.pk)
+    if request.GET.get("parent", "").isdigit():
+        initial["parents"] = [int(request.GET["parent"])]
+    form = ObjectiveForm(request.POST or None, initial=initial, org=org, cycle=cycle, powers=powers)
+    if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
+        data = form.cleaned_data
+        objective = services.create_objective(
+            org,
+            data["owner"],
+            parents=list(data["parents"]),
+            actor=request.user,  # type: ignore[arg-type]
+            cycle=cycle,
+            title=data["title"],
+            description=data["description"],
+            level=data["level"],
+            team=data["team"],
+            visibility=data["visibility"],
+            state=data["state"],
+            origin=form.resolved_origin(),
+        )
+        template_key = request.POST.get("template", "")
+        if library.get(template_key):
+            services.add_template_key_results(
+                objective, library.get(template_key), request.user, request.LANGUAGE_CODE
+            )  # type: ignore[arg-type]
+        messages.success(request, _("Objective created."))
+        return redirect(objective.get_absolute_url())
+    context = {
+        "org": org,
+        "membership": membership,
+        "cycle": cycle,
+        "form": form,
+        "template": template,
+        "library": library.by_function(request.LANGUAGE_CODE),
+        "advice": advice_for_form(form, request.LANGUAGE_CODE),
+    }
+    return _render_form(request, "okrs/objective_form.html", context, form)
+
+
+@login_required
+def objective_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    form = ObjectiveForm(
+        request.POST or None,
+        instance=objective,
+        org=objective.organization,
+        cycle=objective.cycle,
+        powers=powers,
+    )
+    if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_objective(
+                objective,
+                request.user,  # type: ignore[arg-type]
+                parents=list(data["parents"]),
+                origin=form.resolved_origin(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Objective saved."))
+            return redirect(objective.get_absolute_url())
+    context = {
+        "org": objective.organization,
+        "membership": membership,
+        "cycle": objective.cycle,
+        "form": form,
+        "objective": objective,
+        "advice": advice_for_form(form, request.LANGUAGE_CODE),
+    }
+    return _render_form(request, "okrs/objective_form.html", context, form)
+
+
+@login_required
+@require_POST
+def objective_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, _membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    restore = request.POST.get("restore") == "1"
+    services.archive_objective(objective, request.user, archived=not restore)  # type: ignore[arg-type]
+    messages.success(request, _("Objective restored.") if restore else _("Objective archived."))
+    return redirect(objective.get_absolute_url())
+
+
+@login_required
+def key_result_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    initial = {"kind": request.GET.get("kind") or KRKind.INCREASE}
+    form = KeyResultForm(request.POST or None, initial=initial, objective=objective)
+    if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.create_key_result(objective, actor=request.user, **fields)  # type: ignore[arg-type]
+        messages.success(request, _("Key result added."))
+        return redirect(objective.get_absolute_url())
+    context = {
+        "org": objective.organization,
+        "membership": membership,
+        "objective": objective,
+        "form": form,
+        "units": UNIT_SUGGESTIONS,
+    }
+    return _render_form(request, "okrs/key_result_form.html", context, form)
+
+
+@login_required
+def key_result_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit_key_result(kr):
+        raise PermissionDenied
+    form = KeyResultForm(request.POST or None, instance=kr, objective=kr.objective)
+    if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.update_key_result(kr, request.user, **fields)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Key result saved."))
+            return redirect(kr.objective.get_absolute_url())
+    context = {
+        "org": kr.objective.organization,
+        "membership": membership,
+        "objective": kr.objective,
+        "kr": kr,
+        "form": form,
+        "units": UNIT_SUGGESTIONS,
+    }
+    return _render_form(request, "okrs/key_result_form.html", context, form)
+
+
+@login_required
+@require_POST
+def key_result_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit(kr.objective):
+        raise PermissionDenied
+    restore = request.POST.get("restore") == "1"
+    services.archive_key_result(kr, request.user, archived=not restore)  # type: ignore[arg-type]
+    messages.success(request, _("Key result restored.") if restore else _("Key result archived."))
+    return redirect(kr.objective.get_absolute_url())
+
+
+@login_required
+@require_POST
+def key_result_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit(kr.objective):
+        raise PermissionDenied
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        return HttpResponse(_("Choose up or down."), status=422)
+    services.move_key_result(kr, request.user, offset)  # type: ignore[arg-type]
+    return redirect(kr.objective.get_absolute_url() + f"#kr-{kr.pk}")
+
+
+@login_required
+@require_POST
+def dependency_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    form = DependencyForm(request.POST, objective=objective, powers=powers)
+    if form.is_valid():
+        services.create_dependency(
+            request.user,
+            **{
+                "organization": objective.organization,
+                "from_objective": objective,
+                **form.cleaned_data,
+            },
+        )  # type: ignore[arg-type]
+        messages.success(request, _("Dependency recorded."))
+        return redirect(objective.get_absolute_url() + "#dependencies")
+    from cible.okrs.views import objective_context
+
+    context = objective_context(request, objective, membership, powers, dependency_form=form)
+    return render(request, "okrs/objective_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def dependency_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    dependency = get_object_or_404(
+        Dependency.objects.select_related("from_objective", "to_objective"),
+        from_objective__in=Objective.objects.visible_to(membership),
+        pk=pk,
+    )
+    powers = Powers(membership)
+    if not powers.can_edit(dependency.from_objective):
+        raise PermissionDenied
+    services.delete_dependency(dependency, request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Dependency removed."))
+    return redirect(dependency.from_objective.get_absolute_url() + "#dependencies")

@@ -1,0 +1,283 @@
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cible.accounts.models import User
+from cible.okrs import services
+from cible.okrs.access import Powers
+from cible.okrs.models import (
+    LEVEL_RANK,
+    Cycle,
+    CycleKind,
+    Dependency,
+    KeyResult,
+    KRKind,
+    Level,
+    Objective,
+    ObjectiveState,
+)
+from cible.orgs.models import Organization, Team
+
+AUTO = ""
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+def members_of(org: Organization) -> Any:
+    return User.objects.filter(memberships__organization=org).order_by("name", "email")
+
+
+class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
+    origin = forms.ChoiceField(
+        label=_("origin"),
+        required=False,
+        choices=[(AUTO, _("Automatic")), *Objective._meta.get_field("origin").choices],  # type: ignore[misc]
+        help_text=_(
+            "Automatic: top-down when a lead or an admin sets it, bottom-up when proposed."
+        ),
+    )
+
+    class Meta:
+        model = Objective
+        fields = [
+            "title",
+            "description",
+            "level",
+            "team",
+            "owner",
+            "parents",
+            "visibility",
+            "state",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "parents": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(
+        self, *args: Any, org: Organization, cycle: Cycle, powers: Powers, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.org, self.cycle, self.powers = org, cycle, powers
+        self.instance.organization = org
+        self.instance.cycle = cycle
+        self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
+        self.fields["owner"] = PersonChoiceField(label=_("owner"), queryset=members_of(org))
+        self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]
+        self.fields["parents"].required = False
+        self.fields["state"].choices = (
+            [  # type: ignore[attr-defined]
+                c
+                for c in ObjectiveState.choices
+                if c[0] in (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
+            ]
+            if not self.instance.pk
+            else ObjectiveState.choices
+        )
+        if self.instance.pk:
+            self.initial.setdefault("origin", self.instance.origin)
+
+    def parent_choices(self) -> Any:
+        cycles = [self.cycle.pk] + ([self.cycle.parent_id] if self.cycle.parent_id else [])
+        qs = (
+            Objective.objects.visible_to(self.powers.membership)
+            .active()
+            .filter(cycle_id__in=cycles)
+            .select_related("team")
+            .order_by("level", "title")
+        )
+        if self.instance.pk:
+            qs = qs.exclude(pk=self.instance.pk)
+        return qs
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the objective a title."))
+        return title
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        level, team, owner = data.get("level"), data.get("team"), data.get("owner")
+        if level == Level.COMPANY:
+            data["team"] = None
+        elif level == Level.TEAM and team is None:
+            self.add_error("team", _("Choose the team this objective belongs to."))
+        if level and owner and not self.instance.pk:
+            team_id = team.pk if team else None
+            if not self.powers.can_create(level, team_id, owner.pk):
+                self.add_error(
+                    "level",
+                    _("You may not set an objective at this level for this team or person."),
+                )
+        parents = list(data.get("parents") or [])
+        if level and parents:
+            for parent in parents:
+                if LEVEL_RANK[Level(parent.level)] > LEVEL_RANK[Level(level)]:
+                    self.add_error(
+                        "parents",
+                        _("An objective contributes to its own level or the levels above."),
+                    )
+                    break
+        return data
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        parents = self.cleaned_data.get("parents")
+        if parents and "parents" not in self.errors:
+            try:
+                services.check_parents(self.instance, list(parents))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+
+    def resolved_origin(self) -> str:
+        chosen = self.cleaned_data.get("origin")
+        if chosen:
+            return str(chosen)
+        if self.instance.pk:
+            return self.instance.origin
+        data = self.cleaned_data
+        team = data.get("team")
+        proposes = self.powers.proposes(data["level"], team.pk if team else None, data["owner"].pk)
+        return "bottom_up" if proposes else "top_down"
+
+
+UNIT_SUGGESTIONS = ["%", "EUR", _("days"), _("hours"), _("count")]
+
+
+class KeyResultForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = KeyResult
+        fields = [
+            "title",
+            "kind",
+            "start",
+            "target",
+            "target_max",
+            "unit",
+            "weight",
+            "owner",
+            "due_date",
+            "driven_by",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "unit": forms.TextInput(attrs={"list": "unit-suggestions"}),
+        }
+
+    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        self.instance.objective = objective
+        self.fields["owner"] = PersonChoiceField(
+            label=_("owner"), queryset=members_of(objective.organization)
+        )
+        self.fields["driven_by"].queryset = objective.children.active()  # type: ignore[attr-defined]
+        self.fields["driven_by"].required = False
+        for name in ("start", "target", "target_max", "weight"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        if not self.instance.pk:
+            self.initial.setdefault("owner", objective.owner_id)
+
+    @property
+    def kind(self) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix("kind")) or KRKind.INCREASE)
+        return str(self.initial.get("kind") or self.instance.kind or KRKind.INCREASE)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the key result a title."))
+        return title
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == KRKind.MILESTONE:
+            data["start"], data["target"] = Decimal(0), Decimal(1)
+            for name in ("start", "target"):
+                self.errors.pop(name, None)
+        if kind != KRKind.STAY_BETWEEN:
+            data["target_max"] = None
+        for name in ("start", "target"):
+            if name not in data and name not in self.errors:
+                self.add_error(name, _("Enter a number."))
+        return data
+
+    def _post_clean(self) -> None:
+        if self.cleaned_data.get("kind") == KRKind.MILESTONE:
+            self.instance.start, self.instance.target = Decimal(0), Decimal(1)
+        if not self.instance.pk and self.cleaned_data.get("start") is not None:
+            self.instance.current = self.cleaned_data["start"]
+        super()._post_clean()
+
+
+class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Dependency
+        fields = ["from_key_result", "to_objective", "to_key_result", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organization = objective.organization
+        self.instance.from_objective = objective
+        others = (
+            Objective.objects.visible_to(powers.membership)
+            .active()
+            .filter(cycle_id__in=[objective.cycle_id, objective.cycle.parent_id])
+            .exclude(pk=objective.pk)
+            .exclude(team__isnull=True)
+        )
+        if objective.team_id:
+            others = others.exclude(team_id=objective.team_id)
+        self.fields["to_objective"].queryset = others.select_related("team").order_by(
+            "team__name", "title"
+        )  # type: ignore[attr-defined]
+        self.fields["to_objective"].label_from_instance = lambda o: f"{o.team} · {o.title}"  # type: ignore[attr-defined]
+        self.fields["from_key_result"].queryset = objective.key_results.filter(
+            archived_at__isnull=True
+        )  # type: ignore[attr-defined]
+        self.fields["to_key_result"].queryset = KeyResult.objects.filter(  # type: ignore[attr-defined]
+            Q(objective__in=others), archived_at__isnull=True
+        )
+
+
+class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
+    generate_quarters = forms.BooleanField(label=_("Also create its four quarters"), required=False)
+
+    class Meta:
+        model = Cycle
+        fields = ["name", "kind", "start", "end", "parent"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organization = org
+        self.fields["parent"].queryset = Cycle.objects.filter(  # type: ignore[attr-defined]
+            organization=org, kind=CycleKind.YEAR
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("generate_quarters") and data.get("kind") != CycleKind.YEAR:
+            self.add_error("generate_quarters", _("Only a year is split into quarters."))
+        name = data.get("name")
+        if (
+            name
+            and Cycle.objects.filter(organization=self.instance.organization, name=name)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("name", _("A cycle with this name already exists."))
+        return data

@@ -1,0 +1,100 @@
+"""The alignment tree: company -> departments -> teams -> people, loaded level by level."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cible.accounts.models import User
+from cible.lib import okrmath
+from cible.okrs.contexts import objective_rows
+from cible.okrs.models import Level, Objective
+from cible.okrs.views import _objectives, _selected_cycle
+from cible.orgs.access import get_membership
+from cible.orgs.models import Membership, Team
+
+PAGE = 100
+Links = Objective.parents.through
+
+
+def _count(links: Any, by: str) -> Any:
+    """The number of rows of a subquery on the link table, grouped by the outer object."""
+    counted = links.order_by().values(by).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _nodes(membership: Membership, objectives: Any) -> list[Any]:
+    """Rows with the number of visible children and of parents of each objective."""
+    visible = Objective.objects.visible_to(membership).active()
+    # Subqueries, not joins: the queryset may already filter on its parents.
+    objectives = objectives.annotate(
+        child_count=_count(
+            Links.objects.filter(to_objective=OuterRef("pk"), from_objective__in=visible),
+            "to_objective",
+        ),
+        parent_count=_count(Links.objects.filter(from_objective=OuterRef("pk")), "from_objective"),
+    )
+    objectives = list(objectives[:PAGE])
+    rows = objective_rows(objectives, membership.organization)
+    for row in rows:
+        row.child_count = row.objective.child_count  # type: ignore[attr-defined]
+        row.parent_count = row.objective.parent_count  # type: ignore[attr-defined]
+    return rows
+
+
+@login_required
+def tree(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    org = membership.organization
+    cycles, cycle = _selected_cycle(request, org)
+    base = _objectives(membership).filter(cycle=cycle).order_by("level", "position", "id")
+    filters = {k: request.GET.get(k, "") for k in ("team", "owner", "status")}
+    context: dict[str, Any] = {
+        "org": org,
+        "membership": membership,
+        "cycles": cycles,
+        "cycle": cycle,
+        "filters": filters,
+        "teams": Team.objects.filter(organization=org).order_by("name"),
+        "people": User.objects.filter(memberships__organization=org).order_by("name", "email"),
+        "statuses": [(s.value, s) for s in okrmath.Status],
+    }
+    if any(filters.values()):
+        context["matches"] = _filtered(membership, base, filters)
+    else:
+        has_parent = Exists(Links.objects.filter(from_objective=OuterRef("pk")))
+        context["roots"] = _nodes(membership, base.filter(level=Level.COMPANY))
+        orphans = base.exclude(level=Level.COMPANY).exclude(has_parent)
+        context["orphans"] = _nodes(membership, orphans)
+        context["orphan_total"] = orphans.count()
+    return render(request, "okrs/tree.html", context)
+
+
+def _filtered(membership: Membership, base: Any, filters: dict[str, str]) -> list[Any]:
+    if filters["team"].isdigit():
+        team_id = int(filters["team"])
+        base = base.filter(Q(team_id=team_id) | Q(level=Level.PERSON, owner__teams=team_id))
+    if filters["owner"].isdigit():
+        base = base.filter(owner_id=int(filters["owner"]))
+    rows = _nodes(membership, base.distinct())
+    if filters["status"] in okrmath.Status.__members__.values():
+        rows = [r for r in rows if r.status == filters["status"]]
+    return rows
+
+
+@login_required
+def tree_children(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    parent = Objective.objects.visible_to(membership).filter(pk=pk).first()
+    if parent is None:
+        return HttpResponse(status=404)
+    children = _objectives(membership).filter(parents=parent).order_by("level", "position", "id")
+    context = {
+        "org": membership.organization,
+        "rows": _nodes(membership, children),
+        "parent": parent,
+    }
+    return render(request, "okrs/_tree_children.html", context)

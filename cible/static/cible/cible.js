@@ -1,0 +1,34 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // A key result form shows the fields its kind needs (CSS reads data-kind).
+  function syncKind(form) {
+    var select = form.querySelector("select[name=kind]");
+    if (select) form.dataset.kind = select.value;
+  }
+
+  // Filter a long list of checkboxes (the parent picker) as you type.
+  function filterPicker(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    if (!list) return;
+    var words = input.value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    list.querySelectorAll("label").forEach(function (label) {
+      var text = label.textContent.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      var checked = label.querySelector("input:checked");
+      label.parentElement.hidden = !checked && words !== "" && text.indexOf(words) === -1;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest(".kr-form");
+    if (form && event.target.name === "kind") syncKind(form);
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("input[data-picker-filter]")) filterPicker(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".kr-form").forEach(syncKind);
+  });
+})();
