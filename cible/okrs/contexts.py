@@ -31,10 +31,7 @@ class ObjectiveRow:
 
 def kr_row(kr: KeyResult, org: Organization, today: date, driven: dict[int, Decimal]) -> KRRow:
     thresholds = thresholds_for(org)
-    start, end = kr.objective.cycle.start, kr.due_date or kr.objective.cycle.end
-    expected = okrmath.expected_progress(
-        start, end if end > start else kr.objective.cycle.end, today
-    )
+    expected = kr.expected_progress(today)
     if kr.driven_by_id is not None:
         raw = driven.get(kr.driven_by_id, Decimal(0))
     else:

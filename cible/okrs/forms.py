@@ -33,9 +33,14 @@ def members_of(org: Organization) -> Any:
     return User.objects.filter(memberships__organization=org).order_by("name", "email")
 
 
+def parent_label(objective: Objective) -> str:
+    where = objective.team.name if objective.team else objective.get_level_display()
+    return f"{objective.title} ({where})"
+
+
 class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
     origin = forms.ChoiceField(
-        label=_("origin"),
+        label=_("Origin"),
         required=False,
         choices=[(AUTO, _("Automatic")), *Objective._meta.get_field("origin").choices],  # type: ignore[misc]
         help_text=_(
@@ -68,7 +73,8 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.organization = org
         self.instance.cycle = cycle
         self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
-        self.fields["owner"] = PersonChoiceField(label=_("owner"), queryset=members_of(org))
+        self.fields["owner"] = PersonChoiceField(label=_("Owner"), queryset=members_of(org))
+        self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
         self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]
         self.fields["parents"].required = False
         self.fields["state"].choices = (
@@ -176,7 +182,7 @@ class KeyResultForm(forms.ModelForm):  # type: ignore[type-arg]
         self.objective = objective
         self.instance.objective = objective
         self.fields["owner"] = PersonChoiceField(
-            label=_("owner"), queryset=members_of(objective.organization)
+            label=_("Owner"), queryset=members_of(objective.organization)
         )
         self.fields["driven_by"].queryset = objective.children.active()  # type: ignore[attr-defined]
         self.fields["driven_by"].required = False

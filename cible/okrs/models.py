@@ -91,7 +91,7 @@ class Cycle(models.Model):
         return self.state == CycleState.CLOSED
 
     @property
-    def neighbour_states(self) -> list[tuple[str, str]]:
+    def neighbour_states(self) -> list[tuple[str, Any]]:
         """The states one step before and after this one: where an admin may move it."""
         states = list(CycleState.choices)
         index = [value for value, _label in states].index(self.state)
@@ -367,7 +367,11 @@ class KeyResult(models.Model):
 
     def expected_progress(self, at: date | None = None) -> Decimal:
         start, end = self.span()
-        return okrmath.expected_progress(start, end, at or timezone.localdate())
+        at = at or timezone.localdate()
+        if self.kind == KRKind.MILESTONE:
+            # Done or not: nothing is expected before its due date, confidence tells the rest.
+            return Decimal(1) if at >= end else Decimal(0)
+        return okrmath.expected_progress(start, end, at)
 
     def status(self, at: date | None = None) -> okrmath.Status:
         org = self.objective.organization
