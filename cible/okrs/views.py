@@ -35,7 +35,7 @@ def _objectives(membership: Membership) -> Any:
     return (
         Objective.objects.visible_to(membership)
         .active()
-        .select_related("owner", "team", "cycle")
+        .select_related("owner", "team", "cycle", "organization")
         .prefetch_related(Prefetch("key_results", queryset=krs))
     )
 
@@ -66,7 +66,9 @@ def org_home(request: HttpRequest, slug: str) -> HttpResponse:
         "cycle": cycle,
         "rows": objective_rows(objectives, org),
         "can_write": membership.can_write,
-        "my_teams": Team.objects.filter(organization=org, members=request.user),
+        "my_teams": Team.objects.filter(organization=org, members=request.user).select_related(
+            "organization"
+        ),
     }
     return render(request, "okrs/org_home.html", context)
 

@@ -75,6 +75,13 @@ class TeamForm(forms.ModelForm):
             memberships__organization=organization
         )
 
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        taken = Team.objects.filter(organization=self.instance.organization, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A team with this name already exists."))
+        return name
+
 
 class TeamMemberForm(forms.Form):
     user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
