@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.orgs.models import Membership
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send people to their organisation, or to create one when they have none."""
     membership = (
         Membership.objects.filter(user_id=request.user.pk)  # type: ignore[misc]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.front.htmx import is_htmx
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import library, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.coach import advice_for_form
@@ -54,7 +55,7 @@ def _template_initial(
 
 
 @login_required
-def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
+def objective_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     require_writer(membership)
     org = membership.organization
@@ -82,11 +83,11 @@ def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
             state=data["state"],
             origin=form.resolved_origin(),
         )
-        template_key = request.POST.get("template", "")
-        if library.get(template_key):
+        template = library.get(request.POST.get("template", ""))
+        if template is not None:
             services.add_template_key_results(
-                objective, library.get(template_key), request.user, request.LANGUAGE_CODE
-            )  # type: ignore[arg-type]
+                objective, template, request.user, request.LANGUAGE_CODE
+            )
         messages.success(request, _("Objective created."))
         return redirect(objective.get_absolute_url())
     context = {
@@ -102,7 +103,7 @@ def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def objective_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def objective_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -140,7 +141,7 @@ def objective_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objective_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def objective_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     objective, _membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -151,7 +152,7 @@ def objective_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def key_result_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -173,7 +174,7 @@ def key_result_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def key_result_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
@@ -200,7 +201,7 @@ def key_result_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def key_result_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, _membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit(kr.objective):
         raise PermissionDenied
@@ -212,7 +213,7 @@ def key_result_archive(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def key_result_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, _membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit(kr.objective):
         raise PermissionDenied
@@ -225,7 +226,7 @@ def key_result_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dependency_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def dependency_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -249,7 +250,7 @@ def dependency_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dependency_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def dependency_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     dependency = get_object_or_404(
         Dependency.objects.select_related("from_objective", "to_objective"),

@@ -12,7 +12,7 @@ def _siblings(objective: Objective) -> int:
         return 0
     qs = Objective.objects.active().filter(cycle_id=objective.cycle_id, level=objective.level)
     if objective.level == Level.TEAM:
-        qs = qs.filter(team_id=objective.team_id)
+        qs = qs.filter(team_id=objective.team_id)  # type: ignore[misc]
     elif objective.level == Level.PERSON:
         qs = qs.filter(owner_id=objective.owner_id)
     else:
@@ -56,7 +56,7 @@ def _typed(form: Any, instance: Objective, level: str, data: Any) -> Objective:
         cycle_id=form.cycle.pk,
         level=level,
         team_id=number("team"),
-        owner_id=number("owner"),
+        owner_id=number("owner"),  # type: ignore[misc]
     )
 
 

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import services
 from cible.okrs.forms import CycleForm
 from cible.okrs.models import Cycle, CycleState
@@ -17,7 +18,7 @@ STATES = list(CycleState.values)
 
 
 @login_required
-def cycle_list(request: HttpRequest, slug: str) -> HttpResponse:
+def cycle_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     if request.method == "POST":
@@ -39,7 +40,7 @@ def cycle_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cycle_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def cycle_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move a cycle one step along planning -> active -> review -> closed, or one back."""
     membership = get_membership(request, slug)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)

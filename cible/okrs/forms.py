@@ -77,15 +77,10 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
         self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]
         self.fields["parents"].required = False
-        self.fields["state"].choices = (
-            [  # type: ignore[attr-defined]
-                c
-                for c in ObjectiveState.choices
-                if c[0] in (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
-            ]
-            if not self.instance.pk
-            else ObjectiveState.choices
-        )
+        if not self.instance.pk:
+            new_states = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
+            field: Any = self.fields["state"]
+            field.choices = [c for c in ObjectiveState.choices if c[0] in new_states]
         if self.instance.pk:
             self.initial.setdefault("origin", self.instance.origin)
 
@@ -134,7 +129,7 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         parents = self.cleaned_data.get("parents")
         if parents and "parents" not in self.errors:
             try:
@@ -222,7 +217,7 @@ class KeyResultForm(forms.ModelForm):  # type: ignore[type-arg]
             self.instance.start, self.instance.target = Decimal(0), Decimal(1)
         if not self.instance.pk and self.cleaned_data.get("start") is not None:
             self.instance.current = self.cleaned_data["start"]
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
 
 class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -244,16 +239,15 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         if objective.team_id:
             others = others.exclude(team_id=objective.team_id)
-        self.fields["to_objective"].queryset = others.select_related("team").order_by(
-            "team__name", "title"
-        )  # type: ignore[attr-defined]
-        self.fields["to_objective"].label_from_instance = lambda o: f"{o.team} · {o.title}"  # type: ignore[attr-defined]
-        self.fields["from_key_result"].queryset = objective.key_results.filter(
-            archived_at__isnull=True
-        )  # type: ignore[attr-defined]
-        self.fields["to_key_result"].queryset = KeyResult.objects.filter(  # type: ignore[attr-defined]
+        to_objective: Any = self.fields["to_objective"]
+        to_objective.queryset = others.select_related("team").order_by("team__name", "title")
+        to_objective.label_from_instance = lambda o: f"{o.team} · {o.title}"
+        from_kr: Any = self.fields["from_key_result"]
+        from_kr.queryset = objective.key_results.filter(archived_at__isnull=True)
+        to_kr: Any = self.fields["to_key_result"]
+        to_kr.queryset = KeyResult.objects.filter(
             Q(objective__in=others), archived_at__isnull=True
-        )
+        ).select_related("objective")
 
 
 class CycleForm(forms.ModelForm):  # type: ignore[type-arg]

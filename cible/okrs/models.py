@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cible.lib import okrmath
 from cible.orgs.models import Membership, Organization, Team
@@ -508,13 +509,13 @@ class Change(models.Model):
     after), so an objective's page can tell its story."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("updated")
-        ARCHIVED = "archived", _("archived")
-        RESTORED = "restored", _("restored")
-        ALIGNED = "aligned", _("alignment changed")
-        REORDERED = "reordered", _("reordered")
-        DEPENDENCY = "dependency", _("dependency changed")
+        CREATED = "created", pgettext_lazy("history", "created")
+        UPDATED = "updated", pgettext_lazy("history", "updated")
+        ARCHIVED = "archived", pgettext_lazy("history", "archived")
+        RESTORED = "restored", pgettext_lazy("history", "restored")
+        ALIGNED = "aligned", pgettext_lazy("history", "alignment changed")
+        REORDERED = "reordered", pgettext_lazy("history", "reordered")
+        DEPENDENCY = "dependency", pgettext_lazy("history", "dependency changed")
 
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
     objective = models.ForeignKey(

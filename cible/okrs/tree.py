@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from cible.accounts.models import User
 from cible.lib import okrmath
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Level, Objective
 from cible.okrs.views import _objectives, _selected_cycle
@@ -46,7 +47,7 @@ def _nodes(membership: Membership, objectives: Any) -> list[Any]:
 
 
 @login_required
-def tree(request: HttpRequest, slug: str) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     cycles, cycle = _selected_cycle(request, org)
@@ -86,7 +87,7 @@ def _filtered(membership: Membership, base: Any, filters: dict[str, str]) -> lis
 
 
 @login_required
-def tree_children(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def tree_children(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     parent = Objective.objects.visible_to(membership).filter(pk=pk).first()
     if parent is None:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
@@ -47,7 +48,7 @@ def _selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle
 
 
 @login_required
-def org_home(request: HttpRequest, slug: str) -> HttpResponse:
+def org_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     cycles, cycle = _selected_cycle(request, org)
@@ -92,7 +93,7 @@ def objective_context(
         "membership": membership,
         "row": row,
         "can_edit": can_edit,
-        "parents": objective.parents.filter(pk__in=visible).select_related("team"),
+        "parents": objective.parents.filter(pk__in=visible).select_related("team"),  # type: ignore[misc]
         "children": visible.filter(parents=objective).select_related("team", "owner"),
         "depends_on": dependencies.filter(from_objective=objective, to_objective__in=visible),
         "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
@@ -107,14 +108,14 @@ def objective_context(
 
 
 @login_required
-def objective_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     context = objective_context(request, objective, membership, powers)
     return render(request, "okrs/objective_detail.html", context)
 
 
 @login_required
-def key_result_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     check_ins = CheckIn.objects.filter(key_result=kr).select_related("author")[:200]
     context = {
@@ -152,7 +153,7 @@ def team_context(request: HttpRequest, team: Team, membership: Membership) -> di
 
 
 @login_required
-def person_detail(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     person = get_object_or_404(User, pk=user_id, memberships__organization=org)
@@ -189,7 +190,7 @@ def person_detail(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 
 
 @login_required
-def search(request: HttpRequest, slug: str) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     query = request.GET.get("q", "").strip()[:200]
     objectives: list[Objective] = []

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.accounts.models import User
+from cible.lib.http import AuthenticatedHttpRequest
 from cible.orgs import services
 from cible.orgs.access import (
     can_manage_team,
@@ -27,7 +28,7 @@ from cible.orgs.models import Invitation, Membership, Team
 
 
 @login_required
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationCreateForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         org = services.create_organization(request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -38,7 +39,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def org_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     if request.method == "POST":
         require_admin(membership)
@@ -52,7 +53,7 @@ def org_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     members = org.memberships.select_related("user").order_by("user__name", "user__email")
@@ -70,7 +71,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     target = get_object_or_404(Membership, organization=membership.organization, pk=pk)
     require_admin(membership)
@@ -87,7 +88,7 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     require_admin(membership)
     form = InvitationForm(request.POST, membership=membership)
@@ -122,7 +123,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def org_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def org_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     try:
         services.leave_organization(membership)
@@ -134,7 +135,7 @@ def org_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def team_list(request: HttpRequest, slug: str) -> HttpResponse:
+def team_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     form = TeamForm(request.POST or None, organization=org)
@@ -165,7 +166,7 @@ def _team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
 
 
 @login_required
-def team_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     from cible.okrs.views import team_context
 
     team, membership = get_team_for_user(request, slug, pk)
@@ -187,7 +188,7 @@ def team_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     require_team_manager(membership, team)
     form = TeamForm(request.POST, instance=team, organization=membership.organization)
@@ -201,7 +202,7 @@ def team_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def team_member_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     require_team_manager(membership, team)
     form = TeamMemberForm(request.POST, organization=membership.organization)
@@ -215,7 +216,9 @@ def team_member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_member_remove(request: HttpRequest, slug: str, pk: int, user_id: int) -> HttpResponse:
+def team_member_remove(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, user_id: int
+) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     require_team_manager(membership, team)
     person = get_object_or_404(User, pk=user_id, teams=team)

@@ -88,7 +88,7 @@ def field_label(name: str) -> str:
         return str(FIELD_LABELS[name])
     for model in (Objective, KeyResult):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(getattr(model._meta.get_field(name), "verbose_name", name))
         except Exception:  # a field of the other model
             continue
     return name
