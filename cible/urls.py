@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cible.checkins import views as checkins
 from cible.front import views as front
 from cible.okrs import authoring, cycles, tree
 from cible.okrs import views as okrs
@@ -31,6 +32,7 @@ urlpatterns = [
         name="team_member_remove",
     ),
     path(org + "people/<int:user_id>/", okrs.person_detail, name="person_detail"),
+    path(org + "check-in/", checkins.my_check_in, name="my_check_in"),
     path(org + "search/", okrs.search, name="search"),
     path(org + "tree/", tree.tree, name="tree"),
     path(org + "tree/<int:pk>/children/", tree.tree_children, name="tree_children"),

@@ -43,3 +43,55 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result}: {self.value}"
+
+
+class ReviewKind(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly meeting")
+    MONTHLY = "monthly", _("Monthly review")
+    QUARTERLY = "quarterly", _("Quarterly review")
+
+
+class Review(models.Model):
+    """A team's (or the company's, without a team) meeting about its OKRs: the weekly
+    check-in meeting, the monthly review or the end-of-cycle retrospective."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", models.CASCADE, related_name="reviews", verbose_name=_("organisation")
+    )
+    cycle = models.ForeignKey(
+        "okrs.Cycle", models.CASCADE, related_name="reviews", verbose_name=_("cycle")
+    )
+    team = models.ForeignKey(
+        "orgs.Team",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("team"),
+    )
+    kind = models.CharField(_("kind"), max_length=9, choices=ReviewKind.choices)
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    worked = models.TextField(_("what worked"), blank=True)
+    did_not_work = models.TextField(_("what did not work"), blank=True)
+    learned = models.TextField(_("what we learn"), blank=True)
+    celebrate = models.TextField(_("what we celebrate"), blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-held_on", "-id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["weekly", "monthly", "quarterly"]), name="review_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"

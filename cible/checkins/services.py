@@ -28,6 +28,8 @@ def record_check_in(
     check-in, so a late-arriving older reading never overwrites a newer one."""
     if kr.objective.cycle.is_closed:
         raise ValidationError({"value": _("This cycle is closed: its OKRs can no longer change.")})
+    if kr.cancelled_at is not None:
+        raise ValidationError({"value": _("This key result was cancelled: it takes no check-in.")})
     if confidence is not None and not 0 <= confidence <= 10:
         raise ValidationError({"confidence": _("Confidence runs from 0 to 10.")})
     if not value.is_finite():

@@ -212,6 +212,14 @@ class Objective(models.Model):
     retro_celebrate = models.TextField(_("what we celebrate"), blank=True)
     position = models.PositiveIntegerField(default=0)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -313,6 +321,8 @@ class KeyResult(models.Model):
     score = score_field(_("final score"))
     score_note = models.TextField(_("score note"), blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -516,6 +526,10 @@ class Change(models.Model):
         ALIGNED = "aligned", pgettext_lazy("history", "alignment changed")
         REORDERED = "reordered", pgettext_lazy("history", "reordered")
         DEPENDENCY = "dependency", pgettext_lazy("history", "dependency changed")
+        ADJUSTED = "adjusted", pgettext_lazy("history", "adjusted in a review")
+        CANCELLED = "cancelled", pgettext_lazy("history", "cancelled")
+        SCORED = "scored", pgettext_lazy("history", "scored")
+        CARRIED = "carried", pgettext_lazy("history", "carried over")
 
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
     objective = models.ForeignKey(
@@ -529,6 +543,7 @@ class Change(models.Model):
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     summary = models.CharField(max_length=250, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)

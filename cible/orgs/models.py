@@ -1,6 +1,6 @@
 import secrets
+from datetime import time, timedelta
 from decimal import Decimal
-from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -55,6 +55,7 @@ class Organization(models.Model):
     off_track_confidence = models.PositiveSmallIntegerField(
         _("off track at or below confidence"), default=3
     )
+    checkin_time = models.TimeField(_("reminder time"), default=time(9, 0))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -111,6 +112,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    reminders_muted = models.BooleanField(_("mute check-in reminders"), default=False)
 
     class Meta:
         verbose_name = _("membership")
