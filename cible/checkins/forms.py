@@ -23,7 +23,8 @@ class CheckInRowForm(forms.Form):
     blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
 
     def __init__(self, *args: Any, key_result: KeyResult, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"kr-{key_result.pk}", **kwargs)
+        kwargs["prefix"] = f"kr-{key_result.pk}"
+        super().__init__(*args, **kwargs)
         self.key_result = key_result
         self.is_milestone = key_result.kind == KRKind.MILESTONE
         for name in ("value", "confidence"):

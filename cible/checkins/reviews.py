@@ -1,0 +1,218 @@
+"""The rhythm's workflows: monthly adjustments, scoring at the end of a cycle, closing it
+and carrying unfinished objectives over."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cible.accounts.models import User
+from cible.lib import okrmath
+from cible.okrs.models import (
+    Change,
+    Cycle,
+    CycleState,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+)
+from cible.okrs.services import objective_progress, record_change
+
+SCORE_TOLERANCE = Decimal("0.005")
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the reason stays in the history.")})
+    return reason
+
+
+@transaction.atomic
+def adjust_key_result(
+    kr: KeyResult,
+    actor: User,
+    reason: str,
+    target: Decimal | None = None,
+    due_date: date | None = None,
+    cancel: bool = False,
+) -> KeyResult:
+    """A monthly-review decision: a new target or due date, or cancelling the KR. The old
+    values and the reason stay in the KR's history."""
+    reason = _require_reason(reason)
+    if kr.objective.cycle.is_closed:
+        raise ValidationError({"reason": _("This cycle is closed: its OKRs can no longer change.")})
+    if kr.cancelled_at is not None:
+        raise ValidationError({"reason": _("This key result is already cancelled.")})
+    before = {"target": str(kr.target), "due_date": str(kr.due_date or "")}
+    if cancel:
+        kr.cancelled_at = timezone.now()
+        kr.cancel_reason = reason
+        kr.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+        _record(kr, actor, Change.Action.CANCELLED, {}, {}, reason)
+        return kr
+    if target is None and due_date is None:
+        raise ValidationError({"target": _("Change the target, the due date, or cancel.")})
+    if target is not None:
+        kr.target = target
+    if due_date is not None:
+        kr.due_date = due_date
+    kr.full_clean()
+    kr.save()
+    after = {"target": str(kr.target), "due_date": str(kr.due_date or "")}
+    _record(kr, actor, Change.Action.ADJUSTED, before, after, reason)
+    return kr
+
+
+def _record(
+    kr: KeyResult,
+    actor: User,
+    action: str,
+    before: dict[str, str],
+    after: dict[str, str],
+    reason: str,
+) -> None:
+    change = record_change(kr.objective, actor, action, before, after, key_result=kr)
+    change.reason = reason
+    change.save(update_fields=["reason"])
+
+
+def proposed_score(kr: KeyResult, driven: dict[int, Decimal] | None = None) -> Decimal:
+    if kr.driven_by_id is not None and driven is not None:
+        return okrmath.proposed_score(driven.get(kr.driven_by_id, Decimal(0)))
+    return okrmath.proposed_score(kr.progress())
+
+
+@transaction.atomic
+def score_key_result(kr: KeyResult, actor: User, score: Decimal, note: str = "") -> KeyResult:
+    """The owner confirms the proposed score or adjusts it, with a written reason when it
+    departs from the KR's progress."""
+    if kr.objective.cycle.is_closed:
+        raise ValidationError({"score": _("This cycle is closed: its OKRs can no longer change.")})
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
+        raise ValidationError({"score": _("A score runs from 0 to 1.")})
+    score = score.quantize(okrmath.SCORE_STEP)
+    proposed = proposed_score(kr, objective_progress([kr.driven_by]) if kr.driven_by else None)
+    if abs(score - proposed) > SCORE_TOLERANCE and not note.strip():
+        raise ValidationError({"score_note": _("This score differs from the progress: say why.")})
+    before = {"score": str(kr.score or "")}
+    kr.score, kr.score_note = score, note.strip()
+    kr.save(update_fields=["score", "score_note", "updated_at"])
+    _record(kr, actor, Change.Action.SCORED, before, {"score": str(score)}, note.strip())
+    update_objective_score(kr.objective)
+    return kr
+
+
+def update_objective_score(objective: Objective) -> Decimal | None:
+    """The objective's score: the weighted mean of its scored KRs."""
+    krs = objective.key_results.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+    pairs = [(kr.weight, kr.score) for kr in krs if kr.score is not None]
+    score = okrmath.weighted_mean(pairs).quantize(okrmath.SCORE_STEP) if pairs else None
+    Objective.objects.filter(pk=objective.pk).update(score=score)
+    objective.score = score
+    return score
+
+
+RETRO_FIELDS = ("retro_worked", "retro_did_not_work", "retro_learned", "retro_celebrate")
+
+
+@transaction.atomic
+def save_retrospective(objective: Objective, actor: User, **fields: str) -> None:
+    before = {name: getattr(objective, name) for name in RETRO_FIELDS}
+    for name in RETRO_FIELDS:
+        setattr(objective, name, fields.get(name, "").strip())
+    objective.save(update_fields=[*RETRO_FIELDS, "updated_at"])
+    after = {name: getattr(objective, name) for name in RETRO_FIELDS}
+    record_change(objective, actor, Change.Action.UPDATED, before, after)
+
+
+@transaction.atomic
+def close_cycle(cycle: Cycle, actor: User) -> None:
+    """Score what is left unscored with its proposed score, close the objectives and make
+    the cycle read-only."""
+    objectives = list(
+        Objective.objects.filter(cycle=cycle, archived_at__isnull=True).exclude(
+            state=ObjectiveState.CANCELLED
+        )
+    )
+    progress = objective_progress(objectives)
+    krs = KeyResult.objects.filter(
+        objective__in=objectives,
+        archived_at__isnull=True,
+        cancelled_at__isnull=True,
+        score__isnull=True,
+    )
+    for kr in krs:
+        kr.score = proposed_score(kr, progress)
+        kr.save(update_fields=["score"])
+    for objective in objectives:
+        update_objective_score(objective)
+        objective.state = ObjectiveState.CLOSED
+        objective.save(update_fields=["state", "updated_at"])
+    cycle.state = CycleState.CLOSED
+    cycle.save(update_fields=["state"])
+
+
+def next_cycles(cycle: Cycle) -> Any:
+    """Where an unfinished objective can go: the open cycles starting after this one."""
+    return (
+        Cycle.objects.filter(organization_id=cycle.organization_id, start__gt=cycle.start)
+        .exclude(state=CycleState.CLOSED)
+        .order_by("start")
+    )
+
+
+@transaction.atomic
+def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
+    """Copy an unfinished objective into a later cycle, linked to where it came from. Its
+    KRs start from where they ended."""
+    if into.organization_id != objective.organization_id or into.start <= objective.cycle.start:
+        raise ValidationError({"cycle": _("Choose a later cycle of the organisation.")})
+    if into.is_closed:
+        raise ValidationError({"cycle": _("This cycle is closed: its OKRs can no longer change.")})
+    if Objective.objects.filter(carried_from=objective, cycle=into).exists():
+        raise ValidationError({"cycle": _("This objective was already carried over there.")})
+    copy = Objective(
+        organization_id=objective.organization_id,
+        cycle=into,
+        title=objective.title,
+        description=objective.description,
+        level=objective.level,
+        team_id=objective.team_id,
+        owner_id=objective.owner_id,
+        origin=objective.origin,
+        visibility=objective.visibility,
+        state=ObjectiveState.ACTIVE,
+        carried_from=objective,
+    )
+    copy.full_clean()
+    copy.save()
+    parents = objective.parents.filter(cycle_id__in=[into.pk, into.parent_id])
+    copy.parents.set(parents)
+    for position, kr in enumerate(
+        objective.key_results.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+    ):
+        if kr.progress() >= 1 and kr.kind in ("increase", "decrease", "milestone"):
+            continue
+        start = kr.current if kr.kind in ("increase", "decrease") else kr.start
+        if start == kr.target and kr.kind in ("increase", "decrease"):
+            continue
+        KeyResult.objects.create(
+            objective=copy,
+            title=kr.title,
+            kind=kr.kind,
+            start=start,
+            target=kr.target,
+            target_max=kr.target_max,
+            current=kr.current,
+            unit=kr.unit,
+            weight=kr.weight,
+            owner_id=kr.owner_id,
+            position=position,
+        )
+    record_change(copy, actor, Change.Action.CARRIED, after={"from": objective.cycle.name})
+    return copy

@@ -1,0 +1,98 @@
+"""Browser tests: a real Chromium, driven by Playwright, against pytest-django's live server.
+
+Every test module here sets ``pytestmark = pytest.mark.browser``: run them alone with
+``pytest tests_e2e``, or leave them out with ``-m "not browser"``. Chromium is Debian's
+(/usr/bin/chromium): Playwright never downloads a browser, and the tests are skipped when
+that binary is missing.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in this thread; without this, Django
+# refuses the ORM calls that fixtures and tests make while a browser is open.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 5_000
+
+NewPage = Callable[..., Page]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server) -> Iterator[NewPage]:  # type: ignore[no-untyped-def]
+    """A factory of pages, each in its own browser context (own cookies, own language).
+
+    ``new_page(locale="fr-FR")`` sets both the browser's locale and its Accept-Language
+    header. Contexts are closed at the end of the test.
+    """
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "en-GB") -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale=locale,
+            extra_http_headers={"Accept-Language": locale},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: NewPage) -> Page:
+    return new_page()
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form; the fields are found by name, whatever the language."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    # Let deferred scripts (cible.js's enhancements) run before the test interacts.
+    page.wait_for_load_state("load")
+
+
+def sign_up(page: Page, email: str, name: str, password: str = PASSWORD) -> None:
+    """Create an account through allauth's sign-up form (the page must already show it)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_label("Password (again)").fill(password)
+    page.get_by_role("button", name="Sign Up").click()
