@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cible.checkins import review_views as rhythm
 from cible.checkins import views as checkins
 from cible.front import views as front
 from cible.okrs import authoring, cycles, tree
@@ -33,6 +34,33 @@ urlpatterns = [
     ),
     path(org + "people/<int:user_id>/", okrs.person_detail, name="person_detail"),
     path(org + "check-in/", checkins.my_check_in, name="my_check_in"),
+    path(org + "teams/<int:pk>/meeting/", rhythm.team_meeting, name="team_meeting"),
+    path(org + "teams/<int:pk>/monthly-review/", rhythm.monthly_review, name="team_monthly_review"),
+    path(org + "monthly-review/", rhythm.monthly_review, name="monthly_review"),
+    path(
+        org + "teams/<int:pk>/retrospective/<int:cycle_pk>/",
+        rhythm.team_retrospective,
+        name="team_retrospective",
+    ),
+    path(org + "cycles/<int:pk>/review/", rhythm.cycle_review, name="cycle_review"),
+    path(org + "cycles/<int:pk>/close/", rhythm.cycle_close, name="cycle_close"),
+    path(
+        org + "objectives/<int:pk>/retrospective/",
+        rhythm.objective_retrospective,
+        name="objective_retrospective",
+    ),
+    path(
+        org + "objectives/<int:pk>/carry-over/",
+        rhythm.objective_carry_over,
+        name="objective_carry_over",
+    ),
+    path(
+        org + "key-results/<int:pk>/check-in/",
+        rhythm.key_result_check_in,
+        name="key_result_check_in",
+    ),
+    path(org + "key-results/<int:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
+    path(org + "key-results/<int:pk>/score/", rhythm.key_result_score, name="key_result_score"),
     path(org + "search/", okrs.search, name="search"),
     path(org + "tree/", tree.tree, name="tree"),
     path(org + "tree/<int:pk>/children/", tree.tree_children, name="tree_children"),

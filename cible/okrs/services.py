@@ -312,7 +312,9 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
         "weight",
         "driven_by_id",
     )
-    live = KeyResult.objects.filter(objective__organization_id=org_id, archived_at__isnull=True)
+    live = KeyResult.objects.filter(
+        objective__organization_id=org_id, archived_at__isnull=True, cancelled_at__isnull=True
+    )
     batch = live.filter(objective__cycle_id__in={o.cycle_id for o in objectives})
     loaded: set[int] = {o.pk for o in objectives}
     for _depth in range(10):

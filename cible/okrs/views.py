@@ -29,7 +29,7 @@ def _objectives(membership: Membership) -> Any:
     """Visible, unarchived objectives with what their rows need, in a constant number of
     queries."""
     krs = (
-        KeyResult.objects.filter(archived_at__isnull=True)
+        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
         .select_related("owner")
         .order_by("position", "id")
     )
@@ -104,6 +104,7 @@ def objective_context(
         ],
         "advice": advice_for_objective(objective, request.LANGUAGE_CODE),
         "archived_krs": objective.key_results.filter(archived_at__isnull=False),
+        "cancelled_krs": objective.key_results.filter(cancelled_at__isnull=False),
     }
 
 

@@ -32,3 +32,26 @@
     document.querySelectorAll(".kr-form").forEach(syncKind);
   });
 })();
+
+// The weekly meeting's timer: elapsed time, amber after 15 minutes, red after 30; the
+// duration goes with the notes.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var timer = document.querySelector("[data-timer]");
+    if (!timer) return;
+    var started = Date.now();
+    var output = timer.querySelector(".timer-value");
+    var duration = document.querySelector("input[name=duration_seconds]");
+    function tick() {
+      var seconds = Math.floor((Date.now() - started) / 1000);
+      var text = String(Math.floor(seconds / 60)).padStart(2, "0") + ":" + String(seconds % 60).padStart(2, "0");
+      output.textContent = text;
+      timer.classList.toggle("warn", seconds >= Number(timer.dataset.warn));
+      timer.classList.toggle("over", seconds >= Number(timer.dataset.limit));
+      if (duration) duration.value = seconds;
+    }
+    tick();
+    setInterval(tick, 1000);
+  });
+})();

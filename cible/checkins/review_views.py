@@ -1,0 +1,380 @@
+"""The team rhythm: the weekly meeting, the monthly review, the end-of-cycle review."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from cible.checkins import reviews
+from cible.checkins.forms import CheckInRowForm
+from cible.checkins.models import Review, ReviewKind
+from cible.checkins.services import record_check_in
+from cible.front.htmx import is_htmx
+from cible.lib import okrmath
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
+from cible.okrs.contexts import objective_rows
+from cible.okrs.models import Cycle, KeyResult, Objective
+from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
+from cible.orgs.models import Membership, Team
+
+RISK_ORDER = {okrmath.Status.OFF_TRACK: 0, okrmath.Status.AT_RISK: 1, okrmath.Status.ON_TRACK: 2}
+
+
+class NotesForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Review
+        fields = ["notes", "decisions", "duration_seconds"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+            "duration_seconds": forms.HiddenInput,
+        }
+
+
+class RetrospectiveForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Review
+        fields = ["worked", "did_not_work", "learned", "celebrate"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class AdjustForm(forms.Form):
+    target = forms.DecimalField(
+        label=_lazy("New target"), required=False, max_digits=20, decimal_places=4
+    )
+    due_date = forms.DateField(
+        label=_lazy("New due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cancel = forms.BooleanField(label=_lazy("Cancel this key result"), required=False)
+    reason = forms.CharField(
+        label=_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ScoreForm(forms.Form):
+    score = forms.DecimalField(
+        label=_lazy("Score (0 to 1)"), min_value=0, max_value=1, max_digits=3, decimal_places=2
+    )
+    score_note = forms.CharField(label=_lazy("Why this score"), required=False, max_length=2000)
+
+
+def _cycle(request: AuthenticatedHttpRequest, membership: Membership) -> Cycle | None:
+    org = membership.organization
+    raw = request.GET.get("cycle", "")
+    cycle = Cycle.objects.filter(organization=org, pk=int(raw)).first() if raw.isdigit() else None
+    return cycle or Cycle.objects.current_for(org)
+
+
+def _team_rows(membership: Membership, team: Team | None, cycle: Cycle) -> list[Any]:
+    krs = KeyResult.objects.filter(
+        archived_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("owner")
+    objectives = (
+        Objective.objects.visible_to(membership)
+        .active()
+        .filter(cycle=cycle, team=team)
+        .select_related("owner", "team", "cycle", "organization")
+        .prefetch_related(Prefetch("key_results", queryset=krs.order_by("position", "id")))
+    )
+    if team is None:
+        objectives = objectives.filter(level="company")
+    return objective_rows(list(objectives), membership.organization)
+
+
+@login_required
+def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    cycle = _cycle(request, membership)
+    if request.method == "POST" and not (
+        can_manage_team(membership, team)
+        or (membership.can_write and team.members.filter(pk=request.user.pk).exists())
+    ):
+        raise PermissionDenied
+    form = NotesForm(request.POST or None)
+    if request.method == "POST" and cycle is not None and form.is_valid():
+        review = form.save(commit=False)
+        review.organization, review.cycle, review.team = membership.organization, cycle, team
+        review.kind, review.created_by = ReviewKind.WEEKLY, request.user
+        review.save()
+        messages.success(request, _("Meeting notes saved."))
+        return redirect("team_meeting", slug, pk)
+    agenda = []
+    if cycle is not None:
+        rows = _team_rows(membership, team, cycle)
+        powers = Powers(membership)
+        agenda = sorted(
+            (
+                (
+                    kr_row,
+                    CheckInRowForm(key_result=kr_row.kr),
+                    powers.can_edit_key_result(kr_row.kr),
+                )
+                for row in rows
+                for kr_row in row.key_results
+            ),
+            key=lambda item: (RISK_ORDER[item[0].status], item[0].progress - item[0].expected),
+        )
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "team": team,
+        "cycle": cycle,
+        "agenda": agenda,
+        "form": form,
+        "past": Review.objects.filter(team=team, kind=ReviewKind.WEEKLY).select_related(
+            "created_by"
+        )[:10],
+    }
+    return render(
+        request, "checkins/team_meeting.html", context, status=422 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A quick check-in of one KR, from the weekly meeting's agenda."""
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit_key_result(kr):
+        raise PermissionDenied
+    form = CheckInRowForm(request.POST, key_result=kr)
+    status = 200
+    if form.is_valid() and form.touched:
+        try:
+            record_check_in(kr, request.user, **form.reading())
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 422
+        else:
+            form = CheckInRowForm(key_result=kr)
+    elif form.is_bound and not form.is_valid():
+        status = 422
+    if not is_htmx(request):
+        if status == 200:
+            messages.success(request, _("Check-in recorded."))
+        else:
+            messages.error(
+                request, _("The check-in was not recorded: check the value and the confidence.")
+            )
+        return redirect(kr.get_absolute_url())
+    from cible.okrs.contexts import kr_row
+
+    row = kr_row(kr, membership.organization, timezone.localdate(), {})
+    context = {"org": membership.organization, "item": (row, form, True)}
+    return render(request, "checkins/_agenda_row.html", context, status=status)
+
+
+@login_required
+def monthly_review(
+    request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
+) -> HttpResponse:
+    """A team's monthly review (or the company's, without a team)."""
+    membership = get_membership(request, slug)
+    team = None
+    if pk is not None:
+        team, membership = get_team_for_user(request, slug, pk)
+    allowed = membership.is_admin if team is None else can_manage_team(membership, team)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied
+    cycle = _cycle(request, membership)
+    form = NotesForm(request.POST or None)
+    if request.method == "POST" and cycle is not None and form.is_valid():
+        review = form.save(commit=False)
+        review.organization, review.cycle, review.team = membership.organization, cycle, team
+        review.kind, review.created_by = ReviewKind.MONTHLY, request.user
+        review.save()
+        messages.success(request, _("Review saved."))
+        return redirect(request.get_full_path())
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "team": team,
+        "cycle": cycle,
+        "rows": _team_rows(membership, team, cycle) if cycle else [],
+        "form": form,
+        "can_adjust": allowed,
+        "adjust_form": AdjustForm(),
+        "past": Review.objects.filter(
+            organization=membership.organization, team=team, kind=ReviewKind.MONTHLY
+        )[:10],
+    }
+    return render(
+        request, "checkins/monthly_review.html", context, status=422 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def key_result_adjust(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit(kr.objective):
+        raise PermissionDenied
+    form = AdjustForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        reviews.adjust_key_result(kr, request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_back(request, kr.get_absolute_url()))
+    messages.success(
+        request, _("Key result adjusted; the change and its reason are in its history.")
+    )
+    return redirect(_back(request, kr.get_absolute_url()))
+
+
+def _back(request: AuthenticatedHttpRequest, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The end-of-cycle review: proposed scores to confirm, retrospectives, carry-over."""
+    membership = get_membership(request, slug)
+    cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
+    krs = KeyResult.objects.filter(
+        archived_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("owner")
+    objectives = list(
+        Objective.objects.visible_to(membership)
+        .active()
+        .filter(cycle=cycle)
+        .select_related("owner", "team", "cycle", "organization", "carried_from")
+        .prefetch_related(Prefetch("key_results", queryset=krs.order_by("position", "id")))
+        .order_by("level", "team__name", "position", "id")
+    )
+    rows = objective_rows(objectives, membership.organization)
+    powers = Powers(membership)
+    for row in rows:
+        row.can_edit = powers.can_edit(row.objective)  # type: ignore[attr-defined]
+        for kr_row in row.key_results:
+            kr_row.proposed = okrmath.proposed_score(kr_row.progress)  # type: ignore[attr-defined]
+            kr_row.can_score = powers.can_edit_key_result(kr_row.kr)  # type: ignore[attr-defined]
+    teams = Team.objects.filter(
+        organization=membership.organization, objectives__cycle=cycle
+    ).distinct()
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "cycle": cycle,
+        "rows": rows,
+        "next_cycles": reviews.next_cycles(cycle),
+        "team_retros": Review.objects.filter(cycle=cycle, kind=ReviewKind.QUARTERLY).select_related(
+            "team"
+        ),
+        "teams": [t for t in teams if can_manage_team(membership, t)],
+        "retro_form": RetrospectiveForm(),
+    }
+    return render(request, "checkins/cycle_review.html", context)
+
+
+@login_required
+@require_POST
+def key_result_score(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    if not powers.can_edit_key_result(kr):
+        raise PermissionDenied
+    form = ScoreForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        reviews.score_key_result(
+            kr, request.user, form.cleaned_data["score"], form.cleaned_data["score_note"]
+        )
+    except ValidationError as error:
+        messages.error(request, f"{kr.title}: {' '.join(error.messages)}")
+    else:
+        messages.success(request, _("Score saved."))
+    return redirect(_review_url(slug, kr.objective) + f"#kr-{kr.pk}")
+
+
+def _review_url(slug: str, objective: Objective) -> str:
+    from django.urls import reverse
+
+    return reverse("cycle_review", args=[slug, objective.cycle_id])
+
+
+@login_required
+@require_POST
+def objective_retrospective(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, _membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    fields = {name: request.POST.get(name, "")[:5000] for name in reviews.RETRO_FIELDS}
+    reviews.save_retrospective(objective, request.user, **fields)
+    messages.success(request, _("Retrospective saved."))
+    return redirect(_review_url(slug, objective) + f"#objective-{objective.pk}")
+
+
+@login_required
+@require_POST
+def team_retrospective(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, cycle_pk: int
+) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    cycle = get_object_or_404(Cycle, organization=membership.organization, pk=cycle_pk)
+    if not can_manage_team(membership, team):
+        raise PermissionDenied
+    form = RetrospectiveForm(request.POST)
+    if form.is_valid():
+        review = form.save(commit=False)
+        review.organization, review.cycle, review.team = membership.organization, cycle, team
+        review.kind, review.created_by = ReviewKind.QUARTERLY, request.user
+        review.save()
+        messages.success(request, _("Team retrospective saved."))
+    else:
+        messages.error(request, _("The retrospective was not saved: a text is too long."))
+    return redirect("cycle_review", slug, cycle.pk)
+
+
+@login_required
+@require_POST
+def objective_carry_over(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, _membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    raw = request.POST.get("cycle", "")
+    into = (
+        reviews.next_cycles(objective.cycle).filter(pk=int(raw)).first() if raw.isdigit() else None
+    )
+    if into is None:
+        messages.error(request, _("Choose a later cycle of the organisation."))
+        return redirect(_review_url(slug, objective))
+    try:
+        copy = reviews.carry_over(objective, into, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_review_url(slug, objective))
+    messages.success(request, _("Objective carried over into %(cycle)s.") % {"cycle": into.name})
+    return redirect(copy.get_absolute_url())
+
+
+@login_required
+@require_POST
+def cycle_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
+    require_admin(membership)
+    if cycle.is_closed:
+        messages.error(request, _("This cycle is already closed."))
+    else:
+        reviews.close_cycle(cycle, request.user)
+        messages.success(
+            request, _("%(cycle)s is closed: its scores are final.") % {"cycle": cycle.name}
+        )
+    return redirect("cycle_review", slug, cycle.pk)
