@@ -18,7 +18,7 @@ run: $(VENV)/.run-installed $(MO_FILES)
 	$(BIN)/cible demo --if-empty
 	$(BIN)/cible serve
 
-test: $(VENV)/.test-installed $(MO_FILES)
+test: $(VENV)/.test-installed $(MO_FILES) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
@@ -56,9 +56,18 @@ $(VENV)/.test-installed: $(VENV)/bin/python requirements.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
+# axe-core, for the browser tests' accessibility checks, exactly as package-lock.json pins it.
+# Without npm, the stamp is not made and those tests are skipped.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm not found: the accessibility tests (axe-core) will be skipped."; \
+	fi
+
 # Compiled with Babel, so a machine without the gettext tools still gets its translations.
 %.mo: %.po $(VENV)/.run-installed
 	$(BIN)/pybabel compile -i $< -o $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

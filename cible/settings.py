@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "django_tasks_db",
     "cible.accounts",
     "cible.orgs",
     "cible.okrs",
     "cible.checkins",
+    "cible.notifications",
     "cible.front",
 ]
 
@@ -147,6 +149,14 @@ MAILERS = {
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Cible <cible@localhost>")
+
+# Background work (reminders, digests) queues in the database; `cible worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 LANGUAGE_CODE = env_str("LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -10,8 +10,10 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 # Playwright's sync API runs an asyncio event loop in this thread; without this, Django
 # refuses the ORM calls that fixtures and tests make while a browser is open.
@@ -19,7 +21,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from conftest import PASSWORD
+from cible.accounts.models import User
+from cible.orgs.models import Membership, Organization, Role, Team, TeamMember
+from conftest import PASSWORD, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,20 +52,29 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """allauth counts sign-ins per IP in the cache (30 a minute by default): every test signs
+    in from 127.0.0.1, so the whole suite would soon get 429s. Each test starts afresh."""
+    cache.clear()
+
+
 @pytest.fixture
 def new_page(browser: Browser, live_server) -> Iterator[NewPage]:  # type: ignore[no-untyped-def]
     """A factory of pages, each in its own browser context (own cookies, own language).
 
     ``new_page(locale="fr-FR")`` sets both the browser's locale and its Accept-Language
-    header. Contexts are closed at the end of the test.
+    header; other keyword arguments go to Playwright's ``new_context`` (e.g.
+    ``bypass_csp=True``). Contexts are closed at the end of the test.
     """
     contexts: list[BrowserContext] = []
 
-    def make(locale: str = "en-GB") -> Page:
+    def make(locale: str = "en-GB", **options: Any) -> Page:
         context = browser.new_context(
             base_url=live_server.url,
             locale=locale,
             extra_http_headers={"Accept-Language": locale},
+            **options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -96,3 +109,14 @@ def sign_up(page: Page, email: str, name: str, password: str = PASSWORD) -> None
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
+
+
+def add_member(
+    org: Organization, email: str, name: str, role: str = Role.MEMBER, team: Team | None = None
+) -> User:
+    """A new person of ``org`` with ``role`` (a plain member by default), in ``team`` if given."""
+    user = make_user(email, name)
+    Membership.objects.create(organization=org, user=user, role=role)
+    if team is not None:
+        TeamMember.objects.create(team=team, user=user)
+    return user

@@ -107,4 +107,4 @@ def test_objective_and_key_result_pages_show_progress_and_status(world, new_page
     expect(facts.get_by_role("progressbar", name="Progress")).to_have_attribute("value", "30")
     expect(facts.locator(".progress-text")).to_have_text(f"30{NBSP}%")
     expect(facts.locator(".status")).to_have_text("At risk")
-    expect(page.get_by_text("No check-in yet.")).to_be_visible()
+    expect(page.get_by_role("cell", name="No check-in yet.")).to_be_visible()

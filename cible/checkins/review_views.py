@@ -20,7 +20,7 @@ from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
 from cible.front.htmx import is_htmx
 from cible.lib import okrmath
-from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, KeyResult, Objective
@@ -57,7 +57,10 @@ class AdjustForm(forms.Form):
     )
     cancel = forms.BooleanField(label=_lazy("Cancel this key result"), required=False)
     reason = forms.CharField(
-        label=_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_lazy("Reason"),
+        error_messages={"required": _lazy("Say why: the reason stays in the history.")},
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -71,7 +74,8 @@ class ScoreForm(forms.Form):
 def _cycle(request: AuthenticatedHttpRequest, membership: Membership) -> Cycle | None:
     org = membership.organization
     raw = request.GET.get("cycle", "")
-    cycle = Cycle.objects.filter(organization=org, pk=int(raw)).first() if raw.isdigit() else None
+    cycle_id = parse_id(raw)
+    cycle = Cycle.objects.filter(organization=org, pk=cycle_id).first() if cycle_id else None
     return cycle or Cycle.objects.current_for(org)
 
 
@@ -148,25 +152,28 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
     form = CheckInRowForm(request.POST, key_result=kr)
-    status = 200
+    recorded = False
     if form.is_valid() and form.touched:
         try:
             record_check_in(kr, request.user, **form.reading())
+            recorded = True
         except ValidationError as error:
             form.add_error(None, error)
-            status = 422
-        else:
-            form = CheckInRowForm(key_result=kr)
-    elif form.is_bound and not form.is_valid():
-        status = 422
+    status = 422 if form.errors else 200
     if not is_htmx(request):
-        if status == 200:
+        if recorded:
             messages.success(request, _("Check-in recorded."))
-        else:
+        elif form.errors:
             messages.error(
                 request, _("The check-in was not recorded: check the value and the confidence.")
             )
+        else:
+            messages.info(
+                request, _("Nothing to record: enter a value, a confidence or a comment.")
+            )
         return redirect(kr.get_absolute_url())
+    if recorded:
+        form = CheckInRowForm(key_result=kr)
     from cible.okrs.contexts import kr_row
 
     row = kr_row(kr, membership.organization, timezone.localdate(), {})
@@ -203,7 +210,7 @@ def monthly_review(
         "rows": _team_rows(membership, team, cycle) if cycle else [],
         "form": form,
         "can_adjust": allowed,
-        "adjust_form": AdjustForm(),
+        "adjust_form": AdjustForm(auto_id=False),
         "past": Review.objects.filter(
             organization=membership.organization, team=team, kind=ReviewKind.MONTHLY
         )[:10],
@@ -350,7 +357,9 @@ def objective_carry_over(request: AuthenticatedHttpRequest, slug: str, pk: int) 
         raise PermissionDenied
     raw = request.POST.get("cycle", "")
     into = (
-        reviews.next_cycles(objective.cycle).filter(pk=int(raw)).first() if raw.isdigit() else None
+        reviews.next_cycles(objective.cycle).filter(pk=parse_id(raw)).first()
+        if parse_id(raw)
+        else None
     )
     if into is None:
         messages.error(request, _("Choose a later cycle of the organisation."))

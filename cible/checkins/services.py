@@ -4,14 +4,33 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
-from cible.okrs.models import KeyResult
+from cible.okrs.models import CycleState, KeyResult, Objective
+from cible.orgs.models import Membership
 
 VALUE_VALIDATOR = DecimalValidator(max_digits=20, decimal_places=4)
+
+
+def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
+    """The KRs someone checks in this week: theirs, in active cycles, still running and not
+    following another objective."""
+    return (
+        KeyResult.objects.filter(
+            owner_id=membership.user_id,
+            archived_at__isnull=True,
+            cancelled_at__isnull=True,
+            driven_by__isnull=True,
+            objective__in=Objective.objects.visible_to(membership).active(),
+            objective__cycle__state=CycleState.ACTIVE,
+        )
+        .select_related("objective__cycle", "objective__organization", "owner")
+        .order_by("objective__cycle__start", "objective__position", "objective_id", "position")
+    )
 
 
 @transaction.atomic

@@ -9,28 +9,11 @@ from django.utils.translation import ngettext
 
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
-from cible.checkins.services import record_check_in
+from cible.checkins.services import key_results_to_check_in, record_check_in
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.contexts import kr_row
-from cible.okrs.models import CycleState, KeyResult, Objective
+from cible.okrs.models import KeyResult
 from cible.orgs.access import get_membership, require_writer
-
-
-def my_key_results(membership):  # type: ignore[no-untyped-def]
-    """The KRs someone checks in this week: theirs, in active cycles, still running and not
-    following another objective."""
-    return (
-        KeyResult.objects.filter(
-            owner_id=membership.user_id,
-            archived_at__isnull=True,
-            cancelled_at__isnull=True,
-            driven_by__isnull=True,
-            objective__in=Objective.objects.visible_to(membership).active(),
-            objective__cycle__state=CycleState.ACTIVE,
-        )
-        .select_related("objective__cycle", "objective__organization", "owner")
-        .order_by("objective__cycle__start", "objective__position", "objective_id", "position")
-    )
 
 
 @login_required
@@ -38,7 +21,7 @@ def my_check_in(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     if request.method == "POST":
         require_writer(membership)
-    krs = list(my_key_results(membership))
+    krs = list(key_results_to_check_in(membership))
     data = request.POST if request.method == "POST" else None
     forms = [CheckInRowForm(data, key_result=kr) for kr in krs]
     if data is not None and all(form.is_valid() for form in forms):

@@ -81,17 +81,22 @@ class Powers:
         return False
 
     def can_edit(self, objective: Objective) -> bool:
+        """A closed cycle is read-only for everyone but admins."""
         m = self.membership
         if m.is_admin:
+            objective.closed_cycle_override = True
             return True
-        if not m.can_write:
+        if not m.can_write or objective.cycle.is_closed:
             return False
         if objective.owner_id == self.user_id or self.leads(objective):
             return True
         return objective.key_results.filter(owner_id=self.user_id).exists()
 
     def can_edit_key_result(self, kr: KeyResult) -> bool:
-        if kr.owner_id == self.user_id and self.membership.can_write:
+        if self.membership.is_admin:
+            kr.closed_cycle_override = True
+        owner = kr.owner_id == self.user_id and self.membership.can_write
+        if owner and not kr.objective.cycle.is_closed:
             return True
         return self.can_edit(kr.objective)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.front.htmx import is_htmx
-from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.okrs import library, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.coach import advice_for_form
@@ -34,7 +34,8 @@ def _render_form(
 def _cycle_from(request: HttpRequest, org: Organization) -> Cycle:
     raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
     cycles = Cycle.objects.filter(organization=org)
-    cycle = cycles.filter(pk=int(raw)).first() if raw.isdigit() else None
+    cycle_id = parse_id(raw)
+    cycle = cycles.filter(pk=cycle_id).first() if cycle_id else None
     cycle = cycle or cycles.current_for(org)
     if cycle is None:
         raise Http404
@@ -64,8 +65,9 @@ def objective_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     initial, template = _template_initial(request)
     initial.update({k: request.GET[k] for k in ("level", "team") if request.GET.get(k)})
     initial.setdefault("owner", request.user.pk)
-    if request.GET.get("parent", "").isdigit():
-        initial["parents"] = [int(request.GET["parent"])]
+    parent_id = parse_id(request.GET.get("parent"))
+    if parent_id:
+        initial["parents"] = [parent_id]
     form = ObjectiveForm(request.POST or None, initial=initial, org=org, cycle=cycle, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         data = form.cleaned_data
@@ -157,7 +159,7 @@ def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     if not powers.can_edit(objective):
         raise PermissionDenied
     initial = {"kind": request.GET.get("kind") or KRKind.INCREASE}
-    form = KeyResultForm(request.POST or None, initial=initial, objective=objective)
+    form = KeyResultForm(request.POST or None, initial=initial, objective=objective, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.create_key_result(objective, actor=request.user, **fields)  # type: ignore[arg-type]
@@ -178,7 +180,7 @@ def key_result_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
-    form = KeyResultForm(request.POST or None, instance=kr, objective=kr.objective)
+    form = KeyResultForm(request.POST or None, instance=kr, objective=kr.objective, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:

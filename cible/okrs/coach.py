@@ -3,6 +3,7 @@
 from typing import Any
 
 from cible.lib import coach
+from cible.lib.http import parse_id
 from cible.okrs.models import KeyResult, Level, Objective
 
 
@@ -48,7 +49,7 @@ def _typed(form: Any, instance: Objective, level: str, data: Any) -> Objective:
 
     def number(name: str) -> int | None:
         raw = data.get(name, "")
-        return int(raw) if str(raw).isdigit() else None
+        return parse_id(raw)
 
     return Objective(
         pk=instance.pk,

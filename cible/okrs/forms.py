@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,23 @@ def parent_label(objective: Objective) -> str:
     return f"{objective.title} ({where})"
 
 
-class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
+class ModelErrorsMixin:
+    """Errors the model raises on fields the form does not show (its cycle, its objective)
+    go on top of the form instead of failing."""
+
+    fields: dict[str, Any]
+
+    def _update_errors(self, errors: Any) -> None:
+        if hasattr(errors, "error_dict"):
+            moved = {
+                (name if name in self.fields else NON_FIELD_ERRORS): messages
+                for name, messages in errors.error_dict.items()
+            }
+            errors = forms.ValidationError(moved)
+        super()._update_errors(errors)  # type: ignore[misc]
+
+
+class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
     origin = forms.ChoiceField(
         label=_("Origin"),
         required=False,
@@ -70,6 +87,13 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
     ) -> None:
         super().__init__(*args, **kwargs)
         self.org, self.cycle, self.powers = org, cycle, powers
+        # Where the objective sits now: moving it is checked like creating it there.
+        self.placed = (
+            (self.instance.level, self.instance.team_id, self.instance.owner_id)
+            if self.instance.pk
+            else None
+        )
+        self.instance.closed_cycle_override = powers.membership.is_admin
         self.instance.organization = org
         self.instance.cycle = cycle
         self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
@@ -110,13 +134,15 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
             data["team"] = None
         elif level == Level.TEAM and team is None:
             self.add_error("team", _("Choose the team this objective belongs to."))
-        if level and owner and not self.instance.pk:
-            team_id = team.pk if team else None
-            if not self.powers.can_create(level, team_id, owner.pk):
-                self.add_error(
-                    "level",
-                    _("You may not set an objective at this level for this team or person."),
-                )
+        if self.cycle.is_closed and not self.powers.membership.is_admin:
+            self.add_error(None, _("This cycle is closed: its OKRs can no longer change."))
+        team = data.get("team")
+        placed = (level, team.pk if team else None, owner.pk if owner else None)
+        moved = bool(level and owner) and placed != self.placed
+        if moved and not self.powers.can_create(str(level), placed[1], placed[2]):
+            self.add_error(
+                "level", _("You may not set an objective at this level for this team or person.")
+            )
         parents = list(data.get("parents") or [])
         if level and parents:
             for parent in parents:
@@ -152,7 +178,7 @@ class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]
 UNIT_SUGGESTIONS = ["%", "EUR", _("days"), _("hours"), _("count")]
 
 
-class KeyResultForm(forms.ModelForm):  # type: ignore[type-arg]
+class KeyResultForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = KeyResult
         fields = [
@@ -172,14 +198,17 @@ class KeyResultForm(forms.ModelForm):  # type: ignore[type-arg]
             "unit": forms.TextInput(attrs={"list": "unit-suggestions"}),
         }
 
-    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
         self.instance.objective = objective
+        self.instance.closed_cycle_override = objective.closed_cycle_override
         self.fields["owner"] = PersonChoiceField(
             label=_("Owner"), queryset=members_of(objective.organization)
         )
-        self.fields["driven_by"].queryset = objective.children.active()  # type: ignore[attr-defined]
+        visible = Objective.objects.visible_to(powers.membership)
+        driven_by: Any = self.fields["driven_by"]
+        driven_by.queryset = objective.children.active().filter(pk__in=visible)
         self.fields["driven_by"].required = False
         for name in ("start", "target", "target_max", "weight"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cible.lib import okrmath
-from cible.orgs.models import Membership, Organization, Team
+from cible.orgs.models import Membership, Organization, Team, TeamMember
 
 
 def value_field(label: Any, **options: Any) -> models.DecimalField:  # type: ignore[type-arg]
@@ -149,7 +149,8 @@ class ObjectiveQuerySet(models.QuerySet["Objective"]):
 
     def visible_to(self, membership: "Membership") -> "ObjectiveQuerySet":
         """Organisation-wide objectives, plus the private ones this member may see: their
-        own, their team's when they lead it, those aligned to theirs; admins see all."""
+        own, those of the team they lead and of its members, those aligned to theirs;
+        admins see all."""
         qs = self.filter(organization_id=membership.organization_id)
         if membership.is_admin:
             return qs
@@ -157,10 +158,14 @@ class ObjectiveQuerySet(models.QuerySet["Objective"]):
         aligned_to_mine = Objective.parents.through.objects.filter(
             from_objective_id=models.OuterRef("pk"), to_objective__owner_id=user_id
         )
+        owner_in_my_team = TeamMember.objects.filter(
+            user_id=models.OuterRef("owner_id"), team__lead_id=user_id
+        )
         return qs.filter(
             Q(visibility=Visibility.ORGANIZATION)
             | Q(owner_id=user_id)
             | Q(team__lead_id=user_id)
+            | Q(models.Exists(owner_in_my_team), level=Level.PERSON)
             | models.Exists(aligned_to_mine)
         )
 
@@ -225,6 +230,9 @@ class Objective(models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
+    # A closed cycle is read-only, except for an admin's correction.
+    closed_cycle_override = False
+
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
@@ -258,7 +266,7 @@ class Objective(models.Model):
         if self.cycle_id is not None:
             if self.cycle.organization_id != self.organization_id:
                 errors["cycle"] = _("This cycle belongs to another organisation.")
-            elif self.cycle.is_closed:
+            elif self.cycle.is_closed and not self.closed_cycle_override:
                 errors["cycle"] = _("This cycle is closed: its OKRs can no longer change.")
         if self.level == Level.COMPANY and self.team_id is not None:
             errors["team"] = _("A company objective belongs to no team.")
@@ -325,6 +333,9 @@ class KeyResult(models.Model):
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # A closed cycle is read-only, except for an admin's correction.
+    closed_cycle_override = False
 
     class Meta:
         verbose_name = _("key result")
@@ -414,7 +425,7 @@ class KeyResult(models.Model):
         if self.confidence is not None and not 0 <= self.confidence <= 10:
             errors["confidence"] = _("Confidence runs from 0 to 10.")
         if self.objective_id is not None:
-            if self.objective.cycle.is_closed:
+            if self.objective.cycle.is_closed and not self.closed_cycle_override:
                 errors["objective"] = _("This cycle is closed: its OKRs can no longer change.")
             if self.driven_by_id is not None:
                 error = self._driven_by_error()
@@ -544,6 +555,9 @@ class Change(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     summary = models.CharField(max_length=250, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # Other objectives this change names, so that the history hides it from whoever
+    # may not see one of them.
+    refs = models.JSONField(default=list, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)

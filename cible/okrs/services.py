@@ -65,7 +65,11 @@ def _parents_of(objective_id: Any) -> list[int]:
 
 def check_parents(objective: Objective, parents: Sequence[Objective]) -> None:
     """Raise a ValidationError naming `parents` when an alignment is not allowed."""
-    if objective.cycle_id is not None and objective.cycle.is_closed:
+    if (
+        objective.cycle_id is not None
+        and objective.cycle.is_closed
+        and not objective.closed_cycle_override
+    ):
         raise ValidationError(
             {"parents": _("This cycle is closed: its OKRs can no longer change.")}
         )
@@ -117,6 +121,8 @@ def _snapshot(instance: Objective | KeyResult, fields: Iterable[str]) -> dict[st
     result = {}
     for name in fields:
         value = getattr(instance, name)
+        if isinstance(value, Decimal):
+            value = format(value.normalize(), "f")
         result[name] = "" if value is None else str(value)
     return result
 
@@ -128,6 +134,7 @@ def record_change(
     before: dict[str, str] | None = None,
     after: dict[str, str] | None = None,
     key_result: KeyResult | None = None,
+    refs: Iterable[int] = (),
 ) -> Change:
     before, after = before or {}, after or {}
     changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
@@ -140,6 +147,7 @@ def record_change(
         summary=(key_result.title if key_result else objective.title)[:250],
         before={k: before[k] for k in changed if k in before},
         after={k: after[k] for k in changed if k in after},
+        refs=sorted(set(refs)),
     )
 
 
@@ -188,9 +196,11 @@ def set_parents(
     objective: Objective, parents: Sequence[Objective], actor: User | None = None
 ) -> None:
     check_parents(objective, parents)
-    old = sorted(objective.parents.values_list("title", flat=True))
+    old_parents = list(objective.parents.all())
+    old = sorted(p.title for p in old_parents)
     objective.parents.set(parents)
     new = sorted(p.title for p in parents)
+    refs = [p.pk for p in old_parents] + [p.pk for p in parents]
     if old != new:
         record_change(
             objective,
@@ -198,6 +208,7 @@ def set_parents(
             Change.Action.ALIGNED,
             {"parents": ", ".join(old)},
             {"parents": ", ".join(new)},
+            refs=refs,
         )
 
 
@@ -214,6 +225,7 @@ def create_key_result(
 ) -> KeyResult:
     position = objective.key_results.count()
     kr = KeyResult(objective=objective, owner=owner or objective.owner, position=position, **fields)
+    kr.closed_cycle_override = objective.closed_cycle_override
     if kr.kind == KRKind.MILESTONE:
         kr.start, kr.target = Decimal(0), Decimal(1)
     if "current" not in fields:
@@ -260,10 +272,10 @@ def move_key_result(kr: KeyResult, actor: User, offset: int) -> None:
         .filter(objective_id=kr.objective_id, archived_at__isnull=True)
         .order_by("position", "id")
     )
-    index = next(i for i, k in enumerate(siblings) if k.pk == kr.pk)
-    target = index + offset
-    if not 0 <= target < len(siblings):
+    index = next((i for i, k in enumerate(siblings) if k.pk == kr.pk), None)
+    if index is None or not 0 <= index + offset < len(siblings):
         return
+    target = index + offset
     siblings.insert(target, siblings.pop(index))
     for position, sibling in enumerate(siblings):
         sibling.position = position
@@ -277,7 +289,13 @@ def create_dependency(actor: User, **fields: Any) -> Dependency:
     dependency.full_clean()
     dependency.save()
     after = {"depends_on": dependency.to_objective.title, "note": dependency.note}
-    record_change(dependency.from_objective, actor, Change.Action.DEPENDENCY, after=after)
+    record_change(
+        dependency.from_objective,
+        actor,
+        Change.Action.DEPENDENCY,
+        after=after,
+        refs=[dependency.to_objective_id],
+    )
     return dependency
 
 
@@ -290,6 +308,7 @@ def delete_dependency(dependency: Dependency, actor: User) -> None:
         Change.Action.DEPENDENCY,
         before=before,
         after={"depends_on": ""},
+        refs=[dependency.to_objective_id],
     )
     dependency.delete()
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from cible.accounts.models import User
 from cible.lib import okrmath
-from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Level, Objective
 from cible.okrs.views import _objectives, _selected_cycle
@@ -66,7 +66,11 @@ def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if any(filters.values()):
         context["matches"] = _filtered(membership, base, filters)
     else:
-        has_parent = Exists(Links.objects.filter(from_objective=OuterRef("pk")))
+        has_parent = Exists(
+            Links.objects.filter(
+                from_objective=OuterRef("pk"), to_objective__archived_at__isnull=True
+            )
+        )
         context["roots"] = _nodes(membership, base.filter(level=Level.COMPANY))
         orphans = base.exclude(level=Level.COMPANY).exclude(has_parent)
         context["orphans"] = _nodes(membership, orphans)
@@ -75,11 +79,12 @@ def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 def _filtered(membership: Membership, base: Any, filters: dict[str, str]) -> list[Any]:
-    if filters["team"].isdigit():
-        team_id = int(filters["team"])
+    team_id = parse_id(filters["team"])
+    if team_id:
         base = base.filter(Q(team_id=team_id) | Q(level=Level.PERSON, owner__teams=team_id))
-    if filters["owner"].isdigit():
-        base = base.filter(owner_id=int(filters["owner"]))
+    owner_id = parse_id(filters["owner"])
+    if owner_id:
+        base = base.filter(owner_id=owner_id)
     rows = _nodes(membership, base.distinct())
     if filters["status"] in okrmath.Status.__members__.values():
         rows = [r for r in rows if r.status == filters["status"]]

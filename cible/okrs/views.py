@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cible.accounts.models import User
+from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
+from cible.okrs.charts import key_result_chart
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
 from cible.okrs.forms import DependencyForm
@@ -99,13 +101,22 @@ def objective_context(
         "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
         "dependency_form": extra.get("dependency_form")
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
-        "changes": Change.objects.filter(objective=objective).select_related("actor", "key_result")[
-            :50
-        ],
+        "changes": visible_changes(objective, visible),
         "advice": advice_for_objective(objective, request.LANGUAGE_CODE),
-        "archived_krs": objective.key_results.filter(archived_at__isnull=False),
-        "cancelled_krs": objective.key_results.filter(cancelled_at__isnull=False),
+        "archived_krs": KeyResult.objects.filter(objective=objective, archived_at__isnull=False),
+        "cancelled_krs": KeyResult.objects.filter(objective=objective, cancelled_at__isnull=False),
     }
+
+
+def visible_changes(objective: Objective, visible: Any) -> list[Change]:
+    """The objective's latest history, without the entries that name an objective the
+    reader may not see."""
+    changes = list(
+        Change.objects.filter(objective=objective).select_related("actor", "key_result")[:50]
+    )
+    named = {ref for change in changes for ref in change.refs}
+    seen = set(visible.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    return [change for change in changes if set(change.refs) <= seen]
 
 
 @login_required
@@ -118,13 +129,20 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
 @login_required
 def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
-    check_ins = CheckIn.objects.filter(key_result=kr).select_related("author")[:200]
+    check_ins = list(CheckIn.objects.filter(key_result=kr).select_related("author")[:200])
     context = {
         "org": membership.organization,
         "membership": membership,
         "kr": kr,
         "check_ins": check_ins,
+        "chart": key_result_chart(kr, reversed(check_ins)),  # oldest first
         "can_edit": powers.can_edit_key_result(kr),
+        "can_edit_objective": powers.can_edit(kr.objective) and kr.objective.team_id,
+        "check_in_form": CheckInRowForm(key_result=kr)
+        if powers.can_edit_key_result(kr)
+        and not kr.cancelled_at
+        and not kr.objective.cycle.is_closed
+        else None,
     }
     return render(request, "okrs/key_result_detail.html", context)
 

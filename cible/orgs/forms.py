@@ -34,13 +34,29 @@ class OrganizationSettingsForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[
             "language",
             "time_zone",
             "checkin_weekday",
+            "checkin_time",
             "score_display",
             "at_risk_gap",
             "off_track_gap",
             "at_risk_confidence",
             "off_track_confidence",
         ]
-        widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
+        widgets = {
+            "time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES]),
+            "checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "checkin_time": _("Reminders go out on the check-in day at this time (local time).")
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Left out (a form saved before the time existed), the reminder time stays as it is.
+        self.fields["checkin_time"].required = False
+
+    def clean_checkin_time(self) -> object:
+        value = self.cleaned_data.get("checkin_time")
+        return self.instance.checkin_time if value is None else value
 
 
 class InvitationForm(forms.ModelForm):

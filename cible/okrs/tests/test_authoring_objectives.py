@@ -77,7 +77,9 @@ def edit_data(objective: Objective, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def add_member(world, email: str, name: str, team: Team | None = None) -> User:  # type: ignore[no-untyped-def]
+def add_member(  # type: ignore[no-untyped-def]
+    world, email: str, name: str, team: Team | None = None
+) -> User:
     user = User.objects.create_user(email=email, password="x" * 12, name=name)
     Membership.objects.create(organization=world.org, user=user, role=Role.MEMBER)
     if team is not None:
@@ -382,6 +384,53 @@ def test_a_cycle_of_another_organisation_falls_back_to_the_current_cycle(world) 
     assert Objective.objects.get(title="Mine, here").cycle == world.cycle
 
 
+def test_a_cycle_parameter_of_non_ascii_digits_is_not_a_server_error(world) -> None:
+    response = world.client_for(world.bob).get("/o/acme/objectives/new/?cycle=%C2%B2")
+
+    assert response.status_code in (200, 404)
+
+
+def test_a_parent_parameter_of_non_ascii_digits_is_ignored(world) -> None:
+    response = world.client_for(world.bob).get(new_url(world, parent="%C2%B2"))
+
+    assert response.status_code == 200
+
+
+def test_a_team_of_non_ascii_digits_is_a_form_error(world) -> None:
+    before = counts()
+    data = objective_data(world.adam, level=Level.TEAM, team="²")
+
+    response = world.client_for(world.adam).post(new_url(world), data)
+
+    assert response.status_code == 422
+    assert counts() == before
+
+
+@pytest.fixture
+def closed_cycle(world) -> Cycle:  # type: ignore[no-untyped-def]
+    return Cycle.objects.create(
+        organization=world.org,
+        name="Last year",
+        kind="custom",
+        state="closed",
+        start=timezone.localdate() - timedelta(days=400),
+        end=timezone.localdate() - timedelta(days=300),
+    )
+
+
+def test_creating_an_objective_in_a_closed_cycle_is_refused_without_a_server_error(
+    world, closed_cycle
+) -> None:
+    before = counts()
+
+    response = world.client_for(world.bob).post(
+        f"/o/acme/objectives/new/?cycle={closed_cycle.pk}", objective_data(world.bob)
+    )
+
+    assert response.status_code in (403, 422)
+    assert counts() == before
+
+
 # --- Create: live validation -----------------------------------------------------------
 
 
@@ -483,6 +532,38 @@ def test_a_plain_member_who_owns_a_kr_may_edit_the_objective(world, mia) -> None
     response = world.client_for(mia).post(edit_url(world.company_objective), data)
 
     assert response.status_code == 302
+
+
+def test_a_member_may_not_promote_their_objective_to_company_level(world) -> None:
+    data = edit_data(world.team_objective, level=Level.COMPANY, team="", parents=[])
+
+    response = world.client_for(world.bob).post(edit_url(world.team_objective), data)
+
+    assert response.status_code == 422
+    world.team_objective.refresh_from_db()
+    assert world.team_objective.level == Level.TEAM
+
+
+def test_a_member_may_not_move_their_objective_to_a_team_they_are_not_in(world) -> None:
+    sales = Team.objects.create(organization=world.org, name="Sales")
+    data = edit_data(world.team_objective, team=sales.pk)
+
+    response = world.client_for(world.bob).post(edit_url(world.team_objective), data)
+
+    assert response.status_code == 422
+    world.team_objective.refresh_from_db()
+    assert world.team_objective.team == world.team
+
+
+def test_a_member_editing_an_objective_of_a_closed_cycle_is_refused(world) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+    data = edit_data(world.team_objective, title="Too late")
+
+    response = world.client_for(world.bob).post(edit_url(world.team_objective), data)
+
+    assert response.status_code in (403, 422)
+    world.team_objective.refresh_from_db()
+    assert world.team_objective.title == "Answer faster"
 
 
 def test_editing_records_a_change_with_before_and_after(world) -> None:

@@ -1,0 +1,453 @@
+"""Check-in reminders and weekly digests: who gets one, when, and sending it exactly once.
+
+The scheduler (`dispatch`, run every minute by `cible worker`) plans each organisation's
+round once its check-in day and time have passed in the current week (in its own time
+zone), then queues one task per delivery. The task claims its row before sending and marks
+it after, so a restarted worker or a second one never sends the same mail twice; a failed
+send is retried with back-off and ends up recorded as failed, never dropped.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cible.checkins.models import CheckIn
+from cible.checkins.services import key_results_to_check_in
+from cible.lib import okrmath
+from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
+from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
+from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState
+from cible.orgs.models import Membership, Organization, Role, Team
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# How long to wait after the 1st, 2nd, ... failed attempt.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+# A queued task owns its row this long; past it, the scheduler queues the row again (the
+# task was lost). A claimed row is owned while its mail is sent.
+QUEUE_LEASE = timedelta(hours=1)
+SEND_LEASE = timedelta(minutes=10)
+# An SMTP server that accepts the connection and then hangs must not stall the worker.
+SMTP_TIMEOUT = 30
+
+
+# When ---------------------------------------------------------------------------------
+
+
+def org_zone(org: Organization) -> ZoneInfo:
+    try:
+        return ZoneInfo(org.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("Organisation %s has an unknown time zone %r", org.slug, org.time_zone)
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _slot_on(org: Organization, day: date) -> datetime:
+    return datetime.combine(day, org.checkin_time, tzinfo=org_zone(org))
+
+
+def week_slot(org: Organization, now: datetime) -> datetime:
+    """This week's check-in day and time (weeks run Monday to Sunday in the organisation's
+    time zone); it may still be ahead of `now`."""
+    today = now.astimezone(org_zone(org)).date()
+    monday = today - timedelta(days=today.weekday())
+    return _slot_on(org, monday + timedelta(days=org.checkin_weekday))
+
+
+def due_slot(org: Organization, now: datetime) -> datetime | None:
+    """This week's slot once it has passed, else None: nothing is due before it."""
+    slot = week_slot(org, now)
+    return slot if slot <= now else None
+
+
+def next_slot(org: Organization, now: datetime) -> datetime:
+    slot = week_slot(org, now)
+    return slot if slot > now else week_slot(org, now + timedelta(days=7))
+
+
+def previous_slot(org: Organization, period: str) -> datetime:
+    """The check-in slot a week before `period`: a KR checked in since then is up to date."""
+    return _slot_on(org, date.fromisoformat(period) - timedelta(days=7))
+
+
+# Who ----------------------------------------------------------------------------------
+
+
+def _checked_in_since(since: datetime) -> Exists:
+    return Exists(CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__gte=since))
+
+
+def key_results_to_remind(membership: Membership, since: datetime) -> QuerySet[KeyResult]:
+    """The KRs of the check-in page that nobody checked in since `since`."""
+    return key_results_to_check_in(membership).exclude(_checked_in_since(since))
+
+
+def reminder_recipients(org: Organization, since: datetime) -> list[int]:
+    """Every member (not a viewer, not muted) owning a KR to check in that nobody checked in
+    since `since`: the set-based twin of `key_results_to_remind`, which the sending task
+    applies again, so one planning query serves a large organisation."""
+    owners = (
+        KeyResult.objects.filter(
+            objective__organization=org,
+            objective__archived_at__isnull=True,
+            objective__cycle__state=CycleState.ACTIVE,
+            archived_at__isnull=True,
+            cancelled_at__isnull=True,
+            driven_by__isnull=True,
+        )
+        .exclude(_checked_in_since(since))
+        .values("owner_id")
+    )
+    return list(
+        Membership.objects.filter(organization=org, user_id__in=owners, reminders_muted=False)
+        .exclude(role=Role.VIEWER)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _live_team_objectives(org: Organization) -> QuerySet[Objective]:
+    return (
+        Objective.objects.filter(organization=org, cycle__state=CycleState.ACTIVE)
+        .active()
+        .exclude(state__in=[ObjectiveState.CANCELLED, ObjectiveState.CLOSED])
+    )
+
+
+def digest_recipients(org: Organization) -> list[int]:
+    """The leads (still members) of teams that have objectives in an active cycle."""
+    live = _live_team_objectives(org).filter(team=OuterRef("pk"))
+    leads = Team.objects.filter(organization=org, lead__isnull=False).filter(Exists(live))
+    return list(
+        Membership.objects.filter(organization=org, user_id__in=leads.values("lead_id"))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+# Planning -----------------------------------------------------------------------------
+
+
+def _due_periods(kind: str, now: datetime) -> list[tuple[Organization, str]]:
+    """The organisations whose slot has passed this week and whose round for it has not
+    been planned yet, with the period (the ISO date of the check-in day)."""
+    due = []
+    orgs = Organization.objects.only(
+        "slug", "name", "language", "time_zone", "checkin_weekday", "checkin_time"
+    )
+    for org in orgs.order_by("pk"):
+        slot = due_slot(org, now)
+        if slot is not None:
+            due.append((org, slot.date().isoformat()))
+    planned = set(
+        Round.objects.filter(kind=kind, period__in={period for _org, period in due}).values_list(
+            "organization_id", "period"
+        )
+    )
+    return [(org, period) for org, period in due if (org.pk, period) not in planned]
+
+
+def _plan_round(
+    org: Organization, kind: str, period: str, user_ids: Iterable[int], now: datetime
+) -> int:
+    """Record the round and its deliveries together; a second scheduler gets nothing."""
+    try:
+        with transaction.atomic():
+            Round.objects.create(organization=org, kind=kind, period=period, planned_at=now)
+            created = Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        organization=org,
+                        user_id=user_id,
+                        kind=kind,
+                        period=period,
+                        next_attempt_at=now,
+                    )
+                    for user_id in user_ids
+                ],
+                ignore_conflicts=True,
+            )
+    except IntegrityError:
+        return 0
+    logger.info("Planned %d %s(s) for %s, %s", len(created), kind, org.slug, period)
+    return len(created)
+
+
+def due_reminders(now: datetime | None = None) -> int:
+    """Plan this week's reminders of every organisation whose check-in slot has passed:
+    one per owner of KRs not checked in since the previous slot. Returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for org, period in _due_periods(Kind.REMINDER, now):
+        try:
+            recipients = reminder_recipients(org, previous_slot(org, period))
+            count += _plan_round(org, Kind.REMINDER, period, recipients, now)
+        except Exception:
+            logger.exception("Could not plan the reminders of %s for %s", org.slug, period)
+    return count
+
+
+def due_digests(now: datetime | None = None) -> int:
+    """Plan this week's digest to each lead of a team with live objectives."""
+    now = now or timezone.now()
+    count = 0
+    for org, period in _due_periods(Kind.DIGEST, now):
+        try:
+            count += _plan_round(org, Kind.DIGEST, period, digest_recipients(org), now)
+        except Exception:
+            logger.exception("Could not plan the digests of %s for %s", org.slug, period)
+    return count
+
+
+def _lease_free(now: datetime) -> Q:
+    return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+
+
+def enqueue_pending(now: datetime | None = None) -> int:
+    """Queue a sending task for each pending delivery whose (next) attempt is due and that
+    no queued task owns yet. Returns how many were queued."""
+    from cible.notifications.tasks import send_delivery  # The tasks module imports this one.
+
+    now = now or timezone.now()
+    ready = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    queued = 0
+    for pk, attempts in ready.filter(_lease_free(now)).order_by("pk").values_list("pk", "attempts"):
+        leased = (
+            Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, attempts=attempts)
+            .filter(_lease_free(now))
+            .update(leased_until=now + QUEUE_LEASE)
+        )
+        if leased:
+            send_delivery.enqueue(pk, attempts)
+            queued += 1
+    return queued
+
+
+def dispatch(now: datetime | None = None) -> int:
+    """One scheduler pass: plan what became due, queue what is ready to send."""
+    now = now or timezone.now()
+    due_reminders(now)
+    due_digests(now)
+    return enqueue_pending(now)
+
+
+# Sending ------------------------------------------------------------------------------
+
+
+def claim(delivery_id: int, attempt: int, now: datetime) -> Delivery | None:
+    """Take the row for this attempt, or None when another task already took it (the
+    attempt counter moved on) or it is no longer pending."""
+    with transaction.atomic():
+        taken = Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, attempts=attempt
+        ).update(attempts=attempt + 1, leased_until=now + SEND_LEASE)
+    if not taken:
+        return None
+    return Delivery.objects.select_related("organization", "user").get(pk=delivery_id)
+
+
+def deliver(delivery_id: int, attempt: int, now: datetime | None = None) -> str:
+    """Send one delivery (claimed first); returns what became of it."""
+    now = now or timezone.now()
+    delivery = claim(delivery_id, attempt, now)
+    if delivery is None:
+        return "taken"
+    try:
+        message = build_message(delivery, now)
+        if message is not None:
+            send_message(message)
+    except Exception as error:
+        return _record_failure(delivery, error, now)
+    sent = message is not None
+    status = DeliveryStatus.SENT if sent else DeliveryStatus.SKIPPED
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status, sent_at=now if sent else None, leased_until=None, last_error=""
+    )
+    return status.value
+
+
+def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> str:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if delivery.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "Giving up on %s %s to %s after %d attempts: %s",
+            delivery.kind,
+            delivery.period,
+            delivery.user.email,
+            delivery.attempts,
+            text,
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, last_error=text, leased_until=None
+        )
+        return DeliveryStatus.FAILED.value
+    wait = BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+    logger.warning(
+        "Attempt %d of %s %s to %s failed, retrying in %s: %s",
+        delivery.attempts,
+        delivery.kind,
+        delivery.period,
+        delivery.user.email,
+        wait,
+        text,
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        last_error=text, next_attempt_at=now + wait, leased_until=None
+    )
+    return "retry"
+
+
+def send_message(message: EmailMultiAlternatives) -> None:
+    mailer = mailers.default
+    if getattr(mailer, "timeout", 0) is None:
+        mailer.timeout = SMTP_TIMEOUT  # type: ignore[attr-defined]
+    mailer.send_messages([message])
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def build_message(delivery: Delivery, now: datetime) -> EmailMultiAlternatives | None:
+    """The mail, in the organisation's language and time zone, or None when there is
+    nothing left to say (everything was checked in meanwhile, the person left...)."""
+    org = delivery.organization
+    membership = (
+        Membership.objects.filter(organization=org, user=delivery.user)
+        .select_related("organization", "user")
+        .first()
+    )
+    if membership is None:
+        return None
+    build = _reminder if delivery.kind == Kind.REMINDER else _digest
+    with translation.override(org.language), timezone.override(org_zone(org)):
+        content = build(membership, delivery.period)
+        if content is None:
+            return None
+        subject, template, context = content
+        context |= {
+            "org": org,
+            "user": delivery.user,
+            "settings_url": site_url(reverse("notification_settings", args=[org.slug])),
+        }
+        text = render_to_string(f"notifications/{template}.txt", context)
+        html = render_to_string(f"notifications/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[delivery.user.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Cible-Notification": delivery.kind,
+            "List-Unsubscribe": f"<{context['settings_url']}>",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+Content = tuple[str, str, dict[str, object]]
+
+
+def _reminder(membership: Membership, period: str) -> Content | None:
+    if membership.role == Role.VIEWER or membership.reminders_muted:
+        return None
+    org = membership.organization
+    since = previous_slot(org, period)
+    krs = list(key_results_to_remind(membership, since))
+    if not krs:
+        return None
+    subject = ngettext(
+        "%(org)s: %(count)d key result to check in",
+        "%(org)s: %(count)d key results to check in",
+        len(krs),
+    ) % {"org": org.name, "count": len(krs)}
+    context: dict[str, object] = {
+        "key_results": krs,
+        "since": since,
+        "check_in_url": site_url(reverse("my_check_in", args=[org.slug])),
+    }
+    return subject, "reminder", context
+
+
+@dataclass
+class TeamDigest:
+    team: Team
+    url: str
+    objectives: list[ObjectiveRow]
+    at_risk: list[KRRow] = field(default_factory=list)
+    missing: list[KeyResult] = field(default_factory=list)
+
+
+def team_digests(org: Organization, lead_id: int, since: datetime) -> list[TeamDigest]:
+    """For each team the person leads: its live objectives' progress, the KRs at risk or
+    off track (worst first) and the KRs nobody checked in since `since`."""
+    krs = (
+        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("owner")
+        .order_by("position", "id")
+    )
+    objectives = list(
+        _live_team_objectives(org)
+        .filter(team__lead_id=lead_id)
+        .select_related("owner", "team", "cycle", "organization")
+        .prefetch_related(Prefetch("key_results", queryset=krs))
+        .order_by("team__name", "position", "id")
+    )
+    kr_ids = [kr.pk for o in objectives for kr in o.key_results.all()]
+    fresh = set(
+        CheckIn.objects.filter(key_result_id__in=kr_ids, created_at__gte=since).values_list(
+            "key_result_id", flat=True
+        )
+    )
+    order = list(okrmath.Status)
+    digests: dict[int, TeamDigest] = {}
+    for row in objective_rows(objectives, org):
+        team = row.objective.team
+        assert team is not None
+        url = site_url(reverse("team_detail", args=[org.slug, team.pk]))
+        digest = digests.setdefault(team.pk, TeamDigest(team, url, []))
+        digest.objectives.append(row)
+        digest.at_risk += [r for r in row.key_results if r.status != okrmath.Status.ON_TRACK]
+        digest.missing += [
+            r.kr for r in row.key_results if r.kr.driven_by_id is None and r.kr.pk not in fresh
+        ]
+    for digest in digests.values():
+        digest.at_risk.sort(key=lambda r: -order.index(r.status))
+    return list(digests.values())
+
+
+def _digest(membership: Membership, period: str) -> Content | None:
+    org = membership.organization
+    since = previous_slot(org, period)
+    teams = team_digests(org, membership.user_id, since)
+    if not teams:
+        return None
+    subject = _("%(org)s: your teams' weekly OKR digest") % {"org": org.name}
+    return subject, "digest", {"teams": teams, "since": since}
+
+
+# Preferences --------------------------------------------------------------------------
+
+
+def set_reminders_muted(membership: Membership, muted: bool) -> None:
+    Membership.objects.filter(pk=membership.pk).update(reminders_muted=muted)
+    membership.reminders_muted = muted
