@@ -209,12 +209,12 @@ def band(score: Decimal) -> Band:
     return Band.HIGH
 
 
-def creates_cycle(
-    parents_of: Callable[[Hashable], Iterable[Hashable]], child: Hashable, parent: Hashable
+def creates_cycle[K: Hashable](
+    parents_of: Callable[[K], Iterable[K]], child: K, parent: K
 ) -> bool:
     """Would making `parent` a parent of `child` make `child` its own ancestor?"""
     stack = [parent]
-    seen: set[Hashable] = set()
+    seen: set[K] = set()
     while stack:
         node = stack.pop()
         if node == child:

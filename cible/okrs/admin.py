@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cible.okrs.models import Cycle, Dependency, KeyResult, Objective
+from cible.okrs.models import Change, Cycle, Dependency, KeyResult, Objective
 
 
 @admin.register(Cycle)
@@ -44,3 +44,12 @@ class DependencyAdmin(admin.ModelAdmin):
         "to_key_result",
         "created_by",
     )
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ("at", "action", "summary", "actor", "organization")
+    list_filter = ("action",)
+    search_fields = ("summary", "reason")
+    raw_id_fields = ("organization", "objective", "key_result", "actor")
+    date_hierarchy = "at"

@@ -22,7 +22,7 @@ def fingerprint() -> dict[str, list[dict[str, Any]]]:
     """Every row the rhythm may write: check-ins, reviews, changes, objectives (retro,
     score, state, copies), key results (target, score, cancelling) and cycles."""
     return {
-        model.__name__: list(model.objects.order_by("pk").values())
+        model.__name__: [dict(row) for row in model.objects.order_by("pk").values()]
         for model in (CheckIn, Review, Change, Objective, KeyResult, Cycle)
     }
 

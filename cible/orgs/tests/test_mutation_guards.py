@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def fingerprint() -> dict[str, list[dict[str, Any]]]:
     """Everything the organisation endpoints may write, row by row."""
     return {
-        model.__name__: list(model.objects.order_by("pk").values())
+        model.__name__: [dict(row) for row in model.objects.order_by("pk").values()]
         for model in (Organization, Membership, Team, TeamMember, Invitation)
     }
 

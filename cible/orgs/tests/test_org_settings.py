@@ -32,7 +32,7 @@ def org(world) -> Organization:  # type: ignore[no-untyped-def]
 
 
 def snapshot(world) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return Organization.objects.filter(pk=world.org.pk).values().get()
+    return dict(Organization.objects.filter(pk=world.org.pk).values().get())
 
 
 @pytest.mark.parametrize("name", ["alice", "adam"])
