@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cible.okrs",
     "cible.checkins",
     "cible.notifications",
+    "cible.insights",
     "cible.front",
 ]
 
