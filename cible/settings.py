@@ -163,7 +163,9 @@ LANGUAGE_CODE = env_str("LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Grouping is applied where numbers are shown (the `value` and `percent` filters), never to
+# ids that end up in attributes and links.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_TZ = True
 
