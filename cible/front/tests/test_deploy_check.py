@@ -1,0 +1,28 @@
+"""The production settings pass Django's deployment checklist."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CIBLE_DATA_DIR": str(tmp_path),
+        "CIBLE_SITE_URL": "https://okr.example.com",
+        "CIBLE_ALLOWED_HOSTS": "okr.example.com",
+        "CIBLE_EMAIL_HOST": "smtp.example.com",
+        "CIBLE_SECRET_KEY": secrets.token_urlsafe(60),
+        "CIBLE_DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "cible", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
