@@ -209,9 +209,7 @@ def band(score: Decimal) -> Band:
     return Band.HIGH
 
 
-def creates_cycle[K: Hashable](
-    parents_of: Callable[[K], Iterable[K]], child: K, parent: K
-) -> bool:
+def creates_cycle[K: Hashable](parents_of: Callable[[K], Iterable[K]], child: K, parent: K) -> bool:
     """Would making `parent` a parent of `child` make `child` its own ancestor?"""
     stack = [parent]
     seen: set[K] = set()

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 from xml.sax.saxutils import escape
 
-__all__ = ["ChartLabels", "value_chart"]
+__all__ = ["ChartLabels", "ForecastMark", "value_chart"]
 
 INCREASE, DECREASE = "increase", "decrease"
 STAY_ABOVE, STAY_BELOW, STAY_BETWEEN = "stay_above", "stay_below", "stay_between"
@@ -64,6 +64,18 @@ class ChartLabels:
     not_done: str
 
 
+@dataclass(frozen=True)
+class ForecastMark:
+    """Where the KR is heading: drawn as a dotted segment from the latest check-in to
+    `value` on the end date, with the range from `low` to `high` at its tip; `label`
+    (already translated) is its tooltip."""
+
+    value: Decimal
+    low: Decimal
+    high: Decimal
+    label: str
+
+
 type Moment = datetime | date
 
 
@@ -84,6 +96,7 @@ def value_chart(
     *,
     chart_id: str = "kr-chart",
     unit: str = "",
+    forecast: ForecastMark | None = None,
 ) -> str:
     """The SVG of a KR's values over time, as a string ready to inline in HTML.
 
@@ -91,6 +104,7 @@ def value_chart(
     moment outside the span is pinned to its nearest edge. ``chart_id`` prefixes the ids
     of the title and description, which must be unique within the page; ``unit`` follows
     the values in the legend and the dots' tooltips (not the axis, to keep it narrow).
+    ``forecast``, when given, draws where the values are heading after the latest one.
     """
     with localcontext() as context:
         context.prec = PRECISION
@@ -110,6 +124,7 @@ def value_chart(
             height=max(int(height), 120),
             chart_id=chart_id,
             unit=unit,
+            forecast=forecast,
         ).render()
 
 
@@ -262,6 +277,7 @@ class _Chart:
         height: int,
         chart_id: str,
         unit: str,
+        forecast: ForecastMark | None = None,
     ) -> None:
         self.labels = labels
         self.fmt_number = number_format
@@ -284,6 +300,15 @@ class _Chart:
         self.target = target if _finite(target) else None
         self.target_max = target_max if kind == STAY_BETWEEN and _finite(target_max) else None
         self.lines = self._reference_lines()
+        self.forecast = (
+            forecast
+            if forecast is not None
+            and not self.milestone
+            and self.points
+            and all(_finite(v) for v in (forecast.value, forecast.low, forecast.high))
+            and self.today < self.end_date
+            else None
+        )
         self._scale_values()
         self._layout()
 
@@ -323,6 +348,8 @@ class _Chart:
             self.y_tick_labels = [self.labels.not_done, self.labels.done]
             return
         values = [v for _m, v in self.points] + [v for v, _line in self.lines]
+        if self.forecast is not None:
+            values.append(self.forecast.value)
         if not values:
             values = [Decimal(0), Decimal(1)]
         self.y_ticks = _value_ticks(min(values), max(values))
@@ -393,6 +420,7 @@ class _Chart:
         parts += self._pace()
         parts += self._today()
         parts += self._values()
+        parts += self._forecast()
         parts += self._legend()
         parts.append("</svg>")
         return "\n".join(parts)
@@ -526,6 +554,27 @@ class _Chart:
             )
         parts.append("</g>")
         return parts
+
+    def _forecast(self) -> list[str]:
+        """The dotted segment to the forecast, and its range (clipped to the frame)."""
+        if self.forecast is None:
+            return []
+        moment, value = self.points[-1]
+        x1, y1, x2 = self.x(moment), self.y(value), self.x(self.end_date)
+        if x2 <= x1:
+            return []
+        mark = self.forecast
+        return [
+            '<g class="chart-forecast">',
+            f"<title>{_esc(mark.label)}</title>",
+            f'<line class="chart-forecast-range" x1="{_n(x2)}" y1="{_n(self.y(mark.low))}" '
+            f'x2="{_n(x2)}" y2="{_n(self.y(mark.high))}" stroke="{ACCENT}" stroke-width="4" '
+            f'stroke-opacity="0.3" stroke-linecap="round"/>',
+            f'<line class="chart-forecast-line" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" '
+            f'y2="{_n(self.y(mark.value))}" stroke="{ACCENT}" stroke-width="2" '
+            f'stroke-dasharray="2 4" stroke-linecap="round"/>',
+            "</g>",
+        ]
 
     def _legend(self) -> list[str]:
         if not self.legend:

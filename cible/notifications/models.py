@@ -5,12 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cible.orgs.models import Organization
+from cible.orgs.models import Organization, Team
 
 
 class Kind(models.TextChoices):
     REMINDER = "reminder", _("Check-in reminder")
     DIGEST = "digest", _("Weekly digest")
+    # One message per team to its chat webhook: the reminder and the digest together.
+    CHAT = "chat", _("Team chat message")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -43,10 +45,11 @@ class Round(models.Model):
 
 
 class Delivery(models.Model):
-    """One reminder or digest to one person for one check-in day.
+    """One reminder or digest to one person (by e-mail), or one chat message to one team
+    (by its webhook), for one check-in day.
 
-    The row is claimed before the mail goes out and marked once it has, and the unique
-    constraint lets no second row exist: a restarted or duplicated worker never sends it
+    The row is claimed before the message goes out and marked once it has, and the unique
+    constraints let no second row exist: a restarted or duplicated worker never sends it
     twice. A failed send stays pending with its error until it is retried, and is marked
     failed after the last attempt.
     """
@@ -54,11 +57,22 @@ class Delivery(models.Model):
     organization = models.ForeignKey(
         Organization, models.CASCADE, related_name="deliveries", verbose_name=_("organisation")
     )
+    # The recipient: a person for a mail, a team for a chat message (never both).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.CASCADE,
+        null=True,
+        blank=True,
         related_name="deliveries",
         verbose_name=_("person"),
+    )
+    team = models.ForeignKey(
+        Team,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("team"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # The ISO date of the check-in day, in the organisation's time zone.
@@ -82,6 +96,17 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "user", "kind", "period"], name="one_delivery_per_period"
             ),
+            models.UniqueConstraint(
+                fields=["organization", "team", "kind", "period"],
+                name="one_team_delivery_per_period",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=Kind.CHAT, team__isnull=False, user__isnull=True)
+                    | (~models.Q(kind=Kind.CHAT) & models.Q(user__isnull=False, team__isnull=True))
+                ),
+                name="delivery_one_recipient",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in DeliveryStatus]),
                 name="delivery_status_valid",
@@ -90,4 +115,11 @@ class Delivery(models.Model):
         indexes: ClassVar = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.period} → {self.user}"
+        return f"{self.get_kind_display()} {self.period} → {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        """Who it goes to, for logs and the admin: never the webhook's address (a secret)."""
+        if self.team_id is not None:
+            return f"team {self.team} (#{self.team_id})" if self.team else f"team #{self.team_id}"
+        return self.user.email if self.user else ""

@@ -5,9 +5,14 @@ round once its check-in day and time have passed in the current week (in its own
 zone), then queues one task per delivery. The task claims its row before sending and marks
 it after, so a restarted worker or a second one never sends the same mail twice; a failed
 send is retried with back-off and ends up recorded as failed, never dropped.
+
+Teams with a chat webhook get the same, in one message per team and week (kind "chat"):
+their members' key results still to check in and the team's digest, posted by the same
+rounds, rows, tasks and retries (see `cible.notifications.chat` for the formats).
 """
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,17 +24,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cible.checkins.models import CheckIn
 from cible.checkins.services import key_results_to_check_in
 from cible.lib import okrmath
+from cible.notifications import chat
 from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
-from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState
-from cible.orgs.models import Membership, Organization, Role, Team
+from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState, Visibility
+from cible.okrs.templatetags.okrs import percent, status_label
+from cible.orgs.models import Membership, Organization, Role, Team, TeamMember
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ QUEUE_LEASE = timedelta(hours=1)
 SEND_LEASE = timedelta(minutes=10)
 # An SMTP server that accepts the connection and then hangs must not stall the worker.
 SMTP_TIMEOUT = 30
+# A chat message lists this many lines at most per list, then counts the rest.
+CHAT_LIST_LIMIT = 10
 
 
 # When ---------------------------------------------------------------------------------
@@ -143,6 +152,12 @@ def digest_recipients(org: Organization) -> list[int]:
     )
 
 
+def chat_recipients(org: Organization) -> list[int]:
+    """The teams that have a chat webhook: each gets one message a week."""
+    teams = Team.objects.filter(organization=org).exclude(chat_webhook_url="")
+    return list(teams.order_by("pk").values_list("pk", flat=True))
+
+
 # Planning -----------------------------------------------------------------------------
 
 
@@ -166,9 +181,11 @@ def _due_periods(kind: str, now: datetime) -> list[tuple[Organization, str]]:
 
 
 def _plan_round(
-    org: Organization, kind: str, period: str, user_ids: Iterable[int], now: datetime
+    org: Organization, kind: str, period: str, recipient_ids: Iterable[int], now: datetime
 ) -> int:
-    """Record the round and its deliveries together; a second scheduler gets nothing."""
+    """Record the round and its deliveries together; a second scheduler gets nothing. The
+    recipients are people, or teams for chat messages."""
+    recipient = "team_id" if kind == Kind.CHAT else "user_id"
     try:
         with transaction.atomic():
             Round.objects.create(organization=org, kind=kind, period=period, planned_at=now)
@@ -176,12 +193,12 @@ def _plan_round(
                 [
                     Delivery(
                         organization=org,
-                        user_id=user_id,
                         kind=kind,
                         period=period,
                         next_attempt_at=now,
+                        **{recipient: pk},
                     )
-                    for user_id in user_ids
+                    for pk in recipient_ids
                 ],
                 ignore_conflicts=True,
             )
@@ -217,6 +234,18 @@ def due_digests(now: datetime | None = None) -> int:
     return count
 
 
+def due_chats(now: datetime | None = None) -> int:
+    """Plan this week's chat message to each team with a webhook, at the same slot."""
+    now = now or timezone.now()
+    count = 0
+    for org, period in _due_periods(Kind.CHAT, now):
+        try:
+            count += _plan_round(org, Kind.CHAT, period, chat_recipients(org), now)
+        except Exception:
+            logger.exception("Could not plan the chat messages of %s for %s", org.slug, period)
+    return count
+
+
 def _lease_free(now: datetime) -> Q:
     return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
 
@@ -246,6 +275,7 @@ def dispatch(now: datetime | None = None) -> int:
     now = now or timezone.now()
     due_reminders(now)
     due_digests(now)
+    due_chats(now)
     return enqueue_pending(now)
 
 
@@ -261,7 +291,7 @@ def claim(delivery_id: int, attempt: int, now: datetime) -> Delivery | None:
         ).update(attempts=attempt + 1, leased_until=now + SEND_LEASE)
     if not taken:
         return None
-    return Delivery.objects.select_related("organization", "user").get(pk=delivery_id)
+    return Delivery.objects.select_related("organization", "user", "team").get(pk=delivery_id)
 
 
 def deliver(delivery_id: int, attempt: int, now: datetime | None = None) -> str:
@@ -271,12 +301,9 @@ def deliver(delivery_id: int, attempt: int, now: datetime | None = None) -> str:
     if delivery is None:
         return "taken"
     try:
-        message = build_message(delivery, now)
-        if message is not None:
-            send_message(message)
+        sent = _send(delivery, now)
     except Exception as error:
         return _record_failure(delivery, error, now)
-    sent = message is not None
     status = DeliveryStatus.SENT if sent else DeliveryStatus.SKIPPED
     Delivery.objects.filter(pk=delivery.pk).update(
         status=status, sent_at=now if sent else None, leased_until=None, last_error=""
@@ -284,14 +311,33 @@ def deliver(delivery_id: int, attempt: int, now: datetime | None = None) -> str:
     return status.value
 
 
+def _send(delivery: Delivery, now: datetime) -> bool:
+    """Build and send the mail or the chat message; False when there was nothing to say."""
+    if delivery.kind == Kind.CHAT:
+        chat_message = build_chat(delivery, now)
+        if chat_message is not None:
+            chat.post(chat_message)
+        return chat_message is not None
+    message = build_message(delivery, now)
+    if message is not None:
+        send_message(message)
+    return message is not None
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, chat.WebhookError):
+        return str(error)  # Already says what failed, without the webhook's secret address.
+    return f"{type(error).__name__}: {error}"
+
+
 def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> str:
-    text = f"{type(error).__name__}: {error}"[:2000]
+    text = _describe(error)[:2000]
     if delivery.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Giving up on %s %s to %s after %d attempts: %s",
             delivery.kind,
             delivery.period,
-            delivery.user.email,
+            delivery.recipient,
             delivery.attempts,
             text,
         )
@@ -305,7 +351,7 @@ def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> str:
         delivery.attempts,
         delivery.kind,
         delivery.period,
-        delivery.user.email,
+        delivery.recipient,
         wait,
         text,
     )
@@ -330,6 +376,8 @@ def build_message(delivery: Delivery, now: datetime) -> EmailMultiAlternatives |
     """The mail, in the organisation's language and time zone, or None when there is
     nothing left to say (everything was checked in meanwhile, the person left...)."""
     org = delivery.organization
+    if delivery.user is None:
+        return None
     membership = (
         Membership.objects.filter(organization=org, user=delivery.user)
         .select_related("organization", "user")
@@ -353,7 +401,7 @@ def build_message(delivery: Delivery, now: datetime) -> EmailMultiAlternatives |
     message = EmailMultiAlternatives(
         subject,
         text,
-        to=[delivery.user.email],
+        to=[membership.user.email],
         headers={
             "Auto-Submitted": "auto-generated",
             "X-Cible-Notification": delivery.kind,
@@ -400,6 +448,19 @@ class TeamDigest:
 def team_digests(org: Organization, lead_id: int, since: datetime) -> list[TeamDigest]:
     """For each team the person leads: its live objectives' progress, the KRs at risk or
     off track (worst first) and the KRs nobody checked in since `since`."""
+    return _team_digests(org, Q(team__lead_id=lead_id), since)
+
+
+def team_digest(team: Team, since: datetime) -> TeamDigest | None:
+    """The digest of one team for its chat, whose readers Cible does not know: the team's
+    objectives open to the whole organisation only, never its private ones."""
+    digests = _team_digests(
+        team.organization, Q(team=team, visibility=Visibility.ORGANIZATION), since
+    )
+    return digests[0] if digests else None
+
+
+def _team_digests(org: Organization, objectives_filter: Q, since: datetime) -> list[TeamDigest]:
     krs = (
         KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
         .select_related("owner")
@@ -407,7 +468,7 @@ def team_digests(org: Organization, lead_id: int, since: datetime) -> list[TeamD
     )
     objectives = list(
         _live_team_objectives(org)
-        .filter(team__lead_id=lead_id)
+        .filter(objectives_filter)
         .select_related("owner", "team", "cycle", "organization")
         .prefetch_related(Prefetch("key_results", queryset=krs))
         .order_by("team__name", "position", "id")
@@ -443,6 +504,158 @@ def _digest(membership: Membership, period: str) -> Content | None:
         return None
     subject = _("%(org)s: your teams' weekly OKR digest") % {"org": org.name}
     return subject, "digest", {"teams": teams, "since": since}
+
+
+# Team chat ----------------------------------------------------------------------------
+
+
+def chat_reminders(team: Team, since: datetime) -> list[KeyResult]:
+    """The reminder part of a team's chat message: the key results its members (those an
+    e-mail would remind: not viewers, not muted) have not checked in since `since`, on
+    objectives open to the whole organisation (the chat's readers are not Cible's to know)."""
+    members = (
+        Membership.objects.filter(
+            organization_id=team.organization_id,
+            reminders_muted=False,
+            user_id__in=TeamMember.objects.filter(team=team).values("user_id"),
+        )
+        .exclude(role=Role.VIEWER)
+        .select_related("organization", "user")
+        .order_by("user__name", "user__email")
+    )
+    key_results: list[KeyResult] = []
+    for membership in members:
+        key_results += key_results_to_remind(membership, since).filter(
+            objective__visibility=Visibility.ORGANIZATION
+        )
+    return key_results
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _spans(pattern: str, **values: chat.Span) -> chat.Line:
+    """A translated pattern ("%(owner)s: %(key_result)s") as a line whose values keep their
+    emphasis: the translation decides the order and the punctuation."""
+    parts = _PLACEHOLDER.split(pattern)
+    spans: list[chat.Span] = []
+    for index, part in enumerate(parts):
+        span = values[part] if index % 2 else part.replace("%%", "%")
+        if span:
+            spans.append(span)
+    return tuple(spans)
+
+
+def _chat_section(title: str, lines: list[chat.Line], empty: str) -> chat.Section:
+    shown = lines[:CHAT_LIST_LIMIT]
+    rest = len(lines) - len(shown)
+    if rest:
+        note = ngettext("…and %(count)d more.", "…and %(count)d more.", rest) % {"count": rest}
+    else:
+        note = "" if lines else empty
+    return chat.Section(title, shown, note)
+
+
+def build_chat(delivery: Delivery, now: datetime) -> chat.ChatMessage | None:
+    """The team's message, in the organisation's language and time zone, or None when the
+    webhook was removed meanwhile or there is nothing to say (nothing to check in and no
+    live objectives)."""
+    team = delivery.team
+    if team is None or not team.chat_webhook_url:
+        return None
+    org = delivery.organization
+    team.organization = org
+    with translation.override(org.language), timezone.override(org_zone(org)):
+        return _chat_message(team, delivery.period)
+
+
+def _chat_message(team: Team, period: str) -> chat.ChatMessage | None:
+    org = team.organization
+    since = previous_slot(org, period)
+    to_check_in = chat_reminders(team, since)
+    digest = team_digest(team, since)
+    if not to_check_in and digest is None:
+        return None
+    since_text = formats.date_format(timezone.localtime(since), "DATE_FORMAT")
+    sections = [
+        _chat_section(
+            _("To check in (no check-in since %(since)s)") % {"since": since_text},
+            [
+                _spans(
+                    _("%(owner)s: %(key_result)s (%(objective)s)"),
+                    owner=chat.Strong(kr.owner.display_name),
+                    key_result=kr.title,
+                    objective=kr.objective.title,
+                )
+                for kr in to_check_in
+            ],
+            _("Nothing: every member has checked in."),
+        )
+    ]
+    if digest is not None:
+        sections += [
+            _chat_section(
+                _("Objectives"),
+                [
+                    _spans(
+                        _("%(objective)s: %(progress)s (%(status)s)"),
+                        objective=row.objective.title,
+                        progress=percent(row.progress),
+                        status=chat.Strong(status_label(row.status)),
+                    )
+                    for row in digest.objectives
+                ],
+                "",
+            ),
+            _chat_section(
+                _("At risk or off track"),
+                [
+                    _spans(
+                        _(
+                            "%(key_result)s (%(owner)s): %(status)s, %(progress)s done, "
+                            "%(expected)s expected"
+                        ),
+                        key_result=row.kr.title,
+                        owner=row.kr.owner.display_name,
+                        status=chat.Strong(status_label(row.status)),
+                        progress=percent(row.progress),
+                        expected=percent(row.expected),
+                    )
+                    for row in digest.at_risk
+                ],
+                _("Nothing: every key result is on track."),
+            ),
+            _chat_section(
+                _("Missing check-ins (none since %(since)s)") % {"since": since_text},
+                [
+                    _spans(
+                        _("%(key_result)s (%(owner)s)"),
+                        key_result=kr.title,
+                        owner=kr.owner.display_name,
+                    )
+                    for kr in digest.missing
+                ],
+                _("None: every key result was checked in."),
+            ),
+        ]
+    return chat.ChatMessage(
+        url=team.chat_webhook_url,
+        format=team.chat_format,
+        title=_("%(team)s: weekly OKR check-in") % {"team": team.name},
+        intro=_(
+            "Check-in time at %(org)s: the key results the team's members still have to "
+            "check in, and where the team stands."
+        )
+        % {"org": org.name},
+        sections=sections,
+        links=[
+            chat.Link(_("Check in now"), site_url(reverse("my_check_in", args=[org.slug]))),
+            chat.Link(
+                _("Open the team page"),
+                site_url(reverse("team_detail", args=[org.slug, team.pk])),
+            ),
+        ],
+    )
 
 
 # Preferences --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ translated labels and the reader's number and date formats."""
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cible.checkins.models import CheckIn
-from cible.lib.svgchart import ChartLabels, value_chart
+from cible.lib.svgchart import ChartLabels, ForecastMark, value_chart
 from cible.okrs.models import KeyResult, KRKind
 from cible.okrs.templatetags.okrs import value as format_value
+
+if TYPE_CHECKING:
+    from cible.insights.forecasts import ForecastView
 
 
 def _tick_date(day: date) -> str:
@@ -73,8 +77,23 @@ def _latest(kr: KeyResult, check_ins: list[CheckIn], done: str, not_done: str) -
     }
 
 
-def key_result_chart(kr: KeyResult, check_ins: Iterable[CheckIn]) -> SafeString:
-    """The SVG chart of the KR's values; ``check_ins`` in chronological order."""
+def _forecast_mark(kr: KeyResult, forecast: "ForecastView | None") -> ForecastMark | None:
+    if forecast is None or forecast.basis != "trend":
+        return None
+    text = _("Forecast: about %(value)s by %(end)s (between %(low)s and %(high)s).") % {
+        "value": format_value(forecast.value, kr.unit),
+        "end": _long_date(forecast.end),
+        "low": format_value(forecast.low, kr.unit),
+        "high": format_value(forecast.high, kr.unit),
+    }
+    return ForecastMark(forecast.value, forecast.low, forecast.high, text)
+
+
+def key_result_chart(
+    kr: KeyResult, check_ins: Iterable[CheckIn], forecast: "ForecastView | None" = None
+) -> SafeString:
+    """The SVG chart of the KR's values; ``check_ins`` in chronological order; the
+    forecast, when given, as a dotted segment after the latest value."""
     readings = list(check_ins)
     begin, end = kr.span()
     done, not_done = _("Done"), _("Not done")
@@ -110,6 +129,7 @@ def key_result_chart(kr: KeyResult, check_ins: Iterable[CheckIn]) -> SafeString:
         _tick_date,
         chart_id=f"kr-chart-{kr.pk}",
         unit=kr.unit,
+        forecast=_forecast_mark(kr, forecast),
     )
     # Safe: value_chart escapes every piece of text it writes.
     return mark_safe(svg)

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
+from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.charts import key_result_chart
@@ -130,12 +132,15 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
 def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     check_ins = list(CheckIn.objects.filter(key_result=kr).select_related("author")[:200])
+    points = [(timezone.localtime(c.created_at), c.value) for c in reversed(check_ins)]
+    forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
     context = {
         "org": membership.organization,
         "membership": membership,
         "kr": kr,
         "check_ins": check_ins,
-        "chart": key_result_chart(kr, reversed(check_ins)),  # oldest first
+        "forecast": forecast,
+        "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
         "can_edit": powers.can_edit_key_result(kr),
         "can_edit_objective": powers.can_edit(kr.objective) and kr.objective.team_id,
         "check_in_form": CheckInRowForm(key_result=kr)

@@ -1,10 +1,18 @@
 from zoneinfo import available_timezones
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
-from cible.orgs.models import Invitation, Membership, Organization, Role, Team
+from cible.orgs.models import (
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    Team,
+    webhook_url_validator,
+)
 
 TIME_ZONES = sorted(available_timezones())
 
@@ -76,13 +84,26 @@ class RoleForm(forms.Form):
 
 
 class TeamForm(forms.ModelForm):
+    """A team's name, place and lead, and its chat webhook (seen only by its managers)."""
+
     class Meta:
         model = Team
-        fields = ["name", "parent", "lead"]
+        fields = ["name", "parent", "lead", "chat_webhook_url", "chat_format"]
+        widgets = {
+            "chat_webhook_url": forms.URLInput(
+                attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
+            ),
+        }
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.instance.organization = organization
+        url = self.fields["chat_webhook_url"]
+        # Only http(s): the form's own check would also let ftp:// through.
+        url.validators = [v for v in url.validators if not isinstance(v, URLValidator)] + [
+            webhook_url_validator
+        ]
+        self.fields["chat_format"].required = False
         parents = Team.objects.filter(organization=organization)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -97,6 +118,21 @@ class TeamForm(forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("A team with this name already exists."))
         return name
+
+    def _kept(self, name: str) -> bool:
+        """Left out of a submitted form (one rendered before it existed), a field keeps its
+        value: only an explicitly emptied webhook field removes the webhook."""
+        return self.is_bound and name not in self.data
+
+    def clean_chat_webhook_url(self) -> str:
+        if self._kept("chat_webhook_url"):
+            return self.instance.chat_webhook_url
+        url: str = self.cleaned_data.get("chat_webhook_url") or ""
+        return url.strip()
+
+    def clean_chat_format(self) -> str:
+        value: str = self.cleaned_data.get("chat_format") or ""
+        return value or self.instance.chat_format
 
 
 class TeamMemberForm(forms.Form):

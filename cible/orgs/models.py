@@ -5,6 +5,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -138,6 +139,18 @@ class Membership(models.Model):
         return self.role != Role.VIEWER
 
 
+class ChatFormat(models.TextChoices):
+    SLACK = "slack", _("Slack")
+    MATTERMOST = "mattermost", _("Mattermost")
+    TEAMS = "teams", _("Microsoft Teams")
+
+
+# A chat webhook is posted to by the server: web addresses only, never ftp: or javascript:.
+webhook_url_validator = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address starting with https:// or http://.")
+)
+
+
 class Team(models.Model):
     organization = models.ForeignKey(
         Organization, models.CASCADE, related_name="teams", verbose_name=_("organisation")
@@ -165,6 +178,20 @@ class Team(models.Model):
         related_name="teams",
         verbose_name=_("members"),
     )
+    # A secret (whoever holds it can post to the channel): shown to the team's managers only.
+    chat_webhook_url = models.URLField(
+        _("chat webhook URL"),
+        max_length=500,
+        blank=True,
+        validators=[webhook_url_validator],
+        help_text=_(
+            "An incoming webhook of your chat: the team's weekly reminder and digest are "
+            "posted there. Leave empty for none."
+        ),
+    )
+    chat_format = models.CharField(
+        _("chat format"), max_length=10, choices=ChatFormat.choices, default=ChatFormat.SLACK
+    )
 
     class Meta:
         verbose_name = _("team")
@@ -173,6 +200,10 @@ class Team(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["organization", "name"], name="team_name_unique"),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="team_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(chat_format__in=[f.value for f in ChatFormat]),
+                name="team_chat_format_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -167,22 +167,31 @@ def _team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
 
 @login_required
 def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    from cible.notifications.models import Delivery, Kind
     from cible.okrs.views import team_context
 
     team, membership = get_team_for_user(request, slug, pk)
     org = membership.organization
+    can_manage = can_manage_team(membership, team)
     context = {
         "org": org,
         "membership": membership,
         "team": team,
         "members": team.members.order_by("name", "email"),
         "sub_teams": team.children.select_related("lead"),
-        "can_manage": can_manage_team(membership, team),
+        "can_manage": can_manage,
         "can_write": membership.can_write,
-        "member_form": TeamMemberForm(organization=org),
-        "edit_form": TeamForm(instance=team, organization=org),
         **team_context(request, team, membership),
     }
+    if can_manage:
+        # The webhook's address is a secret: only the forms of its managers carry it.
+        context["member_form"] = TeamMemberForm(organization=org)
+        context["edit_form"] = TeamForm(instance=team, organization=org)
+        context["chat_delivery"] = (
+            Delivery.objects.filter(team=team, kind=Kind.CHAT)
+            .order_by("-created_at", "-id")
+            .first()
+        )
     return render(request, "orgs/team_detail.html", context)
 
 

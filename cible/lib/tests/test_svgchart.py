@@ -395,3 +395,38 @@ def test_any_input_gives_a_well_formed_chart(
         width,
         height,
     )
+
+
+# The forecast mark ---------------------------------------------------------------------
+
+
+def forecast_parts(svg: str) -> list[ET.Element]:
+    root = ET.fromstring(svg)
+    return [e for e in root.iter() if "chart-forecast" in (e.get("class") or "").split()]
+
+
+def test_a_forecast_is_a_dotted_segment_from_the_latest_value_to_the_end_date() -> None:
+    mark = svgchart.ForecastMark(Decimal("1.5"), Decimal("1.2"), Decimal("1.7"), "About 1,5")
+    points = [(date(2026, 1, 10), Decimal(4)), (date(2026, 2, 10), Decimal(3))]
+    svg = chart(points, forecast=mark)
+    [group] = forecast_parts(svg)
+    assert group.findtext(f"{SVG}title") == "About 1,5"
+    line = group.find(f"{SVG}line[@class='chart-forecast-line']")
+    dots = [e for e in ET.fromstring(svg).iter(f"{SVG}circle")]
+    assert line is not None and line.get("stroke-dasharray")
+    assert line.get("x1") == dots[-1].get("cx") and line.get("y1") == dots[-1].get("cy")
+    assert "style=" not in svg
+
+
+def test_without_a_forecast_the_chart_is_unchanged() -> None:
+    points = [(date(2026, 1, 10), Decimal(4)), (date(2026, 2, 10), Decimal(3))]
+    assert chart(points) == chart(points, forecast=None)
+    assert not forecast_parts(chart(points))
+
+
+def test_no_forecast_is_drawn_without_points_for_a_milestone_or_after_the_end() -> None:
+    mark = svgchart.ForecastMark(Decimal(1), Decimal(1), Decimal(1), "x")
+    points = [(date(2026, 1, 10), Decimal(0))]
+    assert not forecast_parts(chart([], forecast=mark))
+    assert not forecast_parts(chart(points, kind="milestone", forecast=mark))
+    assert not forecast_parts(chart(points, today=END, forecast=mark))

@@ -55,7 +55,7 @@ def test_each_reminder_is_recorded_as_sent(crowd, slot, mailoutbox) -> None:
     services.dispatch(now)
 
     rows = Delivery.objects.filter(kind=Kind.REMINDER).order_by("user__email")
-    assert [(d.user.email, d.status, d.attempts) for d in rows] == [
+    assert [(d.recipient, d.status, d.attempts) for d in rows] == [
         ("bob@acme.test", DeliveryStatus.SENT, 1),
         ("frank@acme.test", DeliveryStatus.SENT, 1),
     ]

@@ -1,11 +1,11 @@
 """`cible worker`: the scheduler and the task worker in one process.
 
-Each pass plans the reminders and digests that became due and queues them (every
-`--interval` seconds), and in between the worker runs every queued task (polling every
-second). With the database backend this one process is all background work needs; run as
-many as you like: the queue hands each task to one worker, and a delivery's claimed row
-makes sure each mail goes out once. With another backend (Redis...), its own workers run
-the tasks and this command only schedules.
+Each pass plans the reminders, digests and team chat messages that became due and queues
+them (every `--interval` seconds), and in between the worker runs every queued task
+(polling every second). With the database backend this one process is all background work
+needs; run as many as you like: the queue hands each task to one worker, and a delivery's
+claimed row makes sure each mail or chat message goes out once. With another backend
+(Redis...), its own workers run the tasks and this command only schedules.
 """
 
 import logging
@@ -38,7 +38,10 @@ def positive_seconds(value: str) -> float:
 
 
 class Command(BaseCommand):
-    help = "Send check-in reminders and digests when due, and run queued background tasks."
+    help = (
+        "Send check-in reminders, digests and team chat messages when due, and run queued "
+        "background tasks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

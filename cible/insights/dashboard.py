@@ -1,0 +1,471 @@
+"""The dashboard's numbers, for the organisation or one team, in one cycle.
+
+Everything comes from a fixed handful of queries (the visible objectives with their key
+results, the teams and their members, the parent links, the check-ins) and is aggregated
+in Python, so the page costs the same number of queries whatever the organisation's size.
+Only what the reader may see counts: ``Objective.objects.visible_to(membership).active()``.
+
+Which objectives belong to a team: its team objectives, and the personal objectives of
+its members (or the personal objectives set on the team). Company objectives belong to no
+team. Formulas, each a share of a count (None when there is nothing to count):
+
+- status: objectives on track / at risk / off track (an objective takes the worst status
+  of its key results), over the objectives in scope; average progress: their mean;
+- check-in discipline (an active cycle only): among the KRs to check in (live, not driven
+  by another objective), those with a check-in since the week began: the last check-in
+  weekday of the organisation, at midnight in its time zone;
+- alignment: team and personal objectives with a parent the reader may see;
+- balance: top-down objectives among all, against the method's 60/40 (balanced within
+  ten points of 60 % top-down);
+- focus: team objectives per team, personal objectives per person (people who have
+  some), live KRs per objective, each against 3 to 5;
+- progress over time: at the end of each week, each objective's progress rolled up from
+  its KRs' values at that date (the latest check-in up to then, else the start value),
+  averaged over the objectives in scope.
+"""
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cible.accounts.models import User
+from cible.insights.forecasts import Attention, check_in_history, forecasts, needs_attention
+from cible.lib import okrmath
+from cible.notifications.services import org_zone
+from cible.okrs.contexts import ObjectiveRow, objective_rows
+from cible.okrs.models import (
+    Cycle,
+    CycleState,
+    KeyResult,
+    Level,
+    Objective,
+    ObjectiveState,
+    Origin,
+)
+from cible.orgs.models import Membership, Team, TeamMember
+
+FOCUS_RANGE = (3, 5)
+TOP_DOWN_TARGET = Decimal("0.6")
+BALANCE_TOLERANCE = Decimal("0.1")
+ATTENTION_SHOWN = 15
+STATUSES = list(okrmath.Status)
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+
+    @property
+    def fraction(self) -> Decimal | None:
+        return Decimal(self.count) / Decimal(self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class StatusShare:
+    status: okrmath.Status
+    share: Share
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    """One row of a breakdown: a team (or a person) and its share."""
+
+    label: str
+    share: Share
+    team: Team | None = None
+    person: User | None = None
+
+
+@dataclass
+class Behind:
+    person: User
+    pending: list[KeyResult] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class Discipline:
+    week_start: date  # in the organisation's time zone
+    since: datetime
+    overall: Share
+    groups: list[GroupShare]
+    behind: list[Behind]
+
+
+@dataclass
+class Alignment:
+    share: Share
+    orphans: list[Objective]
+
+
+@dataclass(frozen=True)
+class Balance:
+    label: str
+    top_down: int
+    bottom_up: int
+    team: Team | None = None
+
+    @property
+    def share(self) -> Share:
+        return Share(self.top_down, self.top_down + self.bottom_up)
+
+    @property
+    def bottom_up_fraction(self) -> Decimal | None:
+        fraction = self.share.fraction
+        return None if fraction is None else 1 - fraction
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Top-down share minus the method's 60 %, in points of 0-1."""
+        fraction = self.share.fraction
+        return None if fraction is None else fraction - TOP_DOWN_TARGET
+
+    @property
+    def gap_points(self) -> int | None:
+        gap = self.gap
+        return None if gap is None else round(gap * 100)
+
+    @property
+    def verdict(self) -> str:
+        gap = self.gap
+        if gap is None:
+            return "none"
+        if abs(gap) <= BALANCE_TOLERANCE:
+            return "balanced"
+        return "top_down" if gap > 0 else "bottom_up"
+
+
+@dataclass(frozen=True)
+class FocusCount:
+    label: str
+    count: int
+    team: Team | None = None
+    person: User | None = None
+    objective: Objective | None = None
+
+    @property
+    def within(self) -> bool:
+        return FOCUS_RANGE[0] <= self.count <= FOCUS_RANGE[1]
+
+
+@dataclass
+class Focus:
+    teams: list[FocusCount]
+    people: list[FocusCount]
+    objectives: list[FocusCount]  # KRs per objective
+
+    @staticmethod
+    def _share(counts: Sequence[FocusCount]) -> Share:
+        return Share(sum(c.within for c in counts), len(counts))
+
+    @property
+    def teams_share(self) -> Share:
+        return self._share(self.teams)
+
+    @property
+    def people_share(self) -> Share:
+        return self._share(self.people)
+
+    @property
+    def objectives_share(self) -> Share:
+        return self._share(self.objectives)
+
+    @property
+    def krs_per_objective(self) -> Decimal | None:
+        if not self.objectives:
+            return None
+        return Decimal(sum(c.count for c in self.objectives)) / len(self.objectives)
+
+    @property
+    def outside(self) -> dict[str, list[FocusCount]]:
+        return {
+            "teams": [c for c in self.teams if not c.within],
+            "people": [c for c in self.people if not c.within],
+            "objectives": [c for c in self.objectives if not c.within],
+        }
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    day: date
+    progress: Decimal | None
+    expected: Decimal
+
+
+@dataclass
+class Dashboard:
+    cycle: Cycle
+    team: Team | None
+    rows: list[ObjectiveRow]  # every objective in scope
+    listed: list[ObjectiveRow]  # those the page lists: company ones, or the team's
+    statuses: list[StatusShare]
+    discipline: Discipline | None
+    alignment: Alignment
+    balance: list[Balance]
+    overall_balance: Balance
+    focus: Focus
+    attention: list[Attention]
+    history: list[HistoryPoint]
+
+    @property
+    def average_progress(self) -> Decimal | None:
+        if not self.rows:
+            return None
+        return sum((row.progress for row in self.rows), Decimal(0)) / len(self.rows)
+
+    @property
+    def attention_shown(self) -> list[Attention]:
+        return self.attention[:ATTENTION_SHOWN]
+
+
+# Loading ------------------------------------------------------------------------------
+
+
+def visible_objectives(membership: Membership, cycle: Cycle) -> QuerySet[Objective]:
+    """The cycle's objectives the member may see, not archived or cancelled, with their
+    live KRs and owners: two queries."""
+    krs = (
+        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("owner")
+        .order_by("position", "id")
+    )
+    return (
+        Objective.objects.visible_to(membership)
+        .active()
+        .filter(cycle=cycle)
+        .exclude(state=ObjectiveState.CANCELLED)
+        .select_related("owner", "team", "cycle", "organization")
+        .prefetch_related(Prefetch("key_results", queryset=krs))
+        .order_by("position", "id")
+    )
+
+
+class Teams:
+    """The organisation's teams and who is in which: two queries."""
+
+    def __init__(self, membership: Membership) -> None:
+        org_id = membership.organization_id
+        self.all = list(Team.objects.filter(organization_id=org_id).order_by("name", "id"))
+        self.of_user: dict[int, set[int]] = defaultdict(set)
+        for team_id, user_id in TeamMember.objects.filter(team__organization_id=org_id).values_list(
+            "team_id", "user_id"
+        ):
+            self.of_user[user_id].add(team_id)
+
+    def of(self, objective: Objective) -> set[int]:
+        """The teams an objective belongs to."""
+        if objective.team_id is not None:
+            return {objective.team_id}
+        if objective.level == Level.PERSON:
+            return set(self.of_user.get(objective.owner_id, ()))
+        return set()
+
+
+def _aligned_ids(membership: Membership, objectives: Sequence[Objective]) -> set[int]:
+    """Those of `objectives` with a parent the member may see: one query."""
+    if not objectives:
+        return set()
+    visible = Objective.objects.visible_to(membership).active()
+    return set(
+        Objective.parents.through.objects.filter(
+            from_objective_id__in=[o.pk for o in objectives], to_objective__in=visible
+        ).values_list("from_objective_id", flat=True)
+    )
+
+
+# Computing ----------------------------------------------------------------------------
+
+
+def week_start(org_weekday: int, today: date) -> date:
+    """The latest day on or before `today` that falls on the check-in weekday."""
+    return today - timedelta(days=(today.weekday() - org_weekday) % 7)
+
+
+def _statuses(rows: Sequence[ObjectiveRow]) -> list[StatusShare]:
+    counts = {status: 0 for status in STATUSES}
+    for row in rows:
+        counts[row.status] += 1
+    return [StatusShare(status, Share(counts[status], len(rows))) for status in STATUSES]
+
+
+def _discipline(
+    objectives: Sequence[Objective],
+    teams: Teams,
+    team: Team | None,
+    history: dict[int, list[tuple[datetime, Decimal]]],
+    since: datetime,
+) -> Discipline:
+    to_check: list[tuple[Objective, KeyResult, bool]] = [
+        (o, kr, bool(history.get(kr.pk)) and history[kr.pk][-1][0] >= since)
+        for o in objectives
+        for kr in o.key_results.all()
+        if kr.driven_by_id is None
+    ]
+    overall = Share(sum(done for _o, _kr, done in to_check), len(to_check))
+    tally: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+    people: dict[int, Behind] = {}
+    for objective, kr, done in to_check:
+        keys: Iterable[object] = [kr.owner_id] if team else teams.of(objective) or [None]
+        for key in keys:
+            tally[key][0] += done
+            tally[key][1] += 1
+        behind = people.setdefault(kr.owner_id, Behind(kr.owner))
+        behind.total += 1
+        if not done:
+            behind.pending.append(kr)
+    groups = []
+    if team is None:
+        groups = [
+            GroupShare(t.name, Share(*tally[t.pk]), team=t) for t in teams.all if t.pk in tally
+        ]
+        if None in tally:
+            groups.append(GroupShare("", Share(*tally[None])))  # no team: the template names it
+    else:
+        owners = sorted((b.person for b in people.values()), key=lambda u: u.display_name)
+        groups = [GroupShare(u.display_name, Share(*tally[u.pk]), person=u) for u in owners]
+    late = [b for b in people.values() if b.pending]
+    late.sort(key=lambda b: (-len(b.pending), b.person.display_name.casefold()))
+    return Discipline(since.date(), since, overall, groups, late)
+
+
+def _balance(objectives: Sequence[Objective], teams: Teams, team: Team | None) -> list[Balance]:
+    tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for objective in objectives:
+        for team_id in teams.of(objective):
+            tally[team_id][objective.origin != Origin.TOP_DOWN] += 1
+    chosen = [team] if team else [t for t in teams.all if t.pk in tally]
+    return [Balance(t.name, tally[t.pk][0], tally[t.pk][1], team=t) for t in chosen]
+
+
+def _focus(objectives: Sequence[Objective], teams: Teams, team: Team | None) -> Focus:
+    per_team: dict[int, int] = defaultdict(int)
+    per_person: dict[int, int] = defaultdict(int)
+    owners: dict[int, User] = {}
+    for objective in objectives:
+        if objective.level == Level.TEAM and objective.team_id is not None:
+            per_team[objective.team_id] += 1
+        elif objective.level == Level.PERSON:
+            per_person[objective.owner_id] += 1
+            owners[objective.owner_id] = objective.owner
+    chosen = [team] if team else teams.all
+    people = sorted(owners.values(), key=lambda u: u.display_name.casefold())
+    return Focus(
+        teams=[FocusCount(t.name, per_team[t.pk], team=t) for t in chosen],
+        people=[FocusCount(u.display_name, per_person[u.pk], person=u) for u in people],
+        objectives=[FocusCount(o.title, len(o.key_results.all()), objective=o) for o in objectives],
+    )
+
+
+def week_ends(cycle: Cycle, org_weekday: int, today: date) -> list[date]:
+    """The last day of each week (the day before the check-in weekday) from the cycle's
+    start to today or its end, whichever comes first; that last day closes the list."""
+    last = min(today, cycle.end)
+    days = []
+    day = cycle.start
+    while day <= last:
+        if (day + timedelta(days=1)).weekday() == org_weekday:
+            days.append(day)
+        day += timedelta(days=1)
+    if last >= cycle.start and (not days or days[-1] != last):
+        days.append(last)
+    return days
+
+
+def _history(
+    cycle: Cycle,
+    loaded: Sequence[Objective],
+    scope: Sequence[Objective],
+    history: dict[int, list[tuple[datetime, Decimal]]],
+    ends: Sequence[date],
+) -> list[HistoryPoint]:
+    loaded_ids = {o.pk for o in loaded}
+    by_kr = {
+        kr.pk: ([moment.date() for moment, _v in history.get(kr.pk, ())], history.get(kr.pk, []))
+        for o in loaded
+        for kr in o.key_results.all()
+    }
+
+    def value_at(kr: KeyResult, day: date) -> Decimal:
+        days, readings = by_kr[kr.pk]
+        index = bisect_right(days, day)
+        return readings[index - 1][1] if index else kr.start
+
+    def progress_of(kr: KeyResult, day: date) -> Decimal:
+        try:
+            return okrmath.progress(kr.kind, kr.start, kr.target, value_at(kr, day), kr.target_max)
+        except okrmath.MathError:
+            return Decimal(0)
+
+    points = []
+    for day in ends:
+        inputs = {
+            o.pk: [
+                okrmath.KRInput(kr.weight, driven_by=kr.driven_by_id)
+                if kr.driven_by_id in loaded_ids
+                else okrmath.KRInput(kr.weight, progress_of(kr, day))
+                for kr in o.key_results.all()
+            ]
+            for o in loaded
+        }
+        try:
+            progress = okrmath.rollup(inputs)
+        except okrmath.MathError:
+            progress = {
+                key: okrmath.weighted_mean((kr.weight, kr.progress) for kr in krs)
+                for key, krs in inputs.items()
+            }
+        values = [progress[o.pk] for o in scope]
+        average = sum(values, Decimal(0)) / len(values) if values else None
+        expected = okrmath.expected_progress(cycle.start, cycle.end, day)
+        points.append(HistoryPoint(day, average, expected))
+    return points
+
+
+def build(
+    membership: Membership,
+    cycle: Cycle,
+    team: Team | None = None,
+    now: datetime | None = None,
+) -> Dashboard:
+    org = membership.organization
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    loaded = list(visible_objectives(membership, cycle))
+    teams = Teams(membership)
+    scope = loaded if team is None else [o for o in loaded if team.pk in teams.of(o)]
+    rows = objective_rows(scope, org)
+    history = check_in_history(kr.pk for o in loaded for kr in o.key_results.all())
+    discipline = None
+    if cycle.state == CycleState.ACTIVE:
+        local_today = now.astimezone(org_zone(org)).date()
+        start = week_start(org.checkin_weekday, local_today)
+        since = datetime.combine(start, time(0), tzinfo=org_zone(org))
+        discipline = _discipline(scope, teams, team, history, since)
+    alignable = [o for o in scope if o.level in (Level.TEAM, Level.PERSON)]
+    aligned = _aligned_ids(membership, alignable)
+    scope_krs = [kr for o in scope for kr in o.key_results.all()]
+    ends = week_ends(cycle, org.checkin_weekday, today)
+    top_down = sum(o.origin == Origin.TOP_DOWN for o in scope)
+    return Dashboard(
+        cycle=cycle,
+        team=team,
+        rows=rows,
+        listed=[r for r in rows if r.objective.level == (Level.TEAM if team else Level.COMPANY)],
+        statuses=_statuses(rows),
+        discipline=discipline,
+        alignment=Alignment(
+            Share(len(aligned), len(alignable)), [o for o in alignable if o.pk not in aligned]
+        ),
+        balance=_balance(scope, teams, team),
+        overall_balance=Balance("", top_down, len(scope) - top_down),
+        focus=_focus(scope, teams, team),
+        attention=needs_attention(scope_krs, today, forecasts(scope_krs, today, history)),
+        history=_history(cycle, loaded, scope, history, ends),
+    )

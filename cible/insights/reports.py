@@ -1,0 +1,75 @@
+"""Ambition calibration and the cycle review report (HTML, PDF, Markdown). Reading is
+open to every member of the organisation, viewers included."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header, urlencode
+
+from cible.insights.calibration import calibration_for
+from cible.insights.cycle_report import CycleReport, build_report, report_charts
+from cible.insights.report_markdown import render_markdown
+from cible.insights.report_pdf import render_pdf
+from cible.insights.score_charts import bin_rows
+from cible.lib.http import AuthenticatedHttpRequest, parse_id
+from cible.okrs.models import Cycle
+from cible.orgs.access import get_membership
+from cible.orgs.models import Team
+
+
+@login_required
+def calibration(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "calibration": calibration_for(membership),
+    }
+    return render(request, "insights/calibration.html", context)
+
+
+def _report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> CycleReport:
+    """The report a request asks for: ?team=<id> narrows it to one team of the
+    organisation (another organisation's team is a 404; a malformed id is ignored)."""
+    membership = get_membership(request, slug)
+    cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
+    team_id = parse_id(request.GET.get("team"))
+    team = (
+        get_object_or_404(Team, organization=membership.organization, pk=team_id)
+        if team_id is not None
+        else None
+    )
+    return build_report(membership, cycle, team)
+
+
+@login_required
+def cycle_report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    org = report.organization
+    context = {
+        "org": org,
+        "cycle": report.cycle,
+        "team": report.team,
+        "report": report,
+        "charts": report_charts(report),
+        "bins": bin_rows(report.histogram, report.display),
+        "teams": Team.objects.filter(organization=org),
+        "query": "?" + urlencode({"team": report.team.pk}) if report.team else "",
+    }
+    return render(request, "insights/cycle_report.html", context)
+
+
+@login_required
+def cycle_report_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    response = HttpResponse(render_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, report.filename("pdf"))
+    return response
+
+
+@login_required
+def cycle_report_md(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    response = HttpResponse(render_markdown(report), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, report.filename("md"))
+    return response

@@ -1,0 +1,326 @@
+"""A cycle's OKRs and check-ins as rows, and the CSV and XLSX files made of them.
+
+Rows come from what the reader may see (``Objective.objects.visible_to``), read in chunks
+so that a big cycle never sits in memory whole. A spreadsheet must not run what a person
+typed: in CSV, text starting with =, +, -, @, a tab or a carriage return gets a leading
+apostrophe; in XLSX every text is written as a string cell, never a formula, and numbers
+as numbers.
+"""
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from cible.checkins.models import CheckIn
+from cible.lib import okrmath
+from cible.okrs.contexts import kr_row
+from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, ObjectiveState
+from cible.okrs.services import objective_progress
+from cible.okrs.templatetags.okrs import status_label
+from cible.orgs.models import Membership
+
+CHUNK = 500
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+Cell = str | Decimal | int | datetime | date | None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str | Promise
+    number_format: str = ""  # XLSX only
+    width: float = 14
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str | Promise  # the sheet's name
+    columns: list[Column]
+    rows: Iterable[list[Cell]]
+
+
+# Text ----------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet shows as text rather than computing it (OWASP's advice for
+    CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_value(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date | int):
+        return str(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file that hands back what is written to it: csv.writer without a buffer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The table as CSV, one line at a time, with a byte-order mark so that spreadsheet
+    programs read it as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(c.header) for c in table.columns])
+    for row in table.rows:
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def _sheet_name(name: str) -> str:
+    return SHEET_NAME_FORBIDDEN.sub(" ", name)[:31] or "Sheet"
+
+
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str) -> WriteOnlyCell:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        # Assigning "=..." makes openpyxl write a formula: force a plain string.
+        cell.data_type = "s"
+        return cell
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def write_xlsx(table: Table, out: IO[bytes]) -> None:
+    """The table as a one-sheet workbook, written row by row (openpyxl's write-only mode)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_name(str(table.name)))
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in table.columns:
+        cell = _xlsx_cell(sheet, str(column.header), "")
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    formats = [column.number_format for column in table.columns]
+    for row in table.rows:
+        sheet.append(
+            [_xlsx_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)]
+        )
+    book.save(out)
+
+
+# OKRs ----------------------------------------------------------------------------------
+
+NUMBER = "#,##0.####"
+FRACTION = "0%"
+SCORE = "0.00"
+
+OKR_COLUMNS = [
+    Column(_lazy("Type"), width=12),
+    Column(_lazy("Objective"), width=40),
+    Column(_lazy("Key result"), width=40),
+    Column(_lazy("Level"), width=10),
+    Column(_lazy("Team"), width=20),
+    Column(_lazy("Owner"), width=20),
+    Column(_lazy("Kind"), width=16),
+    Column(_lazy("Start"), NUMBER),
+    Column(_lazy("Target"), NUMBER),
+    Column(_lazy("Upper bound"), NUMBER),
+    Column(_lazy("Current"), NUMBER),
+    Column(_lazy("Unit"), width=10),
+    Column(_lazy("Weight"), NUMBER, width=8),
+    Column(_lazy("Progress (0-1)"), FRACTION, width=10),
+    Column(_lazy("Status"), width=12),
+    Column(_lazy("Score (0-1)"), SCORE, width=10),
+]
+
+
+def _visible(membership: Membership, cycle: Cycle) -> ObjectiveQuerySet:
+    return (
+        Objective.objects.visible_to(membership)
+        .active()
+        .filter(cycle=cycle)
+        .exclude(state=ObjectiveState.CANCELLED)
+    )
+
+
+def _progress_of_objectives(membership: Membership, cycle: Cycle) -> dict[int, Decimal]:
+    """The progress of every visible objective of the cycle and of the objectives that
+    drive one of their KRs (as the OKR pages show it)."""
+    visible = _visible(membership, cycle)
+    progress = objective_progress(visible.only("pk", "organization_id", "cycle_id"))
+    driven = (
+        set(
+            KeyResult.objects.filter(objective__in=visible, driven_by__isnull=False).values_list(
+                "driven_by_id", flat=True
+            )
+        )
+        - progress.keys()
+    )
+    if driven:
+        progress.update(
+            objective_progress(
+                Objective.objects.filter(pk__in=driven).only("pk", "organization_id", "cycle_id")
+            )
+        )
+    return progress
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.0001"))
+
+
+def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
+    org = membership.organization
+    today = timezone.localdate()
+    progress = _progress_of_objectives(membership, cycle)
+    krs = (
+        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("owner")
+        .order_by("position", "id")
+    )
+    objectives = (
+        _visible(membership, cycle)
+        .select_related("owner", "team", "cycle", "organization")
+        .prefetch_related(Prefetch("key_results", queryset=krs))
+        .order_by("level", "team__name", "position", "id")
+    )
+    objective_type, kr_type = _("Objective"), _("Key result")
+    for objective in objectives.iterator(chunk_size=CHUNK):
+        rows = [kr_row(kr, org, today, progress) for kr in objective.key_results.all()]
+        worst = max(
+            (row.status for row in rows),
+            key=list(okrmath.Status).index,
+            default=okrmath.Status.ON_TRACK,
+        )
+        level, team = objective.get_level_display(), objective.team.name if objective.team else ""
+        yield [
+            objective_type,
+            objective.title,
+            "",
+            level,
+            team,
+            objective.owner.display_name,
+            "",
+            None,
+            None,
+            None,
+            None,
+            "",
+            None,
+            _round(progress.get(objective.pk, Decimal(0))),
+            status_label(worst),
+            objective.score,
+        ]
+        for row in rows:
+            kr = row.kr
+            yield [
+                kr_type,
+                objective.title,
+                kr.title,
+                level,
+                team,
+                kr.owner.display_name,
+                kr.get_kind_display(),
+                kr.start,
+                kr.target,
+                kr.target_max,
+                kr.current,
+                kr.unit,
+                kr.weight,
+                _round(row.progress),
+                status_label(row.status),
+                kr.score,
+            ]
+
+
+def okr_table(membership: Membership, cycle: Cycle) -> Table:
+    return Table(_lazy("OKRs"), OKR_COLUMNS, okr_rows(membership, cycle))
+
+
+# Check-ins -----------------------------------------------------------------------------
+
+CHECK_IN_COLUMNS = [
+    Column(_lazy("Key result"), width=40),
+    Column(_lazy("Objective"), width=40),
+    Column(_lazy("Author"), width=20),
+    Column(_lazy("Date"), "yyyy-mm-dd hh:mm", width=17),
+    Column(_lazy("Value"), NUMBER),
+    Column(_lazy("Unit"), width=10),
+    Column(_lazy("Confidence (0-10)"), width=10),
+    Column(_lazy("Comment"), width=40),
+    Column(_lazy("Blockers"), width=40),
+]
+
+
+def check_in_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
+    zone = _zone(membership.organization.time_zone)
+    check_ins = (
+        CheckIn.objects.filter(
+            key_result__objective__in=_visible(membership, cycle),
+            key_result__archived_at__isnull=True,
+            key_result__cancelled_at__isnull=True,
+        )
+        .select_related("key_result__objective", "author")
+        .order_by(
+            "key_result__objective__position",
+            "key_result__objective_id",
+            "key_result__position",
+            "key_result_id",
+            "created_at",
+            "id",
+        )
+    )
+    for check_in in check_ins.iterator(chunk_size=CHUNK * 4):
+        kr = check_in.key_result
+        yield [
+            kr.title,
+            kr.objective.title,
+            check_in.author.display_name if check_in.author else "",
+            timezone.localtime(check_in.created_at, zone).replace(tzinfo=None),
+            check_in.value,
+            kr.unit,
+            check_in.confidence,
+            check_in.comment,
+            check_in.blockers,
+        ]
+
+
+def check_in_table(membership: Membership, cycle: Cycle) -> Table:
+    return Table(_lazy("Check-ins"), CHECK_IN_COLUMNS, check_in_rows(membership, cycle))
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return None
+
+
+TABLES: dict[str, Callable[[Membership, Cycle], Table]] = {
+    "okrs": okr_table,
+    "check-ins": check_in_table,
+}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cible.insights import exports, reports, views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("teams/<id:pk>/dashboard/", views.team_dashboard, name="team_dashboard"),
+    path("calibration/", reports.calibration, name="calibration"),
+    path("cycles/<id:pk>/report/", reports.cycle_report, name="cycle_report"),
+    path("cycles/<id:pk>/report.pdf", reports.cycle_report_pdf, name="cycle_report_pdf"),
+    path("cycles/<id:pk>/report.md", reports.cycle_report_md, name="cycle_report_md"),
+    path("cycles/<id:pk>/export/<slug:what>.<slug:fmt>", exports.cycle_export, name="cycle_export"),
+]

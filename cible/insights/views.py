@@ -1,0 +1,46 @@
+"""The dashboards: the organisation's and each team's, for a chosen cycle."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cible.insights.dashboard import build
+from cible.insights.dashboard_charts import charts
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs.models import Cycle
+from cible.orgs.access import get_membership, get_team_for_user
+from cible.orgs.models import Membership, Organization, Team
+
+
+def selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle], Cycle | None]:
+    """The organisation's cycles, and the one asked for (else the current one)."""
+    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
+    return cycles, cycle or Cycle.objects.current_for(org)
+
+
+def _render(request: HttpRequest, membership: Membership, team: Team | None) -> HttpResponse:
+    org = membership.organization
+    cycles, cycle = selected_cycle(request, org)
+    board = build(membership, cycle, team) if cycle else None
+    context = {
+        "org": org,
+        "membership": membership,
+        "team": team,
+        "cycles": cycles,
+        "cycle": cycle,
+        "board": board,
+        "charts": charts(board) if board else None,
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _render(request, get_membership(request, slug), None)
+
+
+@login_required
+def team_dashboard(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    return _render(request, membership, team)
