@@ -7,7 +7,8 @@ PREFIX = "CIBLE_"
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(PREFIX + name, default)
+    """The variable's value; an empty one counts as unset."""
+    return os.environ.get(PREFIX + name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
