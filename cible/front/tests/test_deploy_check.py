@@ -8,8 +8,10 @@ from pathlib import Path
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    # The browser tests allow sync calls from async contexts for the test process only.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "CIBLE_DATA_DIR": str(tmp_path),
         "CIBLE_SITE_URL": "https://okr.example.com",
         "CIBLE_ALLOWED_HOSTS": "okr.example.com",
