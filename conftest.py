@@ -55,6 +55,11 @@ def make_user(email: str, name: str) -> User:
 
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def build_world() -> World:
+    """The world, outside a fixture: for a module that builds it once (and rolls it back)."""
     alice = make_user("alice@acme.test", "Alice Martin")
     adam = make_user("adam@acme.test", "Adam Roux")
     bob = make_user("bob@acme.test", "Bob Durand")

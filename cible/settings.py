@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cible.checkins",
     "cible.notifications",
     "cible.insights",
+    "cible.audit",
     "cible.front",
 ]
 

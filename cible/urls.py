@@ -23,6 +23,7 @@ urlpatterns = [
     path("invitations/<str:token>/", orgs.invitation_accept, name="invitation_accept"),
     path(org, okrs.org_home, name="org_home"),
     path(org, include("cible.insights.urls")),
+    path(org, include("cible.audit.urls")),
     path(org + "settings/", orgs.org_settings, name="org_settings"),
     path(org + "members/", orgs.member_list, name="member_list"),
     path(org + "members/<id:pk>/role/", orgs.member_role, name="member_role"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -19,8 +20,10 @@ from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
 from cible.front.htmx import is_htmx
+from cible.front.refusal import named_errors, refuse
 from cible.lib import okrmath
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
+from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, KeyResult, Objective
@@ -40,12 +43,36 @@ class NotesForm(forms.ModelForm):  # type: ignore[type-arg]
             "duration_seconds": forms.HiddenInput,
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("notes", "decisions"):
+            limit_length(self.fields[name], LONG_TEXT)
+
 
 class RetrospectiveForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Review
         fields = ["worked", "did_not_work", "learned", "celebrate"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            limit_length(self.fields[name], LONG_TEXT)
+
+
+class ObjectiveRetrospectiveForm(forms.Form):
+    """The four questions of an objective's retrospective, each optional."""
+
+    retro_worked = forms.CharField(label=_lazy("What worked"), required=False)
+    retro_did_not_work = forms.CharField(label=_lazy("What did not work"), required=False)
+    retro_learned = forms.CharField(label=_lazy("What we learn"), required=False)
+    retro_celebrate = forms.CharField(label=_lazy("What we celebrate"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit_length(field, LONG_TEXT)
 
 
 class AdjustForm(forms.Form):
@@ -59,7 +86,7 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(
         label=_lazy("Reason"),
         error_messages={"required": _lazy("Say why: the reason stays in the history.")},
-        max_length=2000,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -68,7 +95,9 @@ class ScoreForm(forms.Form):
     score = forms.DecimalField(
         label=_lazy("Score (0 to 1)"), min_value=0, max_value=1, max_digits=3, decimal_places=2
     )
-    score_note = forms.CharField(label=_lazy("Why this score"), required=False, max_length=2000)
+    score_note = forms.CharField(
+        label=_lazy("Why this score"), required=False, max_length=SHORT_TEXT
+    )
 
 
 def _cycle(request: AuthenticatedHttpRequest, membership: Membership) -> Cycle | None:
@@ -106,10 +135,14 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         raise PermissionDenied
     form = NotesForm(request.POST or None)
     if request.method == "POST" and cycle is not None and form.is_valid():
-        review = form.save(commit=False)
-        review.organization, review.cycle, review.team = membership.organization, cycle, team
-        review.kind, review.created_by = ReviewKind.WEEKLY, request.user
-        review.save()
+        reviews.create_review(
+            membership.organization,
+            cycle,
+            team,
+            ReviewKind.WEEKLY,
+            request.user,
+            **form.cleaned_data,
+        )
         messages.success(request, _("Meeting notes saved."))
         return redirect("team_meeting", slug, pk)
     agenda = []
@@ -167,6 +200,8 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
             messages.error(
                 request, _("The check-in was not recorded: check the value and the confidence.")
             )
+            for sentence in named_errors(form):
+                messages.error(request, sentence)
         else:
             messages.info(
                 request, _("Nothing to record: enter a value, a confidence or a comment.")
@@ -196,10 +231,14 @@ def monthly_review(
     cycle = _cycle(request, membership)
     form = NotesForm(request.POST or None)
     if request.method == "POST" and cycle is not None and form.is_valid():
-        review = form.save(commit=False)
-        review.organization, review.cycle, review.team = membership.organization, cycle, team
-        review.kind, review.created_by = ReviewKind.MONTHLY, request.user
-        review.save()
+        reviews.create_review(
+            membership.organization,
+            cycle,
+            team,
+            ReviewKind.MONTHLY,
+            request.user,
+            **form.cleaned_data,
+        )
         messages.success(request, _("Review saved."))
         return redirect(request.get_full_path())
     context = {
@@ -223,21 +262,22 @@ def monthly_review(
 @login_required
 @require_POST
 def key_result_adjust(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit(kr.objective):
         raise PermissionDenied
     form = AdjustForm(request.POST)
+    back = _back(request, kr.get_absolute_url())
+    if not form.is_valid():
+        return refuse(request, form, subject=kr.title, back=back, org=membership.organization)
     try:
-        if not form.is_valid():
-            raise ValidationError(form.errors)
         reviews.adjust_key_result(kr, request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(_back(request, kr.get_absolute_url()))
+        return redirect(back)
     messages.success(
         request, _("Key result adjusted; the change and its reason are in its history.")
     )
-    return redirect(_back(request, kr.get_absolute_url()))
+    return redirect(back)
 
 
 def _back(request: AuthenticatedHttpRequest, default: str) -> str:
@@ -293,13 +333,14 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 @login_required
 @require_POST
 def key_result_score(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    kr, _membership, powers = get_key_result_for_user(request, slug, pk)
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
     form = ScoreForm(request.POST)
+    back = _review_url(slug, kr.objective) + f"#kr-{kr.pk}"
+    if not form.is_valid():
+        return refuse(request, form, subject=kr.title, back=back, org=membership.organization)
     try:
-        if not form.is_valid():
-            raise ValidationError(form.errors)
         reviews.score_key_result(
             kr, request.user, form.cleaned_data["score"], form.cleaned_data["score_note"]
         )
@@ -307,25 +348,28 @@ def key_result_score(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
         messages.error(request, f"{kr.title}: {' '.join(error.messages)}")
     else:
         messages.success(request, _("Score saved."))
-    return redirect(_review_url(slug, kr.objective) + f"#kr-{kr.pk}")
+    return redirect(back)
 
 
 def _review_url(slug: str, objective: Objective) -> str:
-    from django.urls import reverse
-
     return reverse("cycle_review", args=[slug, objective.cycle_id])
 
 
 @login_required
 @require_POST
 def objective_retrospective(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    objective, _membership, powers = get_objective_for_user(request, slug, pk)
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
-    fields = {name: request.POST.get(name, "")[:5000] for name in reviews.RETRO_FIELDS}
-    reviews.save_retrospective(objective, request.user, **fields)
+    form = ObjectiveRetrospectiveForm(request.POST)
+    back = _review_url(slug, objective) + f"#objective-{objective.pk}"
+    if not form.is_valid():
+        return refuse(
+            request, form, subject=objective.title, back=back, org=membership.organization
+        )
+    reviews.save_retrospective(objective, request.user, **form.cleaned_data)
     messages.success(request, _("Retrospective saved."))
-    return redirect(_review_url(slug, objective) + f"#objective-{objective.pk}")
+    return redirect(back)
 
 
 @login_required
@@ -338,14 +382,18 @@ def team_retrospective(
     if not can_manage_team(membership, team):
         raise PermissionDenied
     form = RetrospectiveForm(request.POST)
-    if form.is_valid():
-        review = form.save(commit=False)
-        review.organization, review.cycle, review.team = membership.organization, cycle, team
-        review.kind, review.created_by = ReviewKind.QUARTERLY, request.user
-        review.save()
-        messages.success(request, _("Team retrospective saved."))
-    else:
-        messages.error(request, _("The retrospective was not saved: a text is too long."))
+    if not form.is_valid():
+        back = reverse("cycle_review", args=[slug, cycle.pk])
+        return refuse(request, form, subject=team.name, back=back, org=membership.organization)
+    reviews.create_review(
+        membership.organization,
+        cycle,
+        team,
+        ReviewKind.QUARTERLY,
+        request.user,
+        **form.cleaned_data,
+    )
+    messages.success(request, _("Team retrospective saved."))
     return redirect("cycle_review", slug, cycle.pk)
 
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
+from cible.audit.models import Action
+from cible.audit.services import record
+from cible.checkins.models import Review
 from cible.lib import okrmath
 from cible.okrs.models import (
     Change,
@@ -21,6 +24,7 @@ from cible.okrs.models import (
     ObjectiveState,
 )
 from cible.okrs.services import objective_progress, record_change
+from cible.orgs.models import Organization, Team
 
 SCORE_TOLERANCE = Decimal("0.005")
 
@@ -135,9 +139,9 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
     """Score what is left unscored with its proposed score, close the objectives and make
     the cycle read-only."""
     objectives = list(
-        Objective.objects.filter(cycle=cycle, archived_at__isnull=True).exclude(
-            state=ObjectiveState.CANCELLED
-        )
+        Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
+        .exclude(state=ObjectiveState.CANCELLED)
+        .select_related("organization")
     )
     progress = objective_progress(objectives)
     krs = KeyResult.objects.filter(
@@ -146,15 +150,45 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
         cancelled_at__isnull=True,
         score__isnull=True,
     )
-    for kr in krs:
+    for kr in krs.select_related("objective__organization"):
         kr.score = proposed_score(kr, progress)
         kr.save(update_fields=["score"])
+        record_change(
+            kr.objective, actor, Change.Action.SCORED, {"score": ""}, {"score": str(kr.score)}, kr
+        )
     for objective in objectives:
         update_objective_score(objective)
-        objective.state = ObjectiveState.CLOSED
-        objective.save(update_fields=["state", "updated_at"])
+        if objective.state != ObjectiveState.CLOSED:
+            before = objective.state
+            objective.state = ObjectiveState.CLOSED
+            objective.save(update_fields=["state", "updated_at"])
+            record_change(
+                objective, actor, Change.Action.UPDATED, {"state": before}, {"state": "closed"}
+            )
+    before = cycle.state
     cycle.state = CycleState.CLOSED
     cycle.save(update_fields=["state"])
+    record(cycle.organization, actor, cycle, Action.CLOSED, {"state": before}, {"state": "closed"})
+
+
+REVIEW_FIELDS = ("kind", "held_on", "team", "cycle")
+
+
+@transaction.atomic
+def create_review(
+    org: Organization,
+    cycle: Cycle,
+    team: Team | None,
+    kind: str,
+    actor: User,
+    **fields: Any,
+) -> Review:
+    """A meeting's notes, a monthly review or a team retrospective, as written."""
+    review = Review(organization=org, cycle=cycle, team=team, kind=kind, created_by=actor, **fields)
+    review.save()
+    after = {name: getattr(review, name) for name in REVIEW_FIELDS}
+    record(org, actor, review, Action.CREATED, after=after)
+    return review
 
 
 def next_cycles(cycle: Cycle) -> Any:

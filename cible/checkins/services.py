@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
+from cible.audit.models import Action
+from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
@@ -57,6 +59,11 @@ def record_check_in(
         VALUE_VALIDATOR(value)
     except ValidationError as error:
         raise ValidationError({"value": error.messages}) from error
+    # One check-in of a KR at a time: lock the KR's row before reading its newest check-in.
+    # Without it, under PostgreSQL's READ COMMITTED, a check-in that read "the newest" just
+    # before a concurrent newer one committed wrote its stale value into the KR last.
+    # (SQLite needs no lock: BEGIN IMMEDIATE already lets one writer in at a time.)
+    KeyResult.objects.select_for_update().filter(pk=kr.pk).values_list("pk").first()
     check_in = CheckIn.objects.create(
         key_result=kr,
         author=author,
@@ -69,4 +76,12 @@ def record_check_in(
     newest = CheckIn.objects.filter(key_result_id=kr.pk).latest()
     KeyResult.objects.filter(pk=kr.pk).update(current=newest.value, confidence=newest.confidence)
     kr.current, kr.confidence = newest.value, newest.confidence
+    record(
+        kr.objective.organization,
+        author,
+        check_in,
+        Action.CREATED,
+        after={"value": value, "confidence": confidence},
+        label=kr.title,
+    )
     return check_in

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,8 @@ from django.views.decorators.http import require_POST
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import services
 from cible.okrs.forms import CycleForm
-from cible.okrs.models import Cycle, CycleState
+from cible.okrs.models import Cycle
 from cible.orgs.access import get_membership, require_admin
-
-STATES = list(CycleState.values)
 
 
 @login_required
@@ -26,9 +25,10 @@ def cycle_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = CycleForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            cycle = form.save()
+            fields = {name: form.cleaned_data[name] for name in CycleForm.Meta.fields}
+            cycle = services.create_cycle(org, request.user, **fields)
             if form.cleaned_data.get("generate_quarters"):
-                services.create_quarters(cycle)
+                services.create_quarters(cycle, request.user)
         messages.success(request, _("Cycle created."))
         return redirect("cycle_list", slug)
     cycles = (
@@ -45,12 +45,11 @@ def cycle_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     membership = get_membership(request, slug)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
     require_admin(membership)
-    target = request.POST.get("state", "")
-    if target not in STATES or abs(STATES.index(target) - STATES.index(cycle.state)) != 1:
-        messages.error(request, _("A cycle moves one step at a time."))
+    try:
+        services.set_cycle_state(cycle, request.user, request.POST.get("state", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("cycle_list", slug)
-    cycle.state = target
-    cycle.save(update_fields=["state"])
     messages.success(
         request,
         _("%(cycle)s is now: %(state)s.")

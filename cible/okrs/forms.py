@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
+from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
 from cible.okrs import services
 from cible.okrs.access import Powers
 from cible.okrs.models import (
@@ -96,6 +97,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         self.instance.closed_cycle_override = powers.membership.is_admin
         self.instance.organization = org
         self.instance.cycle = cycle
+        limit_length(self.fields["description"], LONG_TEXT)
         self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
         self.fields["owner"] = PersonChoiceField(label=_("Owner"), queryset=members_of(org))
         self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
@@ -259,6 +261,7 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.instance.organization = objective.organization
         self.instance.from_objective = objective
+        limit_length(self.fields["note"], SHORT_TEXT)
         others = (
             Objective.objects.visible_to(powers.membership)
             .active()

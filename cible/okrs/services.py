@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
+from cible.audit import services as audit
+from cible.audit.models import Action
 from cible.lib import okrmath
 from cible.okrs.models import (
     LEVEL_RANK,
@@ -29,10 +31,30 @@ if TYPE_CHECKING:
     from cible.okrs.library import ObjectiveTemplate
 
 
-def create_cycle(org: Organization, **fields: Any) -> Cycle:
+CYCLE_FIELDS = ("name", "kind", "start", "end", "parent")
+
+
+@transaction.atomic
+def create_cycle(org: Organization, actor: User | None = None, **fields: Any) -> Cycle:
     cycle = Cycle(organization=org, **fields)
     cycle.full_clean()
     cycle.save()
+    audit.record(org, actor, cycle, Action.CREATED, after=audit.snapshot(cycle, CYCLE_FIELDS))
+    return cycle
+
+
+@transaction.atomic
+def set_cycle_state(cycle: Cycle, actor: User | None, state: str) -> Cycle:
+    """Move a cycle one step along planning -> active -> review -> closed, or one back."""
+    states = list(CycleState.values)
+    if state not in states or abs(states.index(state) - states.index(cycle.state)) != 1:
+        raise ValidationError({"state": _("A cycle moves one step at a time.")})
+    before = cycle.state
+    cycle.state = state
+    cycle.save(update_fields=["state"])
+    audit.record(
+        cycle.organization, actor, cycle, Action.STATE_CHANGED, {"state": before}, {"state": state}
+    )
     return cycle
 
 
@@ -41,17 +63,20 @@ def quarter_name(year: int, quarter: int, language: str) -> str:
 
 
 @transaction.atomic
-def create_year_with_quarters(org: Organization, year: int, **fields: Any) -> Cycle:
+def create_year_with_quarters(
+    org: Organization, year: int, actor: User | None = None, **fields: Any
+) -> Cycle:
     """A calendar year cycle and its four quarters inside it."""
     year_cycle = create_cycle(
         org,
+        actor,
         name=str(year),
         kind=CycleKind.YEAR,
         start=date(year, 1, 1),
         end=date(year, 12, 31),
         **fields,
     )
-    create_quarters(year_cycle)
+    create_quarters(year_cycle, actor)
     return year_cycle
 
 
@@ -138,7 +163,7 @@ def record_change(
 ) -> Change:
     before, after = before or {}, after or {}
     changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
-    return Change.objects.create(
+    change = Change.objects.create(
         organization_id=objective.organization_id,
         objective=objective,
         key_result=key_result,
@@ -149,6 +174,17 @@ def record_change(
         after={k: after[k] for k in changed if k in after},
         refs=sorted(set(refs)),
     )
+    # Every change to an objective or a KR also lands in the organisation's audit trail.
+    audit.record(
+        objective.organization,
+        actor,
+        key_result or objective,
+        action,
+        change.before,
+        change.after,
+        label=change.summary,
+    )
+    return change
 
 
 @transaction.atomic
@@ -220,6 +256,7 @@ def archive_objective(objective: Objective, actor: User, archived: bool = True) 
     record_change(objective, actor, action)
 
 
+@transaction.atomic
 def create_key_result(
     objective: Objective, owner: User | None = None, actor: User | None = None, **fields: Any
 ) -> KeyResult:
@@ -364,10 +401,11 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
 
 
 @transaction.atomic
-def start_current_year(org: Organization, today: date) -> Cycle:
+def start_current_year(org: Organization, today: date, actor: User | None = None) -> Cycle:
     """A new organisation's first cycles: this year and its quarters, the running ones
     active, the past ones closed, the coming ones in planning."""
-    year_cycle = create_year_with_quarters(org, today.year)
+    # Part of setting the organisation up: the states are not recorded as changes.
+    year_cycle = create_year_with_quarters(org, today.year, actor)
     Cycle.objects.filter(parent=year_cycle, end__lt=today).update(state=CycleState.CLOSED)
     Cycle.objects.filter(parent=year_cycle, start__gt=today).update(state=CycleState.PLANNING)
     Cycle.objects.filter(organization=org, start__lte=today, end__gte=today).update(
@@ -395,7 +433,7 @@ def add_template_key_results(
     ]
 
 
-def create_quarters(year: Cycle) -> list[Cycle]:
+def create_quarters(year: Cycle, actor: User | None = None) -> list[Cycle]:
     """Split a year cycle (calendar or fiscal) into four quarters of three months."""
     language = year.organization.language
     quarters = []
@@ -411,6 +449,7 @@ def create_quarters(year: Cycle) -> list[Cycle]:
         quarters.append(
             create_cycle(
                 year.organization,
+                actor,
                 name=label,
                 kind=CycleKind.QUARTER,
                 start=start,

@@ -1,7 +1,8 @@
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
@@ -15,6 +16,14 @@ from cible.orgs.models import (
 )
 
 TIME_ZONES = sorted(available_timezones())
+
+# The status thresholds' ranges: a gap in points of progress, a confidence out of 10.
+THRESHOLD_BOUNDS = {
+    "at_risk_gap": (Decimal(0), Decimal(1)),
+    "off_track_gap": (Decimal(0), Decimal(1)),
+    "at_risk_confidence": (0, 10),
+    "off_track_confidence": (0, 10),
+}
 
 
 class TimeZoneMixin:
@@ -61,6 +70,12 @@ class OrganizationSettingsForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Left out (a form saved before the time existed), the reminder time stays as it is.
         self.fields["checkin_time"].required = False
+        # Out of range, a threshold is refused on its own field (the model's check names
+        # the other one of the pair).
+        for name, (low, high) in THRESHOLD_BOUNDS.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update({"min": str(low), "max": str(high)})
 
     def clean_checkin_time(self) -> object:
         value = self.cleaned_data.get("checkin_time")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.accounts.models import User
+from cible.audit.models import AuditEntry
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.orgs import services
 from cible.orgs.access import (
@@ -45,7 +46,7 @@ def org_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         require_admin(membership)
     form = OrganizationSettingsForm(request.POST or None, instance=membership.organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_organization(form.instance, request.user)
         messages.success(request, _("Settings saved."))
         return redirect("org_settings", slug)
     context = {"org": membership.organization, "membership": membership, "form": form}
@@ -142,7 +143,7 @@ def team_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         require_admin(membership)
         if form.is_valid():
-            services.save_team(form.instance)
+            services.save_team(form.instance, request.user)
             return redirect(form.instance.get_absolute_url())
     teams = list(org.teams.select_related("lead").order_by("name"))
     context = {"org": org, "membership": membership, "form": form, "tree": _team_tree(teams)}
@@ -181,6 +182,7 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "sub_teams": team.children.select_related("lead"),
         "can_manage": can_manage,
         "can_write": membership.can_write,
+        "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
         **team_context(request, team, membership),
     }
     if can_manage:
@@ -202,7 +204,7 @@ def team_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
     require_team_manager(membership, team)
     form = TeamForm(request.POST, instance=team, organization=membership.organization)
     if form.is_valid():
-        services.save_team(form.instance)
+        services.save_team(form.instance, request.user)
         messages.success(request, _("Team saved."))
         return redirect(team.get_absolute_url())
     context = {"org": membership.organization, "membership": membership, "team": team, "form": form}
@@ -216,7 +218,7 @@ def team_member_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     require_team_manager(membership, team)
     form = TeamMemberForm(request.POST, organization=membership.organization)
     if form.is_valid():
-        services.add_team_member(team, form.cleaned_data["user"])
+        services.add_team_member(team, form.cleaned_data["user"], request.user)
         messages.success(request, _("Member added."))
     else:
         messages.error(request, _("Choose a person from the organisation."))
@@ -229,11 +231,8 @@ def team_member_remove(
     request: AuthenticatedHttpRequest, slug: str, pk: int, user_id: int
 ) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
-    require_team_manager(membership, team)
     person = get_object_or_404(User, pk=user_id, teams=team)
-    team.members.remove(person)
-    if team.lead_id == person.pk:
-        team.lead = None
-        team.save(update_fields=["lead"])
+    require_team_manager(membership, team)
+    services.remove_team_member(team, person, request.user)
     messages.success(request, _("Member removed."))
     return redirect(team.get_absolute_url())

@@ -147,8 +147,9 @@ def test_an_impossible_score_is_refused(world, score: str) -> None:
         score_url(world.kr), {"score": score, "score_note": "Because"}, follow=True
     )
 
-    assert response.status_code == 200
-    assert 'class="message message-error"' in response.content.decode()
+    # Malformed input: a 422 page that names the score field.
+    assert response.status_code == 422
+    assert 'class="message message-error">Score (0 to 1):' in response.content.decode()
     assert fresh(world.kr).score is None
     assert scored() == []
 

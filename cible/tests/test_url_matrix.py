@@ -1,0 +1,866 @@
+"""The permissions matrix: every URL of the project, what each kind of person gets from it,
+and tenant isolation (another organisation's ids are a 404 everywhere).
+
+- anonymous: nobody logged in            - outsider: oscar, owner of Globex only
+- viewer: vera                           - member: mia, a plain member of Product
+- lead: bob, who leads Product           - admin: adam            - owner: alice
+
+The OKR targets belong to Product but are owned by adam: bob reaches them only as Product's
+lead, and mia (in Product, owning nothing there) not at all.
+
+A URL pattern without an entry in TABLE fails `test_every_url_has_an_entry`: write its row
+(who gets what) when adding a view. A known violation of the rules is a strict xfail in
+KNOWN_BUGS or ISOLATION_BUGS, never a weaker row.
+
+The world is built once for the module; pytest-django rolls each test back, so an allowed
+POST by one role never changes what the next case sees.
+"""
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cible.accounts.models import User
+from cible.okrs.models import Cycle, Dependency, KeyResult, Level, Objective
+from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.orgs.models import Invitation, Membership, Role, Team, TeamMember
+from cible.orgs.services import create_invitation
+from conftest import World, build_world, make_user
+
+ROLES = ("anonymous", "outsider", "viewer", "member", "lead", "admin", "owner")
+ACME_ROLES = ROLES[2:]
+METHODS = ("GET", "POST")
+
+# What the matrix leaves out, and why. Keys are URL namespaces or included URLconf modules.
+SKIPPED = {
+    "admin": "Django's admin site: staff accounts only, guarded by Django itself, not by roles",
+    "allauth.urls": "allauth's own account pages (login, signup, password reset, e-mail): "
+    "public by design and covered by cible/accounts/tests",
+    "django.conf.urls.i18n": "set_language: public by design, it only sets the visitor's language",
+}
+
+# Expected outcomes. Denials are exact; an allowed POST may redirect, re-render or refuse
+# its (valid) input, but never fail.
+LOGIN = "302 to the login page"
+OK, FOUND, DENIED, HIDDEN, NOT_ALLOWED = 200, 302, 403, 404, 405
+ALLOWED = frozenset({200, 302, 422})
+
+Expected = int | str | frozenset[int]
+Rules = dict[str, Expected]
+
+
+def rules(
+    viewer: Expected,
+    member: Expected,
+    lead: Expected,
+    admin: Expected,
+    owner: Expected,
+    *,
+    anonymous: Expected = LOGIN,
+    outsider: Expected = HIDDEN,
+) -> Rules:
+    return {
+        "anonymous": anonymous,
+        "outsider": outsider,
+        "viewer": viewer,
+        "member": member,
+        "lead": lead,
+        "admin": admin,
+        "owner": owner,
+    }
+
+
+# Reading: every member of the organisation, viewers included.
+READ = rules(OK, OK, OK, OK, OK)
+# Forms to change an OKR: those who may change it (its team's lead, admins, owners).
+EDIT_FORM = rules(DENIED, DENIED, OK, OK, OK)
+# Writing for oneself: every member but viewers.
+WRITE = rules(DENIED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+# Changing the team's OKRs or the team: its lead (not a plain member), admins, owners.
+MANAGE = rules(DENIED, DENIED, ALLOWED, ALLOWED, ALLOWED)
+# Organisation-wide settings: admins and owners.
+ADMIN = rules(DENIED, DENIED, DENIED, ALLOWED, ALLOWED)
+ADMIN_PAGE = rules(DENIED, DENIED, DENIED, OK, OK)
+
+
+@dataclass
+class Side:
+    """One organisation's objects of each kind, as URL arguments take them."""
+
+    slug: str
+    team: Team
+    cycle: Cycle
+    next_cycle: Cycle
+    objective: Objective
+    kr: KeyResult
+    dependency: Dependency
+    membership: Membership
+    person: User
+
+
+@dataclass
+class Ctx:
+    world: World
+    mia: User
+    acme: Side
+    globex: Side
+    platform_objective: Objective
+    invitation: Invitation
+    globex_year: Cycle
+    users: dict[str, User | None] = field(default_factory=dict)
+
+
+Body = Callable[[Ctx, User | None], dict[str, Any]]
+
+
+def no_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Spec:
+    get: Rules | None = None
+    post: Rules | None = None
+    ids: tuple[str, ...] = ()  # Side attributes, in the URL's order, after the slug
+    extra: tuple[str, ...] = ()  # literal arguments after the ids
+    query: str = ""
+    body: Body = no_body
+    org: bool = True  # under /o/<slug>/
+    args: Callable[[Ctx], tuple[Any, ...]] | None = None  # for URLs outside organisations
+
+    def rules(self, method: str) -> Rules | None:
+        return self.get if method == "GET" else self.post
+
+    def url(
+        self, name: str, ctx: Ctx, slug: str | None = None, sides: tuple[Side, ...] = ()
+    ) -> str:
+        """The URL under `slug` (Acme's by default) with the ids of `sides`, one per id."""
+        if self.args is not None:
+            args: list[Any] = list(self.args(ctx))
+        else:
+            sides = sides or (ctx.acme,) * len(self.ids)
+            args = [slug or ctx.acme.slug] if self.org else []
+            args += [getattr(side, attr).pk for side, attr in zip(sides, self.ids, strict=True)]
+            args += list(self.extra)
+        return reverse(name, args=args) + (f"?{self.query}" if self.query else "")
+
+
+# Minimal valid bodies.
+
+
+def settings_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {
+        "name": "Acme Corp",
+        "language": "en",
+        "time_zone": "Europe/Paris",
+        "checkin_weekday": 1,
+        "checkin_time": "09:00",
+        "score_display": "percent",
+        "at_risk_gap": "0.10",
+        "off_track_gap": "0.25",
+        "at_risk_confidence": 5,
+        "off_track_confidence": 3,
+    }
+
+
+def objective_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    """The target objective as it is: a save that changes nothing."""
+    objective = ctx.acme.objective
+    return {
+        "title": objective.title,
+        "description": "",
+        "level": Level.TEAM,
+        "team": ctx.acme.team.pk,
+        "owner": objective.owner_id,
+        "parents": [ctx.world.company_objective.pk],
+        "visibility": "organization",
+        "state": "active",
+    }
+
+
+def new_objective_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    """A personal objective of one's own: what every writer may create."""
+    return {
+        "title": "Learn the domain",
+        "description": "",
+        "level": Level.PERSON,
+        "owner": user.pk if user else ctx.world.alice.pk,
+        "visibility": "organization",
+        "state": "active",
+    }
+
+
+def key_result_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {
+        "title": "Release to both stores",
+        "kind": "increase",
+        "start": "0",
+        "target": "10",
+        "unit": "",
+        "weight": "1",
+        "owner": ctx.world.adam.pk,
+        "due_date": "",
+    }
+
+
+def check_in_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {f"kr-{ctx.acme.kr.pk}-value": "3", f"kr-{ctx.acme.kr.pk}-confidence": "7"}
+
+
+def notes_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {"notes": "We talked", "decisions": "We decided"}
+
+
+def retro_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {"worked": "a", "did_not_work": "b", "learned": "c", "celebrate": "d"}
+
+
+def body(**data: Any) -> Body:
+    return lambda ctx, user: data
+
+
+TABLE: dict[str, Spec] = {
+    # Outside organisations.
+    "home": Spec(get=rules(FOUND, FOUND, FOUND, FOUND, FOUND, outsider=FOUND), org=False),
+    "org_create": Spec(
+        get=rules(OK, OK, OK, OK, OK, outsider=OK),
+        post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, outsider=ALLOWED),
+        body=body(name="Initech", language="en", time_zone="Europe/Paris"),
+        org=False,
+    ),
+    # The token is the key: whoever holds the link sees the invitation; logged in, accepts it.
+    "invitation_accept": Spec(
+        get=rules(OK, OK, OK, OK, OK, anonymous=OK, outsider=OK),
+        post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, anonymous=OK, outsider=ALLOWED),
+        org=False,
+        args=lambda ctx: (ctx.invitation.token,),
+    ),
+    # The organisation.
+    "org_home": Spec(get=READ),
+    "org_settings": Spec(get=READ, post=ADMIN, body=settings_body),
+    "member_list": Spec(get=READ),
+    "member_role": Spec(post=ADMIN, ids=("membership",), body=body(role=Role.MEMBER)),
+    "invitation_create": Spec(post=ADMIN, body=body(role=Role.MEMBER, email="new@acme.test")),
+    # Anyone may leave (the last owner is refused with a message, not an error).
+    "org_leave": Spec(post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)),
+    "person_detail": Spec(get=READ, ids=("person",)),
+    "search": Spec(get=READ, query="q=mobile"),
+    "notification_settings": Spec(get=READ, post=WRITE, body=body(muted="1")),
+    # Teams.
+    "team_list": Spec(get=READ, post=ADMIN, body=body(name="Design")),
+    "team_detail": Spec(get=READ, ids=("team",)),
+    "team_edit": Spec(
+        post=MANAGE,
+        ids=("team",),
+        body=lambda ctx, user: {"name": "Product & Design", "lead": ctx.world.bob.pk},
+    ),
+    "team_member_add": Spec(
+        post=MANAGE, ids=("team",), body=lambda ctx, user: {"user": ctx.world.vera.pk}
+    ),
+    "team_member_remove": Spec(post=MANAGE, ids=("team", "person")),
+    # The rhythm.
+    "my_check_in": Spec(get=READ, post=WRITE),
+    # The weekly meeting's notes: the team's members (mia is in Product) and its managers.
+    "team_meeting": Spec(get=READ, post=WRITE, ids=("team",), body=notes_body),
+    "team_monthly_review": Spec(get=READ, post=MANAGE, ids=("team",), body=notes_body),
+    "monthly_review": Spec(get=READ, post=ADMIN, body=notes_body),
+    "team_retrospective": Spec(post=MANAGE, ids=("team", "cycle"), body=retro_body),
+    "cycle_review": Spec(get=READ, ids=("cycle",)),
+    "cycle_close": Spec(post=ADMIN, ids=("cycle",)),
+    "objective_retrospective": Spec(post=MANAGE, ids=("objective",), body=retro_body),
+    "objective_carry_over": Spec(
+        post=MANAGE,
+        ids=("objective",),
+        body=lambda ctx, user: {"cycle": ctx.acme.next_cycle.pk},
+    ),
+    "key_result_check_in": Spec(post=MANAGE, ids=("kr",), body=check_in_body),
+    "key_result_adjust": Spec(
+        post=MANAGE, ids=("kr",), body=body(target="12", due_date="", reason="Scope grew")
+    ),
+    "key_result_score": Spec(
+        post=MANAGE, ids=("kr",), body=body(score="0.7", score_note="Nearly there")
+    ),
+    # Cycles.
+    "cycle_list": Spec(
+        get=READ,
+        post=ADMIN,
+        body=body(name="Later", kind="custom", start="2031-01-01", end="2031-06-30"),
+    ),
+    "cycle_state": Spec(post=ADMIN, ids=("cycle",), body=body(state="review")),
+    # OKRs.
+    "tree": Spec(get=READ),
+    "tree_children": Spec(get=READ, ids=("objective",)),
+    "objective_create": Spec(
+        get=rules(DENIED, OK, OK, OK, OK), post=WRITE, body=new_objective_body
+    ),
+    "objective_detail": Spec(get=READ, ids=("objective",)),
+    "objective_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=objective_body),
+    "objective_archive": Spec(post=MANAGE, ids=("objective",)),
+    "key_result_create": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=key_result_body),
+    "dependency_create": Spec(
+        post=MANAGE,
+        ids=("objective",),
+        body=lambda ctx, user: {"to_objective": ctx.platform_objective.pk, "note": "API"},
+    ),
+    "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
+    "key_result_detail": Spec(get=READ, ids=("kr",)),
+    "key_result_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=key_result_body),
+    "key_result_archive": Spec(post=MANAGE, ids=("kr",)),
+    "key_result_move": Spec(post=MANAGE, ids=("kr",), body=body(direction="down")),
+    # Insights: read by every member, viewers included.
+    "dashboard": Spec(get=READ),
+    "team_dashboard": Spec(get=READ, ids=("team",)),
+    "calibration": Spec(get=READ),
+    "cycle_report": Spec(get=READ, ids=("cycle",)),
+    "cycle_report_pdf": Spec(get=READ, ids=("cycle",)),
+    "cycle_report_md": Spec(get=READ, ids=("cycle",)),
+    "cycle_export": Spec(get=READ, ids=("cycle",), extra=("okrs", "csv")),
+    # The audit trail, and the erasure of a person: admins and owners only.
+    "audit_log": Spec(get=ADMIN_PAGE),
+    "audit_csv": Spec(get=ADMIN_PAGE),
+    "member_erase": Spec(
+        get=ADMIN_PAGE,
+        post=ADMIN,
+        ids=("membership",),
+        body=lambda ctx, user: {"confirmation": ctx.acme.membership.user.email},
+    ),
+}
+
+# Cases where the code contradicts the rules: (url name, method, role) -> the bug.
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
+# The same for isolation: (url name, method, scope, role) -> the bug.
+ISOLATION_BUGS: dict[tuple[str, str, str, str], str] = {}
+
+
+# Enumerating the project's URLs.
+
+
+def _module_name(resolver: URLResolver) -> str | None:
+    urlconf = resolver.urlconf_name
+    if isinstance(urlconf, str):
+        return urlconf
+    return getattr(urlconf, "__name__", None)
+
+
+def project_urls() -> Iterator[tuple[str, str | None]]:
+    """(route, name) of every URL pattern but the skipped ones; a namespaced name is
+    `namespace:name`."""
+
+    def walk(patterns: Any, prefix: str, namespaces: tuple[str, ...]) -> Iterator[Any]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED or _module_name(pattern) in SKIPPED:
+                    continue
+                spaces = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), spaces)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join((*namespaces, pattern.name)) if pattern.name else None
+                yield prefix + str(pattern.pattern), name
+
+    yield from walk(get_resolver().url_patterns, "", ())
+
+
+def test_every_url_has_an_entry() -> None:
+    urls = list(project_urls())
+    unnamed = [route for route, name in urls if name is None]
+    assert not unnamed, (
+        f"URL patterns without a name (name them, then add them to TABLE): {unnamed}"
+    )
+    names = {name for _route, name in urls if name}
+    problems = []
+    if missing := sorted(names - TABLE.keys()):
+        problems.append(
+            "URL patterns without an entry in the permissions matrix "
+            f"(TABLE in cible/tests/test_url_matrix.py): {missing}"
+        )
+    if stale := sorted(TABLE.keys() - names):
+        problems.append(f"TABLE entries naming URLs that no longer exist: {stale}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_table_is_well_formed() -> None:
+    for name, spec in TABLE.items():
+        assert spec.get or spec.post, f"{name}: no method"
+        for method in METHODS:
+            table = spec.rules(method)
+            assert table is None or set(table) == set(ROLES), f"{name} {method}: every role"
+    cases = {(n, m, r) for n, s in TABLE.items() for m in METHODS if s.rules(m) for r in ROLES}
+    assert set(KNOWN_BUGS) <= cases, f"KNOWN_BUGS names no case: {set(KNOWN_BUGS) - cases}"
+    isolation = {tuple(p.values) for p in _isolation_cases()}
+    unknown = set(ISOLATION_BUGS) - isolation
+    assert not unknown, f"ISOLATION_BUGS names no case: {unknown}"
+
+
+# The world, and what each URL needs in both organisations.
+
+
+def _globex(world: World) -> tuple[Side, Cycle]:
+    org, oscar = world.other_org, world.oscar
+    ops = Team.objects.create(organization=org, name="Ops", lead=oscar)
+    sales = Team.objects.create(organization=org, name="Sales")
+    TeamMember.objects.create(team=ops, user=oscar)
+    cycle = world.foreign_objective.cycle
+    next_cycle = Cycle.objects.create(
+        organization=org, name="Q+1", kind="quarter", start=date(2027, 1, 1), end=date(2027, 3, 31)
+    )
+    year = Cycle.objects.create(
+        organization=org, name="2026", kind="year", start=date(2026, 1, 1), end=date(2026, 12, 31)
+    )
+    ops_objective = create_objective(
+        org, oscar, cycle=cycle, title="Globex ops secret", level=Level.TEAM, team=ops
+    )
+    sales_objective = create_objective(
+        org, oscar, cycle=cycle, title="Globex sales secret", level=Level.TEAM, team=sales
+    )
+    kr = create_key_result(
+        world.foreign_objective,
+        owner=oscar,
+        title="Globex secret KR",
+        kind="increase",
+        start=Decimal(0),
+        target=Decimal(10),
+    )
+    dependency = create_dependency(
+        oscar, organization=org, from_objective=ops_objective, to_objective=sales_objective
+    )
+    side = Side(
+        slug=org.slug,
+        team=ops,
+        cycle=cycle,
+        next_cycle=next_cycle,
+        objective=world.foreign_objective,
+        kr=kr,
+        dependency=dependency,
+        membership=Membership.objects.get(organization=org, user=oscar),
+        person=oscar,
+    )
+    return side, year
+
+
+def build_ctx(world: World) -> Ctx:
+    org = world.org
+    mia = make_user("mia@acme.test", "Mia Lopez")
+    Membership.objects.create(organization=org, user=mia, role=Role.MEMBER)
+    TeamMember.objects.create(team=world.team, user=mia)
+    platform = Team.objects.create(organization=org, name="Platform")
+    platform_objective = create_objective(
+        org,
+        world.alice,
+        parents=[world.company_objective],
+        cycle=world.cycle,
+        title="A stable API",
+        level=Level.TEAM,
+        team=platform,
+    )
+    # Product's, owned by adam: bob may change it only as Product's lead.
+    objective = create_objective(
+        org,
+        world.adam,
+        parents=[world.company_objective],
+        cycle=world.cycle,
+        title="Ship the mobile app",
+        level=Level.TEAM,
+        team=world.team,
+    )
+    kr = create_key_result(
+        objective,
+        owner=world.adam,
+        title="Release to the stores",
+        kind="increase",
+        start=Decimal(0),
+        target=Decimal(10),
+        current=Decimal(4),
+    )
+    dependency = create_dependency(
+        world.adam, organization=org, from_objective=objective, to_objective=platform_objective
+    )
+    next_cycle = Cycle.objects.create(
+        organization=org,
+        name="Next",
+        kind="custom",
+        start=world.cycle.end + timedelta(days=1),
+        end=world.cycle.end + timedelta(days=90),
+    )
+    acme = Side(
+        slug=org.slug,
+        team=world.team,
+        cycle=world.cycle,
+        next_cycle=next_cycle,
+        objective=objective,
+        kr=kr,
+        dependency=dependency,
+        membership=Membership.objects.get(organization=org, user=world.vera),
+        person=mia,
+    )
+    Team.objects.filter(pk=world.team.pk).update(chat_webhook_url=WEBHOOK)
+    globex, globex_year = _globex(world)
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "outsider": world.oscar,
+        "viewer": world.vera,
+        "member": mia,
+        "lead": world.bob,
+        "admin": world.adam,
+        "owner": world.alice,
+    }
+    return Ctx(
+        world=world,
+        mia=mia,
+        acme=acme,
+        globex=globex,
+        platform_objective=platform_objective,
+        invitation=create_invitation(org, world.alice, Role.MEMBER),
+        globex_year=globex_year,
+        users=users,
+    )
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ctx]:
+    """The world and its additions, built once for the module: each test runs in a
+    transaction that pytest-django rolls back, so what one request changes is gone for the
+    next."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        yield build_ctx(build_world())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def ctx(shared: Ctx, db: None) -> Ctx:
+    return shared
+
+
+def request(ctx: Ctx, role: str, method: str, url: str, spec: Spec) -> Any:
+    user = ctx.users[role]
+    client = ctx.world.client_for(user)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, spec.body(ctx, user))
+
+
+def check(response: Any, expected: Expected, where: str) -> None:
+    status = response.status_code
+    assert status < 500, f"{where}: {status}, a server error"
+    if expected == LOGIN:
+        login = reverse("account_login")
+        location = response.get("Location", "")
+        assert status == 302 and location.startswith(login), (
+            f"{where}: {status} {location!r}, expected a redirection to {login}"
+        )
+    elif isinstance(expected, frozenset):
+        assert status in expected, f"{where}: {status}, expected one of {sorted(expected)}"
+    else:
+        assert status == expected, f"{where}: {status}, expected {expected}"
+
+
+# The matrix: one case per (URL, method, role), on a fresh world.
+
+
+def _matrix_cases() -> Iterator[Any]:
+    for name, spec in TABLE.items():
+        for method in METHODS:
+            if spec.rules(method) is None:
+                continue
+            for role in ROLES:
+                bug = KNOWN_BUGS.get((name, method, role))
+                marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+                yield pytest.param(name, method, role, marks=marks, id=f"{name}-{method}-{role}")
+
+
+# What no Acme page shows: Globex's OKRs to anyone, Product's chat webhook (a secret) to
+# whoever does not manage Product.
+SECRETS = ("Globex secret", "Globex ops secret", "Globex sales secret")
+WEBHOOK = "https://hooks.example.com/services/T0/B0/product-webhook-secret"
+MANAGERS = ("lead", "admin", "owner")
+
+
+def _text(response: Any) -> str:
+    """The body of a text response (streamed ones too); binary ones give ""."""
+    if not response.get("Content-Type", "").startswith("text/"):
+        return ""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
+
+
+def _no_secret(response: Any, where: str, secrets: tuple[str, ...] = SECRETS) -> None:
+    text = _text(response)
+    leaked = [secret for secret in secrets if secret in text]
+    assert not leaked, f"{where} shows {leaked}"
+
+
+def test_the_secrets_are_there_to_find(ctx: Ctx) -> None:
+    """The leak checks look for text that the pages of those allowed do show."""
+    team = ctx.world.client_for(ctx.world.bob).get(
+        reverse("team_detail", args=["acme", ctx.acme.team.pk])
+    )
+    assert WEBHOOK in _text(team)
+    own = reverse("objective_detail", args=["globex", ctx.globex.objective.pk])
+    assert SECRETS[0] in _text(ctx.world.client_for(ctx.world.oscar).get(own))
+
+
+@pytest.mark.parametrize(("name", "method", "role"), list(_matrix_cases()))
+def test_matrix(ctx: Ctx, name: str, method: str, role: str) -> None:
+    spec = TABLE[name]
+    expected = spec.rules(method)
+    assert expected is not None
+    url = spec.url(name, ctx)
+    where = f"{method} {url} as {role}"
+    response = request(ctx, role, method, url, spec)
+    check(response, expected[role], where)
+    _no_secret(response, where, SECRETS if role in MANAGERS else (*SECRETS, WEBHOOK))
+
+
+POST_ONLY = [name for name, spec in TABLE.items() if spec.get is None]
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_post_only_urls_refuse_get(ctx: Ctx, name: str) -> None:
+    url = TABLE[name].url(name, ctx)
+    check(request(ctx, "owner", "GET", url, TABLE[name]), NOT_ALLOWED, f"GET {url} as owner")
+
+
+# Isolation: another organisation's ids, and another organisation's URLs.
+
+
+def _foreign_variants(ctx: Ctx, spec: Spec) -> list[tuple[Side, ...]]:
+    """Every mix of Acme and Globex ids but all-Acme."""
+    combos = itertools.product((ctx.acme, ctx.globex), repeat=len(spec.ids))
+    return [sides for sides in combos if any(side is ctx.globex for side in sides)]
+
+
+# Scopes: "globex-ids" is Acme's URL with Globex's ids (every mix of them) for Acme's
+# people; "globex-urls" is Globex's own URL for Acme's people; "acme-ids" is Globex's URL
+# with Acme's ids for Globex's owner. All are 404s.
+SCOPES = {"globex-ids": ACME_ROLES, "globex-urls": ACME_ROLES, "acme-ids": ("outsider",)}
+
+
+def _isolation_cases() -> Iterator[Any]:
+    for name, spec in TABLE.items():
+        if not spec.org:
+            continue
+        for method in METHODS:
+            if spec.rules(method) is None:
+                continue
+            for scope, roles in SCOPES.items():
+                if scope != "globex-urls" and not spec.ids:
+                    continue
+                for role in roles:
+                    bug = ISOLATION_BUGS.get((name, method, scope, role))
+                    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+                    case_id = f"{name}-{method}-{scope}-{role}"
+                    yield pytest.param(name, method, scope, role, marks=marks, id=case_id)
+
+
+def _isolation_urls(ctx: Ctx, name: str, scope: str) -> list[str]:
+    spec = TABLE[name]
+    if scope == "globex-ids":
+        return [spec.url(name, ctx, ctx.acme.slug, sides) for sides in _foreign_variants(ctx, spec)]
+    side = ctx.globex if scope == "globex-urls" else ctx.acme
+    return [spec.url(name, ctx, ctx.globex.slug, (side,) * len(spec.ids))]
+
+
+@pytest.mark.parametrize(("name", "method", "scope", "role"), list(_isolation_cases()))
+def test_isolation(ctx: Ctx, name: str, method: str, scope: str, role: str) -> None:
+    spec = TABLE[name]
+    for url in _isolation_urls(ctx, name, scope):
+        with transaction.atomic():  # a wrongly allowed write must not hide the next URL
+            response = request(ctx, role, method, url, spec)
+            transaction.set_rollback(True)
+        check(response, HIDDEN, f"{method} {url} as {role}")
+
+
+# Isolation of ids in query strings and form bodies: refused or ignored, never used.
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A request of Acme's owner naming a Globex object in its query or body."""
+
+    name: str
+    url: Callable[[Ctx], str]
+    expected: Expected
+    data: Callable[[Ctx], dict[str, Any]] | None = None  # POST when given
+    untouched: Callable[[Ctx], bool] = lambda ctx: True  # nothing links to Globex after
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _acme(name: str, *args: Any, query: str = "") -> str:
+    return reverse(name, args=["acme", *args]) + (f"?{query}" if query else "")
+
+
+def _no_cross_links(ctx: Ctx) -> bool:
+    globex = ctx.world.other_org
+    return (
+        not Objective.objects.filter(
+            organization=ctx.world.org, parents__organization=globex
+        ).exists()
+        and not Dependency.objects.filter(
+            organization=ctx.world.org, to_objective__organization=globex
+        ).exists()
+        and not KeyResult.objects.filter(
+            objective__organization=ctx.world.org, owner=ctx.world.oscar
+        ).exists()
+        and not KeyResult.objects.filter(
+            objective__organization=ctx.world.org, driven_by__organization=globex
+        ).exists()
+        and not Team.objects.filter(
+            organization=ctx.world.org, parent__organization=globex
+        ).exists()
+        and not Team.objects.filter(organization=ctx.world.org, lead=ctx.world.oscar).exists()
+        and not TeamMember.objects.filter(
+            team__organization=ctx.world.org, user=ctx.world.oscar
+        ).exists()
+        and not Cycle.objects.filter(
+            organization=ctx.world.org, parent__organization=globex
+        ).exists()
+        and not Objective.objects.filter(
+            organization=globex, carried_from__organization=ctx.world.org
+        ).exists()
+        and not Objective.objects.filter(
+            organization=ctx.world.org, cycle__organization=globex
+        ).exists()
+    )
+
+
+FOREIGN = [
+    Foreign("home ?cycle", lambda c: _acme("org_home", query=f"cycle={c.globex.cycle.pk}"), OK),
+    Foreign("tree ?cycle", lambda c: _acme("tree", query=f"cycle={c.globex.cycle.pk}"), OK),
+    Foreign("tree ?team", lambda c: _acme("tree", query=f"team={c.globex.team.pk}"), OK),
+    Foreign(
+        "dashboard ?cycle", lambda c: _acme("dashboard", query=f"cycle={c.globex.cycle.pk}"), OK
+    ),
+    Foreign("search", lambda c: _acme("search", query="q=Globex"), OK),
+    Foreign("audit ?actor", lambda c: _acme("audit_log", query=f"actor={c.world.oscar.pk}"), 422),
+    Foreign(
+        "audit.csv ?actor", lambda c: _acme("audit_csv", query=f"actor={c.world.oscar.pk}"), 422
+    ),
+    Foreign(
+        "report ?team",
+        lambda c: _acme("cycle_report", c.acme.cycle.pk, query=f"team={c.globex.team.pk}"),
+        HIDDEN,
+    ),
+    Foreign(
+        "objective_create ?cycle&parent",
+        lambda c: _acme(
+            "objective_create",
+            query=f"cycle={c.globex.cycle.pk}&parent={c.world.foreign_objective.pk}",
+        ),
+        OK,
+    ),
+    Foreign(
+        "objective_create parent",
+        lambda c: _acme("objective_create"),
+        422,
+        lambda c: {
+            **new_objective_body(c, c.world.alice),
+            "parents": [c.world.foreign_objective.pk],
+        },
+        _no_cross_links,
+    ),
+    Foreign(
+        "objective_create cycle",
+        lambda c: _acme("objective_create", query=f"cycle={c.globex.cycle.pk}"),
+        ALLOWED,
+        lambda c: {**new_objective_body(c, c.world.alice), "cycle": c.globex.cycle.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "objective_edit parent",
+        lambda c: _acme("objective_edit", c.acme.objective.pk),
+        422,
+        lambda c: {**objective_body(c, None), "parents": [c.world.foreign_objective.pk]},
+        _no_cross_links,
+    ),
+    Foreign(
+        "key_result_create owner",
+        lambda c: _acme("key_result_create", c.acme.objective.pk),
+        422,
+        lambda c: {**key_result_body(c, None), "owner": c.world.oscar.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "key_result_edit driven_by",
+        lambda c: _acme("key_result_edit", c.acme.kr.pk),
+        422,
+        lambda c: {**key_result_body(c, None), "driven_by": c.world.foreign_objective.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "dependency_create to_objective",
+        lambda c: _acme("dependency_create", c.acme.objective.pk),
+        422,
+        lambda c: {"to_objective": c.globex.dependency.to_objective_id},
+        _no_cross_links,
+    ),
+    Foreign(
+        "dependency_create to_key_result",
+        lambda c: _acme("dependency_create", c.acme.objective.pk),
+        422,
+        lambda c: {"to_objective": c.platform_objective.pk, "to_key_result": c.globex.kr.pk},
+        lambda c: not Dependency.objects.filter(to_key_result=c.globex.kr).exists(),
+    ),
+    Foreign(
+        "team_list parent",
+        lambda c: _acme("team_list"),
+        422,
+        lambda c: {"name": "Design", "parent": c.globex.team.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "team_edit lead",
+        lambda c: _acme("team_edit", c.acme.team.pk),
+        422,
+        lambda c: {"name": "Product", "lead": c.world.oscar.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "team_member_add user",
+        lambda c: _acme("team_member_add", c.acme.team.pk),
+        FOUND,
+        lambda c: {"user": c.world.oscar.pk},
+        _no_cross_links,
+    ),
+    Foreign(
+        "cycle_list parent",
+        lambda c: _acme("cycle_list"),
+        422,
+        lambda c: {
+            "name": "H1",
+            "kind": "custom",
+            "start": "2026-01-01",
+            "end": "2026-06-30",
+            "parent": c.globex_year.pk,
+        },
+        _no_cross_links,
+    ),
+    Foreign(
+        "objective_carry_over cycle",
+        lambda c: _acme("objective_carry_over", c.acme.objective.pk),
+        FOUND,
+        lambda c: {"cycle": c.globex.next_cycle.pk},
+        _no_cross_links,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", FOREIGN, ids=str)
+def test_foreign_ids_in_queries_and_bodies(ctx: Ctx, case: Foreign) -> None:
+    client = ctx.world.client_for(ctx.world.alice)
+    url = case.url(ctx)
+    response = client.get(url) if case.data is None else client.post(url, case.data(ctx))
+    where = f"{case.name}: {url}"
+    check(response, case.expected, where)
+    _no_secret(response, where)
+    assert case.untouched(ctx), f"{where} linked an Acme object to a Globex one"
