@@ -117,11 +117,6 @@ class Balance:
         return Share(self.top_down, self.top_down + self.bottom_up)
 
     @property
-    def bottom_up_fraction(self) -> Decimal | None:
-        fraction = self.share.fraction
-        return None if fraction is None else 1 - fraction
-
-    @property
     def gap(self) -> Decimal | None:
         """Top-down share minus the method's 60 %, in points of 0-1."""
         fraction = self.share.fraction

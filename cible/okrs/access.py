@@ -90,6 +90,10 @@ class Powers:
             return False
         if objective.owner_id == self.user_id or self.leads(objective):
             return True
+        prefetched = getattr(objective, "_prefetched_objects_cache", {}).get("key_results")
+        if prefetched is not None:
+            # Pages listing objectives prefetch their live KRs: no query per objective.
+            return any(kr.owner_id == self.user_id for kr in prefetched)
         return objective.key_results.filter(owner_id=self.user_id).exists()
 
     def can_edit_key_result(self, kr: KeyResult) -> bool:

@@ -7,7 +7,7 @@ someone whose role does not allow it is a 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from cible.orgs.models import Membership, Organization, Team
+from cible.orgs.models import Membership, Team
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -21,11 +21,6 @@ def get_membership(request: HttpRequest, slug: str) -> Membership:
     if membership is None:
         raise Http404
     return membership
-
-
-def get_org_for_user(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
-    membership = get_membership(request, slug)
-    return membership.organization, membership
 
 
 def require_writer(membership: Membership) -> None:
