@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "cible.accounts",
     "cible.orgs",
     "cible.okrs",
@@ -51,6 +52,11 @@ INSTALLED_APPS = [
     "cible.notifications",
     "cible.insights",
     "cible.audit",
+    "cible.api",
+    "cible.webhooks",
+    "cible.sources",
+    "cible.okrfiles",
+    "cible.ops",
     "cible.front",
 ]
 
