@@ -11,12 +11,17 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 PO_FILES := $(wildcard cible/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-fast lint format bench messages lock clean
+.PHONY: run test test-fast lint format bench messages lock clean cluster
 
 run: $(VENV)/.run-installed $(MO_FILES)
 	$(BIN)/cible migrate --noinput
 	$(BIN)/cible demo --if-empty
 	$(BIN)/cible serve
+
+# Two app servers behind nginx and two workers, on this machine's PostgreSQL and Redis
+# (deploy/local-cluster; needs nginx: apt-get install nginx-light). Ctrl-C stops it.
+cluster: $(VENV)/.run-installed $(MO_FILES)
+	deploy/local-cluster
 
 test: $(VENV)/.test-installed $(MO_FILES) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -68,6 +73,16 @@ node_modules/.installed: package.json package-lock.json
 # Compiled with Babel, so a machine without the gettext tools still gets its translations.
 %.mo: %.po $(VENV)/.run-installed
 	$(BIN)/pybabel compile -i $< -o $@
+
+# Performance on a 10,000-person organisation (built once into bench/data/, then reused):
+# every main page, the API and check-in throughput; results in bench/results/.
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same on PostgreSQL, database cible_benchmark on 127.0.0.1 (created on first use).
+.PHONY: bench-pg
+bench-pg: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py --db postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules

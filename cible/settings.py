@@ -7,7 +7,10 @@ import dj_database_url
 from django.utils.csp import CSP  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
+from cible.accounts.sso_config import join_domains, oidc_providers, provider_origins
 from cible.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from cible.ops.logs import logging_config
+from cible.sources.config import parse_databases
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR.parent / "data")))
@@ -42,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "django_tasks_db",
     "ninja",
@@ -61,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cible.ops.middleware.RequestIdMiddleware",
+    "cible.ops.metrics.MetricsMiddleware",  # only with CIBLE_METRICS
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +147,24 @@ ACCOUNT_SIGNUP_FORM_CLASS = "cible.accounts.forms.SignupForm"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
+# Single sign-on through an OpenID Connect provider, off unless CIBLE_OIDC_SERVER_URL is set
+# (docs/sso.md). The provider's app is declared here, not in the database.
+SOCIALACCOUNT_PROVIDERS = oidc_providers(
+    env_str("OIDC_SERVER_URL"),
+    env_str("OIDC_CLIENT_ID"),
+    env_secret("OIDC_CLIENT_SECRET"),
+    env_str("OIDC_NAME"),
+)
+SOCIALACCOUNT_ADAPTER = "cible.accounts.sso.SocialAccountAdapter"
+# The sign-in button posts (with its CSRF token): a GET only shows a confirmation page.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# A verified address signs into the local account that has it (see oidc_providers) and
+# links the two, so later sign-ins no longer depend on the address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# {e-mail domain: organisation slug}: joined as a member at the first single sign-on.
+SSO_JOIN_DOMAINS = join_domains(env_str("OIDC_JOIN"), SOCIALACCOUNT_PROVIDERS)
+
 # Mail goes to the console unless an SMTP server is configured.
 _email_host = env_str("EMAIL_HOST")
 MAILERS = {
@@ -166,6 +191,13 @@ TASKS = {
     }
 }
 
+# Key result data sources (docs/data-sources.md): the databases SQL sources may read
+# ("sales=postgres://reader@db/sales;crm=sqlite:////srv/crm.sqlite3"), the only folder CSV
+# files are read from, and the seconds a source may take.
+SOURCE_DATABASES = parse_databases(env_str("SOURCE_DATABASES"))
+SOURCE_FILES_DIR = Path(env_str("SOURCE_FILES_DIR", str(DATA_DIR / "sources")))
+SOURCE_TIMEOUT = env_int("SOURCE_TIMEOUT", 10)
+
 LANGUAGE_CODE = env_str("LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -179,7 +211,46 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+# Production mode (`cible serve --prod` turns it on): static files collected into
+# STATIC_ROOT under hashed names, compressed, cached for ever by browsers and proxies.
+# Off, they are served straight from the apps' folders (the tests never collect them).
+PRODUCTION = env_bool("PRODUCTION", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Several app servers share a Redis (CIBLE_REDIS_URL) for the cache, and the sessions go
+# through it too, written to the database as well, so a restarted Redis loses nobody's
+# session. Without it, each process keeps its own cache in memory.
+REDIS_URL = env_secret("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cible",
+            # A Redis that is away fails a request in seconds, not at the proxy's timeout.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Operations: /healthz for load balancers, /metrics for Prometheus (docs/production.md).
+METRICS = env_bool("METRICS", False)
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+
+# The JSON API (/api/v1/, docs/api.md): requests a minute per token or person, and per
+# address for calls without valid credentials.
+API_RATE = env_str("API_RATE", "1200/min")
+API_ANON_RATE = env_str("API_ANON_RATE", "60/min")
 
 # Served over https (CIBLE_SITE_URL starts with https): secure cookies, HSTS and a redirect
 # to https, with TLS ended at a reverse proxy that says so in X-Forwarded-Proto.
@@ -197,6 +268,8 @@ SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_PROXY", HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# Health probes and scrapes often reach an app server directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if HTTPS and not CSRF_TRUSTED_ORIGINS:
     CSRF_TRUSTED_ORIGINS = [SITE_URL.rstrip("/")]
 SECURE_CSP = {
@@ -204,13 +277,11 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "form-action": [CSP.SELF],
+    # Single sign-on: the sign-in button's post redirects to the provider.
+    "form-action": [CSP.SELF, *provider_origins(SOCIALACCOUNT_PROVIDERS)],
     "frame-ancestors": [CSP.NONE],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Plain text, or one JSON object a line for a log collector (CIBLE_LOG_FORMAT=json).
+LOG_FORMAT = "json" if env_str("LOG_FORMAT").lower() == "json" else "text"
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))

@@ -52,6 +52,7 @@ class TargetType(models.TextChoices):
     CHECK_IN = "check_in", _("check-in")
     REVIEW = "review", _("review")
     USER = "user", _("person")
+    WEBHOOK = "webhook", _("webhook")
 
 
 MODEL_OF_TARGET: dict[str, str] = {
@@ -66,6 +67,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.CHECK_IN: "checkins.CheckIn",
     TargetType.REVIEW: "checkins.Review",
     TargetType.USER: "accounts.User",
+    TargetType.WEBHOOK: "webhooks.WebhookEndpoint",
 }
 
 # Names in before/after that are no field of the target's model.
@@ -76,6 +78,8 @@ EXTRA_LABELS = {
     "depends_on": _("depends on"),
     "from": _("carried over from"),
     "anonymised": _("personal data anonymised"),
+    "redelivered": _("sent again"),
+    "secret": _("signing secret"),
 }
 
 

@@ -25,6 +25,7 @@ from cible.okrs.models import (
 )
 from cible.okrs.services import objective_progress, record_change
 from cible.orgs.models import Organization, Team
+from cible.webhooks import events as webhooks
 
 SCORE_TOLERANCE = Decimal("0.005")
 
@@ -165,10 +166,12 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
             record_change(
                 objective, actor, Change.Action.UPDATED, {"state": before}, {"state": "closed"}
             )
+            webhooks.objective_closed(objective)
     before = cycle.state
     cycle.state = CycleState.CLOSED
     cycle.save(update_fields=["state"])
     record(cycle.organization, actor, cycle, Action.CLOSED, {"state": before}, {"state": "closed"})
+    webhooks.cycle_closed(cycle)
 
 
 REVIEW_FIELDS = ("kind", "held_on", "team", "cycle")
@@ -249,4 +252,5 @@ def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
             position=position,
         )
     record_change(copy, actor, Change.Action.CARRIED, after={"from": objective.cycle.name})
+    webhooks.objective_created(copy)
     return copy

@@ -14,6 +14,7 @@ from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
+from cible.webhooks import events as webhooks
 
 VALUE_VALIDATOR = DecimalValidator(max_digits=20, decimal_places=4)
 
@@ -74,6 +75,7 @@ def record_check_in(
         created_at=at or timezone.now(),
     )
     newest = CheckIn.objects.filter(key_result_id=kr.pk).latest()
+    webhooks.check_in_recorded(check_in, newest)
     KeyResult.objects.filter(pk=kr.pk).update(current=newest.value, confidence=newest.confidence)
     kr.current, kr.confidence = newest.value, newest.confidence
     record(

@@ -132,9 +132,9 @@ def get_key_result_for_user(
         KeyResult.objects.select_related(
             "objective__cycle", "objective__organization", "objective__team", "owner"
         )
-        .filter(objective__in=Objective.objects.visible_to(membership), pk=pk)
+        .filter(objective__organization_id=membership.organization_id, pk=pk)
         .first()
     )
-    if kr is None:
+    if kr is None or not kr.objective.is_visible_to(membership):
         raise Http404
     return kr, membership, Powers(membership)

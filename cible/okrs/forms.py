@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
+from cible.lib.widgets import QuickSelect
 from cible.okrs import services
 from cible.okrs.access import Powers
 from cible.okrs.models import (
@@ -255,7 +256,12 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Dependency
         fields = ["from_key_result", "to_objective", "to_key_result", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "from_key_result": QuickSelect,
+            "to_objective": QuickSelect,
+            "to_key_result": QuickSelect,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

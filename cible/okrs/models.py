@@ -261,6 +261,15 @@ class Objective(models.Model):
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
 
+    def is_visible_to(self, membership: "Membership") -> bool:
+        """`visible_to` for one objective, without a query for the organisation-wide ones
+        (nearly all): the check-in API asks it on every call."""
+        if self.organization_id != membership.organization_id:
+            return False
+        if membership.is_admin or self.visibility == Visibility.ORGANIZATION:
+            return True
+        return Objective.objects.visible_to(membership).filter(pk=self.pk).exists()
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.cycle_id is not None:

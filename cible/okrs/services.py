@@ -26,11 +26,13 @@ from cible.okrs.models import (
     Objective,
 )
 from cible.orgs.models import Organization
+from cible.webhooks import events as webhooks
 
 if TYPE_CHECKING:
     from cible.okrs.library import ObjectiveTemplate
 
 
+PROGRESS_BY_ID_LIMIT = 1000
 CYCLE_FIELDS = ("name", "kind", "start", "end", "parent")
 
 
@@ -55,6 +57,7 @@ def set_cycle_state(cycle: Cycle, actor: User | None, state: str) -> Cycle:
     audit.record(
         cycle.organization, actor, cycle, Action.STATE_CHANGED, {"state": before}, {"state": state}
     )
+    webhooks.cycle_state_changed(cycle, before)
     return cycle
 
 
@@ -203,6 +206,7 @@ def create_objective(
     record_change(
         objective, actor or owner, Change.Action.CREATED, after=_snapshot(objective, ("title",))
     )
+    webhooks.objective_created(objective)
     return objective
 
 
@@ -222,6 +226,7 @@ def update_objective(
     record_change(
         objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)
     )
+    webhooks.objective_state_changed(objective, before["state"])
     if parents is not None:
         set_parents(objective, parents, actor)
     return objective
@@ -371,8 +376,13 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
     live = KeyResult.objects.filter(
         objective__organization_id=org_id, archived_at__isnull=True, cancelled_at__isnull=True
     )
-    batch = live.filter(objective__cycle_id__in={o.cycle_id for o in objectives})
     loaded: set[int] = {o.pk for o in objectives}
+    # A page of objectives reads its own KRs, not the whole cycle's (90,000 KRs at 10,000
+    # people); a whole cycle reads by cycle rather than through a huge list of ids.
+    if len(loaded) <= PROGRESS_BY_ID_LIMIT:
+        batch = live.filter(objective_id__in=loaded)
+    else:
+        batch = live.filter(objective__cycle_id__in={o.cycle_id for o in objectives})
     for _depth in range(10):
         wanted: set[int] = set()
         for kr in batch.only(*fields):

@@ -27,6 +27,7 @@ from cible.okrs.models import (
 )
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
+from cible.sources.contexts import source_panel
 
 
 def _objectives(membership: Membership) -> Any:
@@ -89,7 +90,12 @@ def objective_context(
     [row] = objective_rows([objective], membership.organization)
     visible = Objective.objects.visible_to(membership).active()
     dependencies = Dependency.objects.select_related(
-        "from_objective__team", "to_objective__team", "from_key_result", "to_key_result"
+        "from_objective__team",
+        "from_objective__organization",
+        "to_objective__team",
+        "to_objective__organization",
+        "from_key_result",
+        "to_key_result",
     )
     can_edit = powers.can_edit(objective)
     return {
@@ -97,8 +103,10 @@ def objective_context(
         "membership": membership,
         "row": row,
         "can_edit": can_edit,
-        "parents": objective.parents.filter(pk__in=visible).select_related("team"),  # type: ignore[misc]
-        "children": visible.filter(parents=objective).select_related("team", "owner"),
+        "parents": objective.parents.filter(pk__in=visible).select_related("team", "organization"),  # type: ignore[misc]
+        "children": visible.filter(parents=objective).select_related(
+            "team", "owner", "organization"
+        ),
         "depends_on": dependencies.filter(from_objective=objective, to_objective__in=visible),
         "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
         "dependency_form": extra.get("dependency_form")
@@ -143,6 +151,7 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
         "can_edit": powers.can_edit_key_result(kr),
         "can_edit_objective": powers.can_edit(kr.objective) and kr.objective.team_id,
+        "source_panel": source_panel(kr, membership, powers.can_edit_key_result(kr)),
         "check_in_form": CheckInRowForm(key_result=kr)
         if powers.can_edit_key_result(kr)
         and not kr.cancelled_at
@@ -162,7 +171,13 @@ def team_context(request: HttpRequest, team: Team, membership: Membership) -> di
         else []
     )
     visible = Objective.objects.visible_to(membership).active()
-    deps = Dependency.objects.select_related("from_objective__team", "to_objective__team")
+    # The organisation too: each row links to both objectives (no query per row).
+    deps = Dependency.objects.select_related(
+        "from_objective__team",
+        "from_objective__organization",
+        "to_objective__team",
+        "to_objective__organization",
+    )
     return {
         "cycles": cycles,
         "cycle": cycle,
@@ -223,7 +238,7 @@ def search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         visible = Objective.objects.visible_to(membership).active()
         objectives = list(
             visible.filter(Q(title__icontains=query) | Q(description__icontains=query))
-            .select_related("cycle", "team", "owner")
+            .select_related("cycle", "team", "owner", "organization")
             .order_by("-cycle__start", "title")[:50]
         )
         key_results = list(

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
+from cible.lib.widgets import QuickSelect
 from cible.orgs.models import (
     Invitation,
     Membership,
@@ -105,6 +106,8 @@ class TeamForm(forms.ModelForm):
         model = Team
         fields = ["name", "parent", "lead", "chat_webhook_url", "chat_format"]
         widgets = {
+            "parent": QuickSelect,
+            "lead": QuickSelect,
             "chat_webhook_url": forms.URLInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
             ),
@@ -123,9 +126,10 @@ class TeamForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        # What the options show, no more: the list holds everyone in the organisation.
         self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization=organization
-        )
+        ).only("id", "name", "email")
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -151,10 +155,12 @@ class TeamForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("person"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(
+        label=_("person"), queryset=User.objects.none(), widget=QuickSelect
+    )
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization=organization
-        )
+        ).only("id", "name", "email")

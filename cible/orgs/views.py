@@ -179,7 +179,7 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "membership": membership,
         "team": team,
         "members": team.members.order_by("name", "email"),
-        "sub_teams": team.children.select_related("lead"),
+        "sub_teams": team.children.select_related("lead", "organization"),
         "can_manage": can_manage,
         "can_write": membership.can_write,
         "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],

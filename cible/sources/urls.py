@@ -1,3 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from cible.sources import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("key-results/<id:pk>/source/", views.source_edit, name="key_result_source"),
+    path("key-results/<id:pk>/source/run/", views.source_run, name="key_result_source_run"),
+    path(
+        "key-results/<id:pk>/source/enable/",
+        views.source_enable,
+        name="key_result_source_enable",
+    ),
+    path(
+        "key-results/<id:pk>/source/delete/",
+        views.source_delete,
+        name="key_result_source_delete",
+    ),
+]

@@ -27,12 +27,16 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.okrs.models import Cycle, Dependency, KeyResult, Level, Objective
 from cible.okrs.services import create_dependency, create_key_result, create_objective
 from cible.orgs.models import Invitation, Membership, Role, Team, TeamMember
 from cible.orgs.services import create_invitation
+from cible.webhooks.events import new_delivery
+from cible.webhooks.models import DeliveryState, Event
+from cible.webhooks.services import create_endpoint
 from conftest import World, build_world, make_user
 
 ROLES = ("anonymous", "outsider", "viewer", "member", "lead", "admin", "owner")
@@ -45,6 +49,9 @@ SKIPPED = {
     "allauth.urls": "allauth's own account pages (login, signup, password reset, e-mail): "
     "public by design and covered by cible/accounts/tests",
     "django.conf.urls.i18n": "set_language: public by design, it only sets the visitor's language",
+    "api": "the JSON API under /api/v1/: JSON answers (401, not a redirect to the login page) "
+    "and bearer tokens; every operation of its OpenAPI schema is in its own matrix, "
+    "cible/api/tests/test_permission_matrix.py",
 }
 
 # Expected outcomes. Denials are exact; an allowed POST may redirect, re-render or refuse
@@ -104,6 +111,9 @@ class Side:
     dependency: Dependency
     membership: Membership
     person: User
+    # Set once the side is built (`_add_webhook`): an endpoint and one failed delivery.
+    webhook: Any = None
+    webhook_delivery: Any = None
 
 
 @dataclass
@@ -151,6 +161,17 @@ class Spec:
             args += [getattr(side, attr).pk for side, attr in zip(sides, self.ids, strict=True)]
             args += list(self.extra)
         return reverse(name, args=args) + (f"?{self.query}" if self.query else "")
+
+
+def _add_webhook(side: Side, org: Any, admin: User) -> None:
+    side.webhook = create_endpoint(
+        org, admin, f"https://hooks.example.com/{side.slug}", [Event.CHECK_IN_RECORDED]
+    )
+    side.webhook_delivery = new_delivery(
+        side.webhook, Event.CHECK_IN_RECORDED, {}, timezone.now(), side.slug
+    )
+    side.webhook_delivery.state = DeliveryState.FAILED
+    side.webhook_delivery.save()
 
 
 # Minimal valid bodies.
@@ -223,8 +244,21 @@ def retro_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
     return {"worked": "a", "did_not_work": "b", "learned": "c", "celebrate": "d"}
 
 
+def webhook_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {"url": "https://hooks.example.com/new", "events": ["objective.created"]}
+
+
 def body(**data: Any) -> Body:
     return lambda ctx, user: data
+
+
+def _alice_token(ctx: Ctx) -> int:
+    """The id of a token of the owner's: only she may revoke it."""
+    from cible.api.models import ApiToken
+    from cible.api.tokens import create_token
+
+    token = ApiToken.objects.filter(user=ctx.world.alice).first()
+    return (token or create_token(ctx.world.alice, "Owner's script")[0]).pk
 
 
 TABLE: dict[str, Spec] = {
@@ -242,6 +276,26 @@ TABLE: dict[str, Spec] = {
         post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, anonymous=OK, outsider=ALLOWED),
         org=False,
         args=lambda ctx: (ctx.invitation.token,),
+    ),
+    # Operations: the health check is public (load balancers); the metrics are off unless
+    # CIBLE_METRICS is set (cible/ops/tests/test_metrics.py covers them on, and their token).
+    "healthz": Spec(
+        get=rules(OK, OK, OK, OK, OK, anonymous=OK, outsider=OK),
+        post=rules(*(NOT_ALLOWED,) * 5, anonymous=NOT_ALLOWED, outsider=NOT_ALLOWED),
+        org=False,
+    ),
+    "metrics": Spec(get=rules(*(HIDDEN,) * 5, anonymous=HIDDEN, outsider=HIDDEN), org=False),
+    # One's own API tokens: any signed-in person; another person's token is a 404.
+    "api_tokens": Spec(
+        get=rules(OK, OK, OK, OK, OK, outsider=OK),
+        post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, outsider=ALLOWED),
+        body=body(name="Sync script", scope="read", expires_on=""),
+        org=False,
+    ),
+    "api_token_revoke": Spec(
+        post=rules(HIDDEN, HIDDEN, HIDDEN, HIDDEN, FOUND),
+        org=False,
+        args=lambda ctx: (_alice_token(ctx),),
     ),
     # The organisation.
     "org_home": Spec(get=READ),
@@ -315,6 +369,16 @@ TABLE: dict[str, Spec] = {
     "key_result_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=key_result_body),
     "key_result_archive": Spec(post=MANAGE, ids=("kr",)),
     "key_result_move": Spec(post=MANAGE, ids=("kr",), body=body(direction="down")),
+    # A KR's data source: whoever may edit the KR (SQL sources: admins, tested in sources).
+    "key_result_source": Spec(
+        get=EDIT_FORM,
+        post=MANAGE,
+        ids=("kr",),
+        body=body(kind="json", url="http://127.0.0.1:9/kpi.json", path="value", every="day"),
+    ),
+    "key_result_source_run": Spec(post=MANAGE, ids=("kr",)),
+    "key_result_source_enable": Spec(post=MANAGE, ids=("kr",), body=body(enabled="0")),
+    "key_result_source_delete": Spec(post=MANAGE, ids=("kr",)),
     # Insights: read by every member, viewers included.
     "dashboard": Spec(get=READ),
     "team_dashboard": Spec(get=READ, ids=("team",)),
@@ -332,6 +396,17 @@ TABLE: dict[str, Spec] = {
         ids=("membership",),
         body=lambda ctx, user: {"confirmation": ctx.acme.membership.user.email},
     ),
+    # Webhooks: admins and owners only, the secret included.
+    "webhook_list": Spec(get=ADMIN_PAGE),
+    "webhook_create": Spec(get=ADMIN_PAGE, post=ADMIN, body=webhook_body),
+    "webhook_detail": Spec(get=ADMIN_PAGE, ids=("webhook",)),
+    "webhook_edit": Spec(get=ADMIN_PAGE, post=ADMIN, ids=("webhook",), body=webhook_body),
+    "webhook_delete": Spec(get=ADMIN_PAGE, post=ADMIN, ids=("webhook",)),
+    "webhook_rotate_secret": Spec(post=ADMIN, ids=("webhook",)),
+    "webhook_ping": Spec(post=ADMIN, ids=("webhook",)),
+    "webhook_deliveries": Spec(get=ADMIN_PAGE, query="state=failed"),
+    "webhook_delivery": Spec(get=ADMIN_PAGE, ids=("webhook_delivery",)),
+    "webhook_redeliver": Spec(post=ADMIN, ids=("webhook_delivery",)),
 }
 
 # Cases where the code contradicts the rules: (url name, method, role) -> the bug.
@@ -442,6 +517,7 @@ def _globex(world: World) -> tuple[Side, Cycle]:
         membership=Membership.objects.get(organization=org, user=oscar),
         person=oscar,
     )
+    _add_webhook(side, org, oscar)
     return side, year
 
 
@@ -501,6 +577,7 @@ def build_ctx(world: World) -> Ctx:
         person=mia,
     )
     Team.objects.filter(pk=world.team.pk).update(chat_webhook_url=WEBHOOK)
+    _add_webhook(acme, org, world.alice)
     globex, globex_year = _globex(world)
     users: dict[str, User | None] = {
         "anonymous": None,

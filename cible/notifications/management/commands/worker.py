@@ -23,7 +23,11 @@ from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from cible.lib import dbstats
 from cible.notifications import services
+from cible.ops import locks
+from cible.sources import services as sources
+from cible.webhooks import services as webhooks
 
 logger = logging.getLogger("cible.worker")
 
@@ -84,8 +88,25 @@ class Command(BaseCommand):
         logger.info("Worker stopped.")
 
     def schedule(self) -> bool:
+        """One planning pass, made by one worker at a time across the installation: the
+        others skip theirs. Each delivery is a claimed row anyway; the lock spares the
+        duplicate work and keeps two planners from racing on the same rounds."""
+        try:
+            with locks.exclusive(locks.SCHEDULER, wait=False) as mine:
+                if not mine:
+                    logger.debug("Another worker is planning: this pass is skipped.")
+                    return True
+                return self.plan()
+        except Exception:
+            logger.exception("Scheduler pass failed: the lock could not be taken")
+            return False
+
+    def plan(self) -> bool:
         try:
             queued = services.dispatch()
+            queued += webhooks.dispatch()
+            queued += sources.run_due()
+            dbstats.refresh_statistics()
         except Exception:
             # A database hiccup must not kill the loop: the next pass picks up where it left.
             logger.exception("Scheduler pass failed")

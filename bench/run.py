@@ -1,0 +1,643 @@
+"""Measure Cible on a large organisation: every main page, the API, check-in throughput.
+
+    .venv/bin/python bench/run.py                 # SQLite, bench/data/bench-10000.sqlite3
+    .venv/bin/python bench/run.py --db postgres   # PostgreSQL, database cible_benchmark
+
+The organisation is built once (`cible benchdata`) and reused by later runs. Each page is
+requested in-process through Django's test client, signed in as a plain member, a few
+times to warm up and then `--repeat` times: the median and 95th percentile server time, the
+number of SQL queries, and the ratio to a floor, the time one hand-written SQL query takes
+to fetch the same rows through the database driver. Then a production server (gunicorn,
+two workers) takes check-ins from `wrk` for `--duration` seconds. A table is printed and
+the numbers are written to bench/results/<date>-<db>.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "checkin.lua"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/cible_benchmark"
+SLOW = 1.0  # seconds: a page slower than this is measured three times only
+VERY_SLOW = 10.0  # seconds: and slower than this, once
+CHECK_IN_PEOPLE = 40
+BUDGET_MS = 100
+BUDGET_RPS = 300
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", help="Overrides the database chosen by --db.")
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=20, help="Seconds of load (wrk).")
+    parser.add_argument("--no-http", action="store_true", help="Skip the throughput test.")
+    parser.add_argument("--only", help="Measure only the pages whose name contains this.")
+    return parser.parse_args()
+
+
+def database_url(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return str(args.database_url)
+    if args.db == "postgres":
+        return POSTGRES_URL
+    DATA.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA / f'bench-{args.people}.sqlite3'}"
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark database on first use."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not found:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["CIBLE_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cible.settings")
+    os.environ.setdefault("CIBLE_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client's host in, mail stays in memory
+
+
+# Building ------------------------------------------------------------------------------
+
+
+def organisation(people: int, seed: int) -> tuple[Any, float | None]:
+    """The benchmark organisation, built on first use: (organisation, seconds to build)."""
+    from django.core.management import call_command
+
+    from cible.front.benchdata import generate
+    from cible.orgs.models import Organization
+
+    call_command("migrate", verbosity=0)
+    slug = f"bench-{people}"
+    org = Organization.objects.filter(slug=slug).first()
+    if org is not None:
+        return org, None
+    print(f"Building an organisation of {people} people (once)...", flush=True)
+    started = time.perf_counter()
+    result = generate(people, seed=seed, slug=slug)
+    elapsed = time.perf_counter() - started
+    print(f"  built in {elapsed:.1f} s: {result.counts}", flush=True)
+    print(f"  sign in as {result.email} / {result.password}", flush=True)
+    return result.organization, elapsed
+
+
+# The pages -----------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """One page or API call: how to request it and the hand-written query for its floor."""
+
+    name: str
+    path: str
+    floor_sql: str
+    floor_params: list[Any]
+    method: str = "get"
+    data: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
+
+
+@dataclass
+class Row:
+    name: str
+    path: str
+    status: int
+    requests: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    floor_ms: float
+    ratio: float | None
+    within_budget: bool
+
+
+OBJECTIVES_WITH_KRS = """
+SELECT o.id, o.title, o.level, o.state, o.visibility, u.name, k.id, k.title, k.kind,
+       k.start, k.target, k.target_max, k.current, k.confidence, k.weight, ku.name
+FROM okrs_objective o
+JOIN accounts_user u ON u.id = o.owner_id
+LEFT JOIN okrs_keyresult k
+  ON k.objective_id = o.id AND k.archived_at IS NULL AND k.cancelled_at IS NULL
+LEFT JOIN accounts_user ku ON ku.id = k.owner_id
+WHERE o.organization_id = %s AND o.cycle_id = %s AND o.archived_at IS NULL AND {where}
+ORDER BY o.position, o.id, k.position, k.id
+"""
+
+
+def objectives_floor(where: str) -> str:
+    return OBJECTIVES_WITH_KRS.replace("{where}", where)
+
+
+def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
+    from cible.checkins.models import CheckIn
+    from cible.front.benchdata import subjects
+
+    chosen = subjects(org, reader)  # the same pages as the query-count test
+    cycle, team, objective = chosen.cycle, chosen.team, chosen.objective
+    kr, root, user = chosen.key_result, chosen.root, reader.user
+    checkin_count = CheckIn.objects.filter(key_result=kr).count()
+    slug, o, c = org.slug, org.pk, cycle.pk
+    base = f"/o/{slug}"
+    pages = [
+        Target("organisation home", f"{base}/", objectives_floor("o.level = 'company'"), [o, c]),
+        Target(
+            "team page",
+            f"{base}/teams/{team.pk}/",
+            objectives_floor("o.team_id = %s"),
+            [o, c, team.pk],
+        ),
+        Target(
+            "person page",
+            f"{base}/people/{user.pk}/",
+            objectives_floor("o.owner_id = %s"),
+            [o, c, user.pk],
+        ),
+        Target(
+            "objective page",
+            f"{base}/objectives/{objective.pk}/",
+            objectives_floor(
+                "(o.id = %s OR o.id IN (SELECT from_objective_id FROM okrs_objective_parents"
+                " WHERE to_objective_id = %s))"
+            ),
+            [o, c, objective.pk, objective.pk],
+        ),
+        Target(
+            f"KR page + chart ({checkin_count} check-ins)",
+            f"{base}/key-results/{kr.pk}/",
+            "SELECT c.id, c.value, c.confidence, c.comment, c.created_at, u.name"
+            " FROM checkins_checkin c LEFT JOIN accounts_user u ON u.id = c.author_id"
+            " WHERE c.key_result_id = %s ORDER BY c.created_at DESC, c.id DESC LIMIT 200",
+            [kr.pk],
+        ),
+        Target(
+            "alignment tree, first render",
+            f"{base}/tree/",
+            objectives_floor(
+                "(o.level = 'company' OR o.id IN (SELECT x.id FROM okrs_objective x"
+                " WHERE x.cycle_id = %s AND x.level <> 'company' AND NOT EXISTS (SELECT 1"
+                " FROM okrs_objective_parents p WHERE p.from_objective_id = x.id)"
+                " ORDER BY x.level, x.position, x.id LIMIT 100))"
+            ),
+            [o, c, c],
+        ),
+        Target(
+            "alignment tree, one expansion (htmx)",
+            f"{base}/tree/{root.pk}/children/",
+            objectives_floor(
+                "o.id IN (SELECT from_objective_id FROM okrs_objective_parents"
+                " WHERE to_objective_id = %s)"
+            ),
+            [o, c, root.pk],
+            headers={"HX-Request": "true"},
+        ),
+        Target(
+            "dashboard",
+            f"{base}/dashboard/",
+            # The dashboard's numbers come from the whole cycle: the floor reads what they
+            # need, aggregated by the database.
+            "SELECT o.level, o.origin, count(DISTINCT o.id), count(k.id), avg(k.current)"
+            " FROM okrs_objective o LEFT JOIN okrs_keyresult k ON k.objective_id = o.id"
+            " WHERE o.organization_id = %s AND o.cycle_id = %s AND o.archived_at IS NULL"
+            " GROUP BY o.level, o.origin",
+            [o, c],
+        ),
+        Target(
+            "my check-in page",
+            f"{base}/check-in/",
+            "SELECT k.id, k.title, k.kind, k.start, k.target, k.current, k.confidence,"
+            " (SELECT c.value FROM checkins_checkin c WHERE c.key_result_id = k.id"
+            " ORDER BY c.created_at DESC LIMIT 1)"
+            " FROM okrs_keyresult k JOIN okrs_objective o ON o.id = k.objective_id"
+            " WHERE o.organization_id = %s AND o.cycle_id = %s AND k.owner_id = %s"
+            " AND k.archived_at IS NULL AND k.cancelled_at IS NULL",
+            [o, c, user.pk],
+        ),
+        Target(
+            "search",
+            f"{base}/search/?q=growth",
+            "SELECT o.id, o.title FROM okrs_objective o WHERE o.organization_id = %s"
+            " AND o.cycle_id = %s AND lower(o.title) LIKE %s ORDER BY o.title LIMIT 50",
+            [o, c, "%growth%"],
+        ),
+    ]
+    if api is not None:
+        pages += api.targets(org, cycle, kr, objective)
+    return pages
+
+
+# The API -------------------------------------------------------------------------------
+
+
+@dataclass
+class ApiAccess:
+    token: str
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def targets(self, org: Any, cycle: Any, kr: Any, objective: Any) -> list[Target]:
+        api = f"/api/v1/orgs/{org.slug}"
+        return [
+            Target(
+                "API: list objectives",
+                f"{api}/objectives?cycle={cycle.pk}",
+                objectives_floor("1 = 1") + " LIMIT 200",
+                [org.pk, cycle.pk],
+                headers=self.headers(),
+            ),
+            Target(
+                "API: get one objective",
+                f"{api}/objectives/{objective.pk}",
+                objectives_floor("o.id = %s"),
+                [org.pk, cycle.pk, objective.pk],
+                headers=self.headers(),
+            ),
+            Target(
+                "API: post a check-in",
+                f"{api}/key-results/{kr.pk}/check-ins",
+                "INSERT INTO checkins_checkin (key_result_id, author_id, value, confidence,"
+                " comment, blockers, created_at) VALUES (%s, NULL, 1, NULL, '', '',"
+                " CURRENT_TIMESTAMP)",
+                [kr.pk],
+                method="post",
+                data=json.dumps({"value": str(kr.current)}),
+                content_type="application/json",
+                headers=self.headers(),
+            ),
+        ]
+
+
+def api_access(user: Any, org: Any) -> ApiAccess | None:
+    """A write token for `user` when the API answers at its paths, else None."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(f"/api/v1/orgs/{org.slug}/objectives")
+        resolve(f"/api/v1/orgs/{org.slug}/key-results/1/check-ins")
+    except Resolver404:
+        return None
+    from cible.api.models import Scope
+    from cible.api.tokens import create_token
+
+    token = create_token(user, name="benchmark", scope=Scope.WRITE)
+    secret = token[1] if isinstance(token, tuple) else token
+    return ApiAccess(str(secret))
+
+
+# Measuring -----------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def raw_floor(sql: str, params: list[Any], repeat: int) -> float:
+    """Median seconds for the driver alone to run `sql` and fetch every row."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+    writes = sql.lstrip().upper().startswith("INSERT")
+    samples = []
+    for index in range(repeat + 2):
+        cursor = raw.cursor()
+        if writes:
+            cursor.execute("BEGIN")  # the driver is in autocommit mode: undo it by hand
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        if not writes:
+            cursor.fetchall()
+        elapsed = time.perf_counter() - started
+        if writes:
+            cursor.execute("ROLLBACK")
+        cursor.close()
+        if index >= 2:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def measure(client: Any, target: Target, warmup: int, repeat: int) -> Row:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def call() -> Any:
+        request: Callable[..., Any] = getattr(client, target.method)
+        options: dict[str, Any] = {"headers": target.headers}
+        if target.data is not None:
+            options["data"] = target.data
+        if target.content_type:
+            options["content_type"] = target.content_type
+        return request(target.path, **options)
+
+    connection.queries_log.clear()  # a full log (9,000 entries) would count nothing
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    first = time.perf_counter() - started
+    queries = len(captured)  # now: the log is emptied by the next request
+    samples = []
+    if first > VERY_SLOW:
+        samples = [first]  # one more would only confirm it, minutes later
+    else:
+        if first > SLOW:
+            warmup, repeat = 0, min(repeat, 3)
+        for _ in range(warmup):
+            call()
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - started)
+    median = statistics.median(samples)
+    floor = raw_floor(target.floor_sql, target.floor_params, min(repeat, 15))
+    return Row(
+        name=target.name,
+        path=target.path,
+        status=response.status_code,
+        requests=len(samples),
+        median_ms=round(median * 1000, 2),
+        p95_ms=round(percentile(samples, 0.95) * 1000, 2),
+        queries=queries,
+        floor_ms=round(floor * 1000, 3),
+        ratio=round(median / floor, 1) if floor > 0 else None,
+        within_budget=median * 1000 <= BUDGET_MS and response.status_code < 400,
+    )
+
+
+# Check-in throughput over HTTP ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"The server did not answer on port {port}.")
+
+
+def worker_peak_kib(master: int) -> int:
+    """The largest peak resident memory (VmHWM) among the server's workers."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]))
+    return max(peaks, default=0)
+
+
+def check_in_targets(org: Any, api: ApiAccess | None) -> tuple[list[str], dict[str, str], str]:
+    """Lines "path<TAB>authorization<TAB>body" for the load generator, the headers common to
+    every request, and what is measured. Through the API, many people each post to their
+    own key results with their own token, as scripts would: one token alone would meet its
+    rate limit (API_RATE) long before the server's."""
+    from django.conf import settings
+    from django.test import Client
+
+    from cible.api.models import Scope
+    from cible.checkins.services import key_results_to_check_in
+    from cible.orgs.models import Membership, Role
+
+    people = list(
+        Membership.objects.select_related("user", "organization")
+        .filter(organization=org, role=Role.MEMBER)
+        .order_by("user_id")[:CHECK_IN_PEOPLE]
+    )
+    lines = []
+    if api is not None:
+        from cible.api.tokens import create_token
+
+        for member in people:
+            _token, secret = create_token(member.user, name="benchmark", scope=Scope.WRITE)
+            for kr in key_results_to_check_in(member)[:2]:
+                path = f"/api/v1/orgs/{org.slug}/key-results/{kr.pk}/check-ins"
+                lines.append(f'{path}\tBearer {secret}\t{{"value": "{kr.current}"}}')
+        headers = {"Content-Type": "application/json"}
+        return lines, headers, f"API check-in (POST JSON, Bearer tokens of {len(people)} people)"
+    # No API yet: the check-in form of the key result's page, as htmx posts it.
+    member = people[0]
+    client = Client()
+    client.force_login(member.user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = secrets.token_hex(16)  # a 32-character secret: Django accepts it unmasked
+    for kr in key_results_to_check_in(member)[:50]:
+        path = f"/o/{org.slug}/key-results/{kr.pk}/check-in/"
+        lines.append(f"{path}\t\tkr-{kr.pk}-value={kr.current}")
+    headers = {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    return lines, headers, "HTML check-in form (POST, session cookie + CSRF; no API yet)"
+
+
+def throughput(
+    url: str, org: Any, reader: Any, api: ApiAccess | None, duration: int
+) -> dict[str, Any]:
+    wrk = Path("/usr/bin/wrk")
+    if not wrk.exists():
+        return {"skipped": "wrk is not installed (/usr/bin/wrk)"}
+    from django.db import connection
+
+    lines, headers, what = check_in_targets(org, api)
+    connection.close()  # no snapshot of ours may hold back SQLite's checkpoints
+    port = free_port()
+    env = {**os.environ, "CIBLE_DATABASE_URL": url, "CIBLE_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "cible.wsgi",
+            "--workers=2",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(DATA / "server.log").open("w"),  # warnings of 4xx answers, errors
+        start_new_session=True,
+    )
+    try:
+        wait_for(port)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+            handle.write("\n".join(lines) + "\n")
+        wrk_env = {
+            **os.environ,
+            "BENCH_TARGETS": handle.name,
+            "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
+        }
+        # One warm-up second, then the measured run.
+        base = [str(wrk), "-t1", "-c8", "--timeout=10s", "-s", str(LUA), f"http://127.0.0.1:{port}"]
+        subprocess.run(
+            [*base[:1], "-d1s", *base[1:]], env=wrk_env, capture_output=True, check=False
+        )
+        run = subprocess.run(
+            [*base[:1], f"-d{duration}s", *base[1:]],
+            env=wrk_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        os.unlink(handle.name)
+        summary = next(
+            (json.loads(line[5:]) for line in run.stdout.splitlines() if line.startswith("JSON ")),
+            None,
+        )
+        if summary is None:
+            return {"what": what, "error": run.stdout + run.stderr}
+        summary["what"] = what
+        summary["worker_peak_mib"] = round(worker_peak_kib(server.pid) / 1024, 1)
+        summary["within_budget"] = summary["rps"] >= BUDGET_RPS and summary["errors"] == 0
+        return summary
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# Reporting -----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(memory / 1024 / 1024, 1),
+        "python": platform.python_version(),
+    }
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'page':<42} {'status':>6} {'median':>9} {'p95':>9} {'queries':>7}"
+        f" {'floor':>9} {'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        mark = "" if row.within_budget else "  over budget"
+        ratio = f"{row.ratio:.1f}x" if row.ratio is not None else "-"
+        print(
+            f"{row.name:<42} {row.status:>6} {row.median_ms:>7.1f}ms {row.p95_ms:>7.1f}ms"
+            f" {row.queries:>7} {row.floor_ms:>7.2f}ms {ratio:>6}{mark}"
+        )
+
+
+def main() -> None:
+    args = parse_args()
+    url = database_url(args)
+    if args.db == "postgres" and not args.database_url:
+        ensure_postgres_database(url)
+    setup_django(url)
+    from django.db import connection
+    from django.test import Client
+
+    from cible.front.benchdata import analyze, sample_member
+
+    org, build_seconds = organisation(args.people, args.seed)
+    analyze()  # what the worker (SQLite) or autovacuum (PostgreSQL) keeps up to date
+    reader = sample_member(org)
+    api = api_access(reader.user, org)
+    client = Client()
+    client.force_login(reader.user)
+    rows = []
+    for target in targets(org, reader, api):
+        if args.only and args.only not in target.name:
+            continue
+        print(f"  measuring {target.name}...", flush=True)
+        rows.append(measure(client, target, args.warmup, args.repeat))
+    print()
+    print(f"{connection.vendor}, {args.people} people, signed in as a member ({reader.user.email})")
+    if api is None:
+        print("API: not there yet (no /api/v1/orgs/<slug>/objectives): its rows are skipped.")
+    print_table(rows)
+    load: dict[str, Any] = {"skipped": "--no-http"}
+    if not args.no_http:
+        print(
+            f"\nCheck-in throughput: gunicorn, 2 workers, wrk for {args.duration} s...", flush=True
+        )
+        load = throughput(url, org, reader, api, args.duration)
+        print(json.dumps(load, indent=2))
+    report = {
+        "date": date.today().isoformat(),
+        "database": connection.vendor,
+        "people": args.people,
+        "build_seconds": build_seconds,
+        "reader": reader.user.email,
+        "machine": machine(),
+        "budget_ms": BUDGET_MS,
+        "pages": [asdict(row) for row in rows],
+        "api": "measured" if api is not None else "skipped: the API is not there yet",
+        "check_in_throughput": load,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.people == 10_000 else f"-{args.people}"
+    if args.only or args.no_http:
+        suffix += "-partial"  # never in place of a complete run's results
+    path = RESULTS / f"{date.today().isoformat()}-{connection.vendor}{suffix}.json"
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(f"\nWritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

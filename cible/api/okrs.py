@@ -1,0 +1,462 @@
+"""Objectives, key results and dependencies. Writes go through the web's forms (the same
+rules: who may set an objective where, alignment, KR kinds and bounds) and the services
+(which record the history and the audit trail)."""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router
+from ninja.responses import Status
+
+from cible.api.common import PageQuery, check_form, cycle_in, form_data, page_of, paginate
+from cible.api.errors import ERROR_RESPONSES as ERRORS
+from cible.api.schemas import (
+    DependencyIn,
+    DependencyOut,
+    DependencyPage,
+    Id,
+    KeyResultIn,
+    KeyResultOut,
+    KeyResultPage,
+    KeyResultPatch,
+    Level,
+    ObjectiveDetailOut,
+    ObjectiveIn,
+    ObjectivePage,
+    ObjectivePatch,
+    ObjectiveState,
+)
+from cible.lib.http import AuthenticatedHttpRequest as Request
+from cible.okrs import services
+from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
+from cible.okrs.contexts import kr_row
+from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
+from cible.okrs.models import Dependency, KeyResult, Objective
+from cible.orgs.access import get_membership, require_writer
+from cible.orgs.models import Membership, Organization
+
+router = Router()
+ORG = "/orgs/{slug}"
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# Objectives.
+
+
+class ObjectiveFilters(PageQuery):
+    cycle: Id | None = None
+    team: Id | None = None
+    owner: Id | None = None
+    level: Level | None = None
+    state: ObjectiveState | None = None
+    archived: bool = Field(False, description="Archived objectives instead of live ones.")
+    q: Annotated[str, Field(max_length=200)] | None = Field(None, description="In the title.")
+
+
+def _with_parents(qs: Any, membership: Membership) -> Any:
+    """Each objective's parents, only those the caller may see."""
+    visible = Objective.objects.visible_to(membership).only("id")
+    return qs.prefetch_related(Prefetch("parents", queryset=visible))
+
+
+def objective_out(objective: Objective, progress: dict[int, Any]) -> dict[str, Any]:
+    return {
+        "id": objective.pk,
+        "cycle": objective.cycle_id,
+        "title": objective.title,
+        "description": objective.description,
+        "level": objective.level,
+        "team": objective.team_id,
+        "owner": objective.owner_id,
+        "parents": sorted(p.pk for p in objective.parents.all()),
+        "origin": objective.origin,
+        "visibility": objective.visibility,
+        "state": objective.state,
+        "progress": float(progress.get(objective.pk, 0)),
+        "score": _float(objective.score),
+        "archived": objective.archived_at is not None,
+        "created_at": objective.created_at,
+        "updated_at": objective.updated_at,
+    }
+
+
+def key_results_out(krs: Iterable[KeyResult], org: Organization) -> list[dict[str, Any]]:
+    """KRs whose objective and cycle are loaded, with their progress and status."""
+    krs = list(krs)
+    today = timezone.localdate()
+    driven_ids = {kr.driven_by_id for kr in krs if kr.driven_by_id}
+    driven = (
+        services.objective_progress(Objective.objects.filter(pk__in=driven_ids))
+        if driven_ids
+        else {}
+    )
+    return [_key_result_out(kr, kr_row(kr, org, today, driven)) for kr in krs]
+
+
+def _key_result_out(kr: KeyResult, row: Any) -> dict[str, Any]:
+    return {
+        "id": kr.pk,
+        "objective": kr.objective_id,
+        "title": kr.title,
+        "kind": kr.kind,
+        "start": float(kr.start),
+        "target": float(kr.target),
+        "target_max": _float(kr.target_max),
+        "current": float(kr.current),
+        "unit": kr.unit,
+        "weight": float(kr.weight),
+        "owner": kr.owner_id,
+        "confidence": kr.confidence,
+        "due_date": kr.due_date,
+        "driven_by": kr.driven_by_id,
+        "progress": float(row.progress),
+        "expected_progress": float(row.expected),
+        "status": str(row.status),
+        "score": _float(kr.score),
+        "archived": kr.archived_at is not None,
+        "cancelled": kr.cancelled_at is not None,
+        "created_at": kr.created_at,
+        "updated_at": kr.updated_at,
+    }
+
+
+def objective_detail(objective: Objective, membership: Membership) -> dict[str, Any]:
+    objective = (
+        _with_parents(Objective.objects, membership)
+        .select_related("cycle", "organization")
+        .get(pk=objective.pk)
+    )
+    krs = list(objective.key_results.filter(archived_at__isnull=True).order_by("position", "id"))
+    for kr in krs:
+        kr.objective = objective
+    result = objective_out(objective, services.objective_progress([objective]))
+    result["key_results"] = key_results_out(krs, objective.organization)
+    return result
+
+
+@router.get(ORG + "/objectives", response={200: ObjectivePage, **ERRORS}, tags=["objectives"])
+def list_objectives(request: Request, slug: str, filters: Query[ObjectiveFilters]) -> Any:
+    """The objectives the caller may see, live ones by default, in their order."""
+    membership = get_membership(request, slug)
+    qs = Objective.objects.visible_to(membership).filter(archived_at__isnull=not filters.archived)
+    for name in ("cycle", "team", "owner", "level", "state"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id" if name in ("cycle", "team", "owner") else name: value})
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q.strip())
+    qs = _with_parents(qs, membership).order_by("cycle_id", "position", "id")
+    count, objectives = paginate(qs, filters)
+    progress = services.objective_progress(objectives)
+    return page_of(count, [objective_out(o, progress) for o in objectives])
+
+
+@router.get(
+    ORG + "/objectives/{id}", response={200: ObjectiveDetailOut, **ERRORS}, tags=["objectives"]
+)
+def get_objective(request: Request, slug: str, id: Id) -> Any:
+    """The objective with its live key results."""
+    objective, membership, _powers = get_objective_for_user(request, slug, id)
+    return objective_detail(objective, membership)
+
+
+def _objective_form(
+    fields: dict[str, Any], membership: Membership, objective: Objective | None = None
+) -> ObjectiveForm:
+    org = membership.organization
+    cycle = objective.cycle if objective else cycle_in(org, fields.pop("cycle", None))
+    form = ObjectiveForm(
+        form_data(fields), instance=objective, org=org, cycle=cycle, powers=Powers(membership)
+    )
+    check_form(form)
+    return form
+
+
+@router.post(ORG + "/objectives", response={201: ObjectiveDetailOut, **ERRORS}, tags=["objectives"])
+def create_objective(request: Request, slug: str, data: ObjectiveIn) -> Any:
+    """Who may set an objective where follows the web: a member for themselves and their
+    teams, a lead for the teams they lead, admins anywhere."""
+    membership = get_membership(request, slug)
+    require_writer(membership)
+    fields = data.model_dump()
+    if fields["owner"] is None:
+        fields["owner"] = request.user.pk
+    form = _objective_form(fields, membership)
+    cleaned = form.cleaned_data
+    objective = services.create_objective(
+        membership.organization,
+        cleaned["owner"],
+        parents=list(cleaned["parents"]),
+        actor=request.user,
+        cycle=form.cycle,
+        title=cleaned["title"],
+        description=cleaned["description"],
+        level=cleaned["level"],
+        team=cleaned["team"],
+        visibility=cleaned["visibility"],
+        state=cleaned["state"],
+        origin=form.resolved_origin(),
+    )
+    return Status(201, objective_detail(objective, membership))
+
+
+@router.patch(
+    ORG + "/objectives/{id}", response={200: ObjectiveDetailOut, **ERRORS}, tags=["objectives"]
+)
+def update_objective(request: Request, slug: str, id: Id, data: ObjectivePatch) -> Any:
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    patch = data.model_dump(exclude_unset=True)
+    fields = {
+        "title": objective.title,
+        "description": objective.description,
+        "level": objective.level,
+        "team": objective.team_id,
+        "owner": objective.owner_id,
+        "visibility": objective.visibility,
+        "state": objective.state,
+        "origin": objective.origin,
+        **patch,
+        "parents": patch.get("parents") or [],
+    }
+    form = ObjectiveForm(
+        form_data(fields),
+        instance=objective,
+        org=objective.organization,
+        cycle=objective.cycle,
+        powers=powers,
+    )
+    check_form(form)
+    parents = list(form.cleaned_data["parents"]) if "parents" in patch else None
+    services.update_objective(
+        objective, request.user, parents=parents, origin=form.resolved_origin()
+    )
+    return objective_detail(objective, membership)
+
+
+def _archive_objective(request: Request, slug: str, id: int, archived: bool) -> Any:
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    services.archive_objective(objective, request.user, archived=archived)
+    return objective_detail(objective, membership)
+
+
+@router.post(
+    ORG + "/objectives/{id}/archive",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def archive_objective(request: Request, slug: str, id: Id) -> Any:
+    return _archive_objective(request, slug, id, archived=True)
+
+
+@router.post(
+    ORG + "/objectives/{id}/unarchive",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def unarchive_objective(request: Request, slug: str, id: Id) -> Any:
+    return _archive_objective(request, slug, id, archived=False)
+
+
+# Key results.
+
+
+class KeyResultFilters(PageQuery):
+    objective: Id | None = None
+    owner: Id | None = None
+    archived: bool = Field(False, description="Archived key results instead of live ones.")
+
+
+def _key_results(membership: Membership) -> Any:
+    return KeyResult.objects.filter(
+        objective__in=Objective.objects.visible_to(membership)
+    ).select_related("objective__cycle", "objective__organization")
+
+
+def _key_result_detail(kr: KeyResult, membership: Membership) -> dict[str, Any]:
+    kr = _key_results(membership).get(pk=kr.pk)
+    return key_results_out([kr], membership.organization)[0]
+
+
+@router.get(ORG + "/key-results", response={200: KeyResultPage, **ERRORS}, tags=["key results"])
+def list_key_results(request: Request, slug: str, filters: Query[KeyResultFilters]) -> Any:
+    membership = get_membership(request, slug)
+    qs = _key_results(membership).filter(archived_at__isnull=not filters.archived)
+    if filters.objective is not None:
+        qs = qs.filter(objective_id=filters.objective)
+    if filters.owner is not None:
+        qs = qs.filter(owner_id=filters.owner)
+    count, krs = paginate(qs.order_by("objective_id", "position", "id"), filters)
+    return page_of(count, key_results_out(krs, membership.organization))
+
+
+@router.get(ORG + "/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=["key results"])
+def get_key_result(request: Request, slug: str, id: Id) -> Any:
+    kr, membership, _powers = get_key_result_for_user(request, slug, id)
+    return _key_result_detail(kr, membership)
+
+
+def _visible_objective(membership: Membership, pk: int) -> Objective:
+    """An objective named in a body: one the caller cannot see is a 404, like in a URL."""
+    objective = (
+        Objective.objects.visible_to(membership)
+        .select_related("cycle", "team", "owner", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if objective is None:
+        raise Http404
+    return objective
+
+
+@router.post(ORG + "/key-results", response={201: KeyResultOut, **ERRORS}, tags=["key results"])
+def create_key_result(request: Request, slug: str, data: KeyResultIn) -> Any:
+    membership = get_membership(request, slug)
+    require_writer(membership)
+    objective = _visible_objective(membership, data.objective)
+    powers = Powers(membership)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    fields = data.model_dump(exclude={"objective"})
+    if fields["owner"] is None:
+        fields["owner"] = objective.owner_id
+    form = KeyResultForm(form_data(fields), objective=objective, powers=powers)
+    cleaned = check_form(form)
+    kr = services.create_key_result(
+        objective, actor=request.user, **{name: cleaned[name] for name in form.Meta.fields}
+    )
+    return Status(201, _key_result_detail(kr, membership))
+
+
+@router.patch(
+    ORG + "/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=["key results"]
+)
+def update_key_result(request: Request, slug: str, id: Id, data: KeyResultPatch) -> Any:
+    kr, membership, powers = get_key_result_for_user(request, slug, id)
+    if not powers.can_edit_key_result(kr):
+        raise PermissionDenied
+    fields: dict[str, Any] = {name: getattr(kr, name) for name in KeyResultForm.Meta.fields}
+    fields["owner"], fields["driven_by"] = kr.owner_id, kr.driven_by_id
+    fields.update(data.model_dump(exclude_unset=True))
+    form = KeyResultForm(form_data(fields), instance=kr, objective=kr.objective, powers=powers)
+    cleaned = check_form(form)
+    services.update_key_result(
+        kr, request.user, **{name: cleaned[name] for name in form.Meta.fields}
+    )
+    return _key_result_detail(kr, membership)
+
+
+def _archive_key_result(request: Request, slug: str, id: int, archived: bool) -> Any:
+    kr, membership, powers = get_key_result_for_user(request, slug, id)
+    if not powers.can_edit(kr.objective):
+        raise PermissionDenied
+    services.archive_key_result(kr, request.user, archived=archived)
+    return _key_result_detail(kr, membership)
+
+
+@router.post(
+    ORG + "/key-results/{id}/archive",
+    response={200: KeyResultOut, **ERRORS},
+    tags=["key results"],
+)
+def archive_key_result(request: Request, slug: str, id: Id) -> Any:
+    return _archive_key_result(request, slug, id, archived=True)
+
+
+@router.post(
+    ORG + "/key-results/{id}/unarchive",
+    response={200: KeyResultOut, **ERRORS},
+    tags=["key results"],
+)
+def unarchive_key_result(request: Request, slug: str, id: Id) -> Any:
+    return _archive_key_result(request, slug, id, archived=False)
+
+
+# Dependencies.
+
+
+class DependencyFilters(PageQuery):
+    objective: Id | None = Field(None, description="Dependencies from or to this objective.")
+
+
+def dependency_out(d: Dependency) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "from_objective": d.from_objective_id,
+        "from_key_result": d.from_key_result_id,
+        "to_objective": d.to_objective_id,
+        "to_key_result": d.to_key_result_id,
+        "note": d.note,
+        "state": d.state,
+        "created_at": d.created_at,
+    }
+
+
+def _dependencies(membership: Membership) -> Any:
+    visible = Objective.objects.visible_to(membership)
+    return Dependency.objects.filter(
+        organization_id=membership.organization_id,
+        from_objective__in=visible,
+        to_objective__in=visible,
+    )
+
+
+@router.get(ORG + "/dependencies", response={200: DependencyPage, **ERRORS}, tags=["dependencies"])
+def list_dependencies(request: Request, slug: str, filters: Query[DependencyFilters]) -> Any:
+    membership = get_membership(request, slug)
+    qs = _dependencies(membership)
+    if filters.objective is not None:
+        qs = qs.filter(
+            Q(from_objective_id=filters.objective) | Q(to_objective_id=filters.objective)
+        )
+    count, dependencies = paginate(qs.order_by("id"), filters)
+    return page_of(count, [dependency_out(d) for d in dependencies])
+
+
+@router.post(ORG + "/dependencies", response={201: DependencyOut, **ERRORS}, tags=["dependencies"])
+def create_dependency(request: Request, slug: str, data: DependencyIn) -> Any:
+    """Record that an objective (or one of its KRs) depends on another team's."""
+    membership = get_membership(request, slug)
+    require_writer(membership)
+    objective = _visible_objective(membership, data.from_objective)
+    powers = Powers(membership)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    form = DependencyForm(
+        form_data(data.model_dump(exclude={"from_objective"})), objective=objective, powers=powers
+    )
+    cleaned = check_form(form)
+    dependency = services.create_dependency(
+        request.user,
+        organization=objective.organization,
+        from_objective=objective,
+        **cleaned,
+    )
+    return Status(201, dependency_out(dependency))
+
+
+@router.delete(ORG + "/dependencies/{id}", response={204: None, **ERRORS}, tags=["dependencies"])
+def delete_dependency(request: Request, slug: str, id: Id) -> Any:
+    membership = get_membership(request, slug)
+    dependency = (
+        _dependencies(membership)
+        .select_related("from_objective__cycle", "to_objective")
+        .filter(pk=id)
+        .first()
+    )
+    if dependency is None:
+        raise Http404
+    if not Powers(membership).can_edit(dependency.from_objective):
+        raise PermissionDenied
+    services.delete_dependency(dependency, request.user)
+    return Status(204, None)

@@ -1,0 +1,346 @@
+"""The API's permissions matrix: every operation of the generated OpenAPI schema, for every
+kind of caller. An operation without a row in ROWS fails `test_every_operation_has_a_row`.
+
+- anonymous: no credentials at all                      -> 401 everywhere
+- outsider: oscar, owner of Globex, with a write token  -> 404 on anything of Acme
+- viewer: vera, with a write token (the role decides)   -> 403 on every write, reads allowed
+- foreign ids: Acme's admin naming Globex's objects     -> 404
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from cible.api.main import api
+from cible.api.tests.conftest import Api, ApiFor
+from cible.checkins.models import Review
+from cible.checkins.services import record_check_in
+from cible.okrs.models import Cycle, KeyResult, Level
+from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.orgs.models import Membership, Team
+from conftest import World
+
+WRITES = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+def operations() -> list[tuple[str, str, str]]:
+    """(operation id, method, path template) of every operation the schema documents."""
+    schema = api.get_openapi_schema()
+    return sorted(
+        (operation["operationId"], method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    )
+
+
+@dataclass
+class Side:
+    """One organisation's objects, as the path's {id} takes them."""
+
+    slug: str
+    objects: dict[str, Any]
+
+
+Body = Callable[[World, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str | None = None  # which object the path's {id} names
+    body: Body | None = None
+
+
+def body(**data: Any) -> Body:
+    return lambda world, acme: data
+
+
+ROWS: dict[str, Row] = {
+    "list_organizations": Row(),
+    "get_organization": Row(),
+    "list_members": Row(),
+    "update_member": Row("membership", body(role="member")),
+    "list_teams": Row(),
+    "get_team": Row("team"),
+    "create_team": Row(body=body(name="Design")),
+    "update_team": Row("team", body(name="Product and design")),
+    "list_cycles": Row(),
+    "get_cycle": Row("cycle"),
+    "create_cycle": Row(
+        body=body(name="Later", kind="custom", start="2031-01-01", end="2031-06-30")
+    ),
+    "update_cycle": Row("cycle", body(state="review")),
+    "list_objectives": Row(),
+    "get_objective": Row("objective"),
+    "create_objective": Row(body=body(title="Learn the domain", level="person")),
+    "update_objective": Row("objective", body(title="Answer much faster")),
+    "archive_objective": Row("objective"),
+    "unarchive_objective": Row("objective"),
+    "list_key_results": Row(),
+    "get_key_result": Row("kr"),
+    "create_key_result": Row(
+        body=lambda world, acme: {
+            "objective": acme["objective"].pk,
+            "title": "Ship the app",
+            "start": 0,
+            "target": 10,
+        }
+    ),
+    "update_key_result": Row("kr", body(title="Cut the first response time")),
+    "archive_key_result": Row("kr"),
+    "unarchive_key_result": Row("kr"),
+    "list_dependencies": Row(),
+    "create_dependency": Row(
+        body=lambda world, acme: {
+            "from_objective": acme["objective"].pk,
+            "to_objective": acme["platform_objective"].pk,
+            "note": "Needs the API",
+        }
+    ),
+    "delete_dependency": Row("dependency"),
+    "list_check_ins": Row(),
+    "create_check_in": Row("kr", body(value=3, confidence=7)),
+    "list_reviews": Row(),
+    "get_review": Row("review"),
+    "create_review": Row(body=lambda world, acme: {"kind": "monthly", "team": acme["team"].pk}),
+}
+
+
+def build_acme(world: World) -> dict[str, Any]:
+    platform = Team.objects.create(organization=world.org, name="Platform", lead=world.adam)
+    platform_objective = create_objective(
+        world.org,
+        world.adam,
+        cycle=world.cycle,
+        title="Open an API",
+        level=Level.TEAM,
+        team=platform,
+    )
+    dependency = create_dependency(
+        world.adam,
+        organization=world.org,
+        from_objective=world.team_objective,
+        to_objective=platform_objective,
+    )
+    review = Review.objects.create(
+        organization=world.org, cycle=world.cycle, team=world.team, kind="weekly"
+    )
+    return {
+        "membership": Membership.objects.get(organization=world.org, user=world.bob),
+        "team": world.team,
+        "cycle": world.cycle,
+        "objective": world.team_objective,
+        "kr": world.kr,
+        "dependency": dependency,
+        "review": review,
+        "platform_objective": platform_objective,
+    }
+
+
+def build_globex(world: World) -> dict[str, Any]:
+    org, oscar = world.other_org, world.oscar
+    team = Team.objects.create(organization=org, name="Ops", lead=oscar)
+    cycle = world.foreign_objective.cycle
+    objective = create_objective(
+        org, oscar, cycle=cycle, title="Globex ops secret", level=Level.TEAM, team=team
+    )
+    other_team = Team.objects.create(organization=org, name="Sales", lead=oscar)
+    other = create_objective(
+        org, oscar, cycle=cycle, title="Globex sales", level=Level.TEAM, team=other_team
+    )
+    kr = create_key_result(objective, title="Globex KR", start=Decimal(0), target=Decimal(5))
+    return {
+        "membership": Membership.objects.get(organization=org, user=oscar),
+        "team": team,
+        "cycle": cycle,
+        "objective": objective,
+        "kr": kr,
+        "dependency": create_dependency(
+            oscar, organization=org, from_objective=objective, to_objective=other
+        ),
+        "review": Review.objects.create(organization=org, cycle=cycle, team=team, kind="weekly"),
+    }
+
+
+def url(path: str, slug: str, row: Row, objects: dict[str, Any]) -> str:
+    result = path.replace("{slug}", slug)
+    if row.id is not None:
+        result = result.replace("{id}", str(objects[row.id].pk))
+    assert "{" not in result, f"{path}: a path parameter without a value"
+    return result
+
+
+def call(client: Api, method: str, path: str, payload: Any) -> Any:
+    return client.call(method, path, payload if method in WRITES else None)
+
+
+CASES = operations()
+IDS = [case[0] for case in CASES]
+
+
+def test_every_operation_has_a_row() -> None:
+    documented = {operation_id for operation_id, _method, _path in CASES}
+    assert len(documented) == len(CASES), "two operations share an id"
+    missing = sorted(documented - ROWS.keys())
+    stale = sorted(ROWS.keys() - documented)
+    assert not missing, f"operations without a row in the API permission matrix: {missing}"
+    assert not stale, f"rows naming operations that no longer exist: {stale}"
+
+
+@pytest.fixture
+def acme(world: World) -> dict[str, Any]:
+    return build_acme(world)
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), CASES, ids=IDS)
+def test_anonymous_gets_401(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(None), method, url(path, "acme", row, acme), payload)
+    assert response.status_code == 401, response.content
+    assert response.json()["errors"][0]["field"] is None
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), CASES, ids=IDS)
+def test_outsider_gets_404(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(world.oscar), method, url(path, "acme", row, acme), payload)
+    if "{slug}" not in path:
+        # The caller's own organisations: Globex only.
+        assert response.status_code == 200
+        assert [org["slug"] for org in response.json()] == ["globex"]
+    else:
+        assert response.status_code == 404, response.content
+    assert b"acme" not in response.content.lower() or "{slug}" not in path
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), CASES, ids=IDS)
+def test_viewer_reads_but_never_writes(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(world.vera), method, url(path, "acme", row, acme), payload)
+    expected = 403 if method in WRITES else 200
+    assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), CASES, ids=IDS)
+def test_read_only_token_never_writes(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(world.alice, "read"), method, url(path, "acme", row, acme), payload)
+    expected = 403 if method in WRITES else 200
+    assert response.status_code == expected, response.content
+
+
+WITH_ID = [case for case in CASES if ROWS[case[0]].id is not None]
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "method", "path"), WITH_ID, ids=[case[0] for case in WITH_ID]
+)
+def test_foreign_ids_are_404(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    """Acme's owner naming Globex's objects under Acme's slug."""
+    globex = build_globex(world)
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(world.alice), method, url(path, "acme", row, globex), payload)
+    assert response.status_code == 404, response.content
+    assert b"Globex" not in response.content
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), CASES, ids=IDS)
+def test_owner_may_do_everything(
+    world: World, acme: dict[str, Any], api_for: ApiFor, operation_id: str, method: str, path: str
+) -> None:
+    """The same requests succeed for Acme's owner: the denials above are the roles' doing,
+    not a broken request."""
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    response = call(api_for(world.alice), method, url(path, "acme", row, acme), payload)
+    assert response.status_code in {200, 201, 204}, response.content
+
+
+# Private objectives: invisible to whoever may not see them, in every read.
+
+
+@pytest.fixture
+def private(world: World) -> dict[str, Any]:
+    objective = create_objective(
+        world.org,
+        world.adam,
+        cycle=world.cycle,
+        title="Secret plan",
+        level=Level.PERSON,
+        visibility="private",
+    )
+    kr = create_key_result(objective, title="Secret KR", start=Decimal(0), target=Decimal(3))
+    check_in = record_check_in(kr, world.adam, Decimal(1), comment="secret reading")
+    return {"objective": objective, "kr": kr, "check_in": check_in}
+
+
+READS_OF_PRIVATE = [
+    ("/orgs/acme/objectives", "list"),
+    ("/orgs/acme/key-results", "list"),
+    ("/orgs/acme/check-ins", "list"),
+    ("/orgs/acme/objectives/{objective}", "one"),
+    ("/orgs/acme/key-results/{kr}", "one"),
+]
+
+
+@pytest.mark.parametrize(("path", "kind"), READS_OF_PRIVATE)
+def test_private_objectives_stay_hidden(
+    world: World, private: dict[str, Any], api_for: ApiFor, path: str, kind: str
+) -> None:
+    path = path.format(**{name: obj.pk for name, obj in private.items()})
+    for user in (world.vera, world.bob):
+        response = api_for(user).get(path)
+        if kind == "one":
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 200
+        assert b"Secret" not in response.content and b"secret" not in response.content
+    # Its owner and the admins see it.
+    for user in (world.adam, world.alice):
+        response = api_for(user).get(path)
+        assert response.status_code == 200
+        assert b"Secret" in response.content or b"secret" in response.content
+
+
+def test_private_objective_takes_no_check_in_from_those_who_cannot_see_it(
+    world: World, private: dict[str, Any], api_for: ApiFor
+) -> None:
+    response = api_for(world.bob).post(
+        f"/orgs/acme/key-results/{private['kr'].pk}/check-ins", {"value": 2}
+    )
+    assert response.status_code == 404
+
+
+def test_closed_cycle_is_read_only_but_for_admins(world: World, api_for: ApiFor) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+    bob = api_for(world.bob)
+    assert bob.get(f"/orgs/acme/objectives/{world.team_objective.pk}").status_code == 200
+    response = bob.patch(f"/orgs/acme/objectives/{world.team_objective.pk}", {"title": "New"})
+    assert response.status_code == 403
+    response = bob.post(f"/orgs/acme/key-results/{world.kr.pk}/check-ins", {"value": 2})
+    assert response.status_code == 403
+    # An admin may correct an objective; a check-in stays refused, as on the web.
+    adam = api_for(world.adam)
+    response = adam.patch(f"/orgs/acme/objectives/{world.team_objective.pk}", {"title": "Fixed"})
+    assert response.status_code == 200
+    response = adam.post(f"/orgs/acme/key-results/{world.kr.pk}/check-ins", {"value": 2})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "value"
+    assert KeyResult.objects.get(pk=world.kr.pk).current == Decimal(2)

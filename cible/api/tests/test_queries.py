@@ -1,0 +1,81 @@
+"""A list's queries do not grow with its length."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cible.api.tests.conftest import Api, ApiFor
+from cible.checkins.models import Review
+from cible.checkins.services import record_check_in
+from cible.okrs.models import Level
+from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.orgs.models import Team
+from conftest import World
+
+
+def add(world: World, count: int) -> None:
+    """`count` more of everything the lists show, with parents and driven KRs."""
+    start = Team.objects.count()
+    for n in range(start, start + count):
+        team = Team.objects.create(organization=world.org, name=f"Team {n}", lead=world.bob)
+        objective = create_objective(
+            world.org,
+            world.bob,
+            parents=[world.company_objective],
+            cycle=world.cycle,
+            title=f"Objective {n}",
+            level=Level.TEAM,
+            team=team,
+        )
+        kr = create_key_result(objective, title=f"KR {n}", start=Decimal(0), target=Decimal(10))
+        create_key_result(world.company_objective, title=f"Driven {n}", driven_by=objective)
+        record_check_in(kr, world.bob, Decimal(n))
+        create_dependency(
+            world.bob,
+            organization=world.org,
+            from_objective=objective,
+            to_objective=world.team_objective,
+        )
+        Review.objects.create(organization=world.org, cycle=world.cycle, team=team, kind="weekly")
+
+
+def queries(client: Api, path: str) -> int:
+    client.get(path)  # warm up: the token's last use, caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, limit=200)
+    assert response.status_code == 200
+    return len(captured)
+
+
+LISTS = [
+    "/orgs/acme/objectives",
+    "/orgs/acme/key-results",
+    "/orgs/acme/check-ins",
+    "/orgs/acme/dependencies",
+    "/orgs/acme/teams",
+    "/orgs/acme/members",
+    "/orgs/acme/reviews",
+    "/orgs/acme/cycles",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_list_queries_are_constant(world: World, api_for: ApiFor, path: str) -> None:
+    client = api_for(world.bob)
+    add(world, 5)
+    few = queries(client, path)
+    add(world, 15)
+    many = queries(client, path)
+    assert client.get(path).json()["count"] >= 1
+    assert many == few, f"{path}: {few} queries for a few, {many} for many"
+
+
+def test_an_objectives_detail_queries_are_constant(world: World, api_for: ApiFor) -> None:
+    client = api_for(world.bob)
+    path = f"/orgs/acme/objectives/{world.company_objective.pk}"
+    add(world, 3)
+    few = queries(client, path)
+    add(world, 12)
+    assert queries(client, path) == few

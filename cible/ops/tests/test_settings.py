@@ -1,0 +1,99 @@
+"""The production settings: Redis for the cache and sessions when configured, the static
+files' storage in production mode, and Django's deployment checklist still clean."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+SHOW = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "location": settings.CACHES["default"].get("LOCATION"),
+    "sessions": settings.SESSION_ENGINE,
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "finders": settings.WHITENOISE_USE_FINDERS,
+}))
+"""
+
+
+def environment(tmp_path: Path, **more: str) -> dict[str, str]:
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CIBLE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "cible.settings",
+        "CIBLE_DATA_DIR": str(tmp_path),
+        **more,
+    }
+
+
+def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW],
+        env=environment(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_without_redis_each_process_caches_in_memory(tmp_path: Path) -> None:
+    found = settings_with(tmp_path)
+
+    assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert found["sessions"] == "django.contrib.sessions.backends.db"
+    assert found["static"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    assert found["finders"] is True
+
+
+def test_with_redis_the_cache_and_sessions_are_shared(tmp_path: Path) -> None:
+    found = settings_with(tmp_path, CIBLE_REDIS_URL="redis://127.0.0.1:6379/6")
+
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["location"] == "redis://127.0.0.1:6379/6"
+    # Written through to the database: a restarted Redis signs nobody out.
+    assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_production_mode_serves_hashed_compressed_static_files(tmp_path: Path) -> None:
+    found = settings_with(tmp_path, CIBLE_PRODUCTION="1")
+
+    assert found["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["finders"] is False
+
+
+def test_check_deploy_is_clean_with_every_production_option(tmp_path: Path) -> None:
+    env = environment(
+        tmp_path,
+        CIBLE_PRODUCTION="1",
+        CIBLE_SITE_URL="https://okr.example.com",
+        CIBLE_ALLOWED_HOSTS="okr.example.com",
+        CIBLE_EMAIL_HOST="smtp.example.com",
+        CIBLE_SECRET_KEY=secrets.token_urlsafe(60),
+        CIBLE_REDIS_URL="redis://127.0.0.1:6379/6",
+        CIBLE_METRICS="1",
+        CIBLE_METRICS_TOKEN=secrets.token_urlsafe(20),
+        CIBLE_LOG_FORMAT="json",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cible", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,241 @@
+"""What happened, told to the organisation's webhooks: `emit()` and the one-line hooks the
+service functions call.
+
+The payload is built at once, from the objects as the change left them; the delivery rows
+are created once the transaction commits, so a change that is rolled back sends nothing.
+Building a payload runs no query (everything it reads was already loaded by the service):
+an organisation without webhooks pays one query per change, after its commit.
+"""
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cible.lib import okrmath
+from cible.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState, Visibility
+from cible.orgs.models import Organization
+from cible.webhooks.models import Event, WebhookDelivery, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from cible.accounts.models import User
+    from cible.checkins.models import CheckIn
+
+logger = logging.getLogger(__name__)
+
+
+def emit(
+    organization: Organization,
+    event: str,
+    data: dict[str, Any],
+    *,
+    private: bool = False,
+) -> None:
+    """Send `event` to every active endpoint of the organisation that subscribes to it
+    (one that takes private objectives only, when `private`), once the current transaction
+    commits."""
+    created_at = timezone.now()
+
+    def create() -> None:
+        try:
+            deliveries = _create_deliveries(organization, event, data, private, created_at)
+        except Exception:
+            # The change is committed: a webhook must never turn it into an error.
+            logger.exception("Could not record the %s webhooks of %s", event, organization.slug)
+            return
+        if deliveries:
+            from cible.webhooks.services import queue  # The services import this module.
+
+            queue([d.pk for d in deliveries])
+
+    transaction.on_commit(create, robust=True)
+
+
+def _create_deliveries(
+    organization: Organization,
+    event: str,
+    data: dict[str, Any],
+    private: bool,
+    created_at: datetime,
+) -> list[WebhookDelivery]:
+    endpoints = WebhookEndpoint.objects.filter(organization_id=organization.pk, active=True)
+    rows = [
+        new_delivery(endpoint, event, data, created_at, organization.slug)
+        for endpoint in endpoints.order_by("pk")
+        if endpoint.wants(event, private)
+    ]
+    return WebhookDelivery.objects.bulk_create(rows)
+
+
+def new_delivery(
+    endpoint: WebhookEndpoint,
+    event: str,
+    data: dict[str, Any],
+    created_at: datetime,
+    slug: str,
+) -> WebhookDelivery:
+    """An unsaved delivery, its payload carrying its own id."""
+    delivery = WebhookDelivery(
+        organization_id=endpoint.organization_id,
+        endpoint=endpoint,
+        event=event,
+        created_at=created_at,
+        next_attempt_at=created_at,
+    )
+    delivery.payload = {
+        "id": str(delivery.uuid),
+        "event": event,
+        "created_at": created_at.isoformat(),
+        "organization": slug,
+        "data": data,
+    }
+    return delivery
+
+
+# What payloads say ----------------------------------------------------------------------
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def number(value: Decimal | None) -> str | None:
+    """Decimals as text (exact, as stored): a JSON float would round them."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def person(user: "User | None") -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.display_name}
+
+
+def cycle_data(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "kind": cycle.kind,
+        "start": cycle.start.isoformat(),
+        "end": cycle.end.isoformat(),
+        "state": cycle.state,
+        "url": site_url(reverse("cycle_review", args=[cycle.organization.slug, cycle.pk])),
+    }
+
+
+def objective_data(objective: Objective) -> dict[str, Any]:
+    team = objective.team
+    return {
+        "id": objective.pk,
+        "title": objective.title,
+        "level": objective.level,
+        "team": {"id": team.pk, "name": team.name} if team else None,
+        "owner": person(objective.owner),
+        "cycle": {"id": objective.cycle_id, "name": objective.cycle.name},
+        "state": objective.state,
+        "visibility": objective.visibility,
+        "score": number(objective.score),
+        "url": site_url(objective.get_absolute_url()),
+    }
+
+
+def key_result_data(kr: KeyResult, status: okrmath.Status) -> dict[str, Any]:
+    objective = kr.objective
+    return {
+        "id": kr.pk,
+        "title": kr.title,
+        "kind": kr.kind,
+        "start": number(kr.start),
+        "target": number(kr.target),
+        "target_max": number(kr.target_max),
+        "current": number(kr.current),
+        "unit": kr.unit,
+        "progress": number(kr.progress().quantize(Decimal("0.0001"))),
+        "confidence": kr.confidence,
+        "status": status.value,
+        "url": site_url(kr.get_absolute_url()),
+        "objective": {
+            "id": objective.pk,
+            "title": objective.title,
+            "visibility": objective.visibility,
+            "url": site_url(objective.get_absolute_url()),
+        },
+    }
+
+
+def _is_private(objective: Objective) -> bool:
+    return objective.visibility == Visibility.PRIVATE
+
+
+# The hooks the services call ------------------------------------------------------------
+
+
+def check_in_recorded(check_in: "CheckIn", newest: "CheckIn") -> None:
+    """Call before the KR takes the newest check-in's value: the KR still holds the values
+    it had, so a change of status shows (and is sent as key_result.status_changed)."""
+    kr = check_in.key_result
+    before = kr.status()
+    # The KR as the check-in leaves it, without touching the caller's copy before its time.
+    after_kr = KeyResult(
+        **{f.attname: getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields}
+    )
+    after_kr.objective = kr.objective
+    after_kr.current, after_kr.confidence = newest.value, newest.confidence
+    after = after_kr.status()
+    objective = kr.objective
+    org = objective.organization
+    private = _is_private(objective)
+    kr_data = key_result_data(after_kr, after)
+    data = {
+        "check_in": {
+            "id": check_in.pk,
+            "value": number(check_in.value),
+            "confidence": check_in.confidence,
+            "comment": check_in.comment,
+            "blockers": check_in.blockers,
+            "author": person(check_in.author),
+            "created_at": check_in.created_at.isoformat(),
+        },
+        "key_result": kr_data,
+    }
+    emit(org, Event.CHECK_IN_RECORDED, data, private=private)
+    if before != after:
+        change = {
+            "previous_status": before.value,
+            "status": after.value,
+            "check_in": {"id": check_in.pk},
+            "key_result": kr_data,
+        }
+        emit(org, Event.KEY_RESULT_STATUS_CHANGED, change, private=private)
+
+
+def objective_created(objective: Objective) -> None:
+    data = {"objective": objective_data(objective)}
+    emit(objective.organization, Event.OBJECTIVE_CREATED, data, private=_is_private(objective))
+
+
+def objective_closed(objective: Objective) -> None:
+    data = {"objective": objective_data(objective)}
+    emit(objective.organization, Event.OBJECTIVE_CLOSED, data, private=_is_private(objective))
+
+
+def objective_state_changed(objective: Objective, before: str) -> None:
+    """An objective edited into the closed state is closed as much as one closed with its
+    cycle."""
+    if objective.state == ObjectiveState.CLOSED and before != ObjectiveState.CLOSED:
+        objective_closed(objective)
+
+
+def cycle_closed(cycle: Cycle) -> None:
+    emit(cycle.organization, Event.CYCLE_CLOSED, {"cycle": cycle_data(cycle)})
+
+
+def cycle_state_changed(cycle: Cycle, before: str) -> None:
+    """A cycle moved to closed step by step (not through the end-of-cycle review) is closed
+    too."""
+    if cycle.state == CycleState.CLOSED and before != CycleState.CLOSED:
+        cycle_closed(cycle)

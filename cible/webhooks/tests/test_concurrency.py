@@ -1,0 +1,69 @@
+"""Two workers posting the same delivery at the same moment, on two database connections:
+the receiver gets it once.
+
+PostgreSQL only: the test database of SQLite is an in-memory shared cache, whose table
+locks fail at once instead of waiting like the WAL file in production does. On SQLite the
+same guarantee is covered one call after the other (test_delivery)."""
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from cible.webhooks import services
+from cible.webhooks.events import new_delivery
+from cible.webhooks.models import DeliveryState, Event, WebhookDelivery
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def race[T](work: Callable[[], T], runners: int = 2) -> list[T]:
+    """Run `work` in parallel threads released together, each with its own connection."""
+    barrier = threading.Barrier(runners, timeout=10)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(runners)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert len(results) == runners
+    return results
+
+
+def test_two_workers_sending_the_same_delivery_send_it_once(endpoint, receiver) -> None:
+    delivery = new_delivery(endpoint, Event.PING, {}, NOW, "acme")
+    delivery.save()
+
+    outcomes = race(lambda: services.deliver(delivery.pk, 0, NOW))
+
+    assert sorted(outcomes) == ["delivered", "taken"]
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().state == DeliveryState.DELIVERED
+
+
+def test_two_schedulers_queue_a_delivery_once(endpoint) -> None:
+    delivery = new_delivery(endpoint, Event.PING, {}, NOW, "acme")
+    delivery.save()
+
+    counts = race(lambda: services.dispatch(NOW))
+
+    assert sorted(counts) == [0, 1]
