@@ -76,13 +76,19 @@ node_modules/.installed: package.json package-lock.json
 
 # Performance on a 10,000-person organisation (built once into bench/data/, then reused):
 # every main page, the API and check-in throughput; results in bench/results/.
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The same on PostgreSQL, database cible_benchmark on 127.0.0.1 (created on first use).
 .PHONY: bench-pg
-bench-pg: $(VENV)/.test-installed
+bench-pg: $(VENV)/.test-installed bench-tools
 	$(BIN)/python bench/run.py --db postgres $(BENCH_ARGS)
+
+# wrk, the load generator of the throughput measurement, from Debian's packages.
+.PHONY: bench-tools
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq wrk >/dev/null; } || echo "wrk could not be installed: the throughput row is skipped."
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
