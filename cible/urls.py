@@ -43,6 +43,7 @@ urlpatterns = [
         name="team_member_remove",
     ),
     path(org + "people/<id:user_id>/", okrs.person_detail, name="person_detail"),
+    path(org + "people/suggest/", orgs.people_suggest, name="people_suggest"),
     path(org + "check-in/", checkins.my_check_in, name="my_check_in"),
     path(org + "teams/<id:pk>/meeting/", rhythm.team_meeting, name="team_meeting"),
     path(org + "teams/<id:pk>/monthly-review/", rhythm.monthly_review, name="team_monthly_review"),
@@ -91,6 +92,11 @@ urlpatterns = [
         org + "objectives/<id:pk>/dependencies/",
         authoring.dependency_create,
         name="dependency_create",
+    ),
+    path(
+        org + "objectives/<id:pk>/dependencies/suggest/",
+        authoring.dependency_suggest,
+        name="dependency_suggest",
     ),
     path(
         org + "dependencies/<id:pk>/delete/",

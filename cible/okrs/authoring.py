@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cible.front.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
+from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.okrs import library, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.coach import advice_for_form
@@ -265,3 +266,29 @@ def dependency_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     services.delete_dependency(dependency, request.user)  # type: ignore[arg-type]
     messages.success(request, _("Dependency removed."))
     return redirect(dependency.from_objective.get_absolute_url() + "#dependencies")
+
+
+@login_required
+def dependency_suggest(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Suggestions for the dependency form's targets, taken from the form's own choices:
+    what the form would refuse is never suggested."""
+    objective, _membership, powers = get_objective_for_user(request, slug, pk)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    name = request.GET.get("field", "")
+    if name not in ("to_objective", "to_key_result"):
+        raise Http404
+    field: Any = DependencyForm(objective=objective, powers=powers).fields[name]
+    query = picker_query(request)
+    found = []
+    if query:
+        found = list(
+            field.queryset.filter(title__icontains=query).order_by("title", "pk")[: SUGGESTIONS + 1]
+        )
+    rows = [(o.pk, field.label_from_instance(o), _where(o)) for o in found]
+    return render(request, "orgs/_suggestions.html", suggestions(query, rows))
+
+
+def _where(target: Any) -> str:
+    """A key result's objective: titles repeat from one objective to the next."""
+    return "" if isinstance(target, Objective) else str(target.objective.title)

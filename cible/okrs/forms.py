@@ -4,11 +4,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
-from cible.lib.widgets import QuickSelect
+from cible.lib.widgets import QuickSelect, SearchSelect
 from cible.okrs import services
 from cible.okrs.access import Powers
 from cible.okrs.models import (
@@ -22,6 +23,7 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
+from cible.orgs.forms import PERSON_LOOKUPS, people_suggest_url
 from cible.orgs.models import Organization, Team
 
 AUTO = ""
@@ -34,6 +36,12 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 def members_of(org: Organization) -> Any:
     return User.objects.filter(memberships__organization=org).order_by("name", "email")
+
+
+def owner_field(org: Organization) -> PersonChoiceField:
+    """Anyone in the organisation: a search past a few hundred people."""
+    widget = SearchSelect(url=people_suggest_url(org), lookups=PERSON_LOOKUPS)
+    return PersonChoiceField(label=_("Owner"), queryset=members_of(org), widget=widget)
 
 
 def parent_label(objective: Objective) -> str:
@@ -100,7 +108,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         self.instance.cycle = cycle
         limit_length(self.fields["description"], LONG_TEXT)
         self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
-        self.fields["owner"] = PersonChoiceField(label=_("Owner"), queryset=members_of(org))
+        self.fields["owner"] = owner_field(org)
         self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
         self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]
         self.fields["parents"].required = False
@@ -206,9 +214,7 @@ class KeyResultForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         self.objective = objective
         self.instance.objective = objective
         self.instance.closed_cycle_override = objective.closed_cycle_override
-        self.fields["owner"] = PersonChoiceField(
-            label=_("Owner"), queryset=members_of(objective.organization)
-        )
+        self.fields["owner"] = owner_field(objective.organization)
         visible = Objective.objects.visible_to(powers.membership)
         driven_by: Any = self.fields["driven_by"]
         driven_by.queryset = objective.children.active().filter(pk__in=visible)
@@ -258,8 +264,8 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["from_key_result", "to_objective", "to_key_result", "note"]
         widgets = {
             "from_key_result": QuickSelect,
-            "to_objective": QuickSelect,
-            "to_key_result": QuickSelect,
+            "to_objective": SearchSelect(lookups=("title",)),
+            "to_key_result": SearchSelect(lookups=("title",)),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -286,6 +292,9 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
         to_kr.queryset = KeyResult.objects.filter(
             Q(objective__in=others), archived_at__isnull=True
         ).select_related("objective")
+        url = reverse("dependency_suggest", args=[objective.organization.slug, objective.pk])
+        for name in ("to_objective", "to_key_result"):
+            self.fields[name].widget.url = f"{url}?field={name}"  # type: ignore[attr-defined]
 
 
 class CycleForm(forms.ModelForm):  # type: ignore[type-arg]

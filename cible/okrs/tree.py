@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -10,14 +11,18 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cible.accounts.models import User
 from cible.lib import okrmath
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
+from cible.lib.widgets import SearchSelect
 from cible.okrs.contexts import objective_rows
+from cible.okrs.forms import PersonChoiceField
 from cible.okrs.models import Level, Objective
 from cible.okrs.views import _objectives, _selected_cycle
 from cible.orgs.access import get_membership
+from cible.orgs.forms import PERSON_LOOKUPS, people_suggest_url
 from cible.orgs.models import Membership, Team
 
 PAGE = 100
@@ -65,13 +70,28 @@ def _options(choices: Iterable[tuple[int, str]], chosen: str) -> SafeString:
     return mark_safe("".join(html))  # the ids are integers, the labels escaped
 
 
+def _owner_picker(membership: Membership) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """The owner filter: a select in a small organisation, a search past a few hundred."""
+    people = User.objects.filter(memberships__organization=membership.organization)
+    field = PersonChoiceField(
+        queryset=people.order_by("name", "email").only("id", "name", "email"),
+        required=False,
+        empty_label=gettext("All"),
+        widget=SearchSelect(lookups=PERSON_LOOKUPS),
+    )
+    field.widget.url = people_suggest_url(membership.organization)  # type: ignore[attr-defined]
+    return field
+
+
 @login_required
 def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
     cycles, cycle = _selected_cycle(request, org)
     base = _objectives(membership).filter(cycle=cycle).order_by("level", "position", "id")
-    filters = {k: request.GET.get(k, "") for k in ("team", "owner", "status")}
+    owner = _owner_picker(membership)
+    filters = {k: request.GET.get(k, "") for k in ("team", "status")}
+    filters["owner"] = owner.widget.value_from_datadict(request.GET, {}, "owner")
     context: dict[str, Any] = {
         "org": org,
         "membership": membership,
@@ -82,15 +102,7 @@ def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             Team.objects.filter(organization=org).order_by("name").values_list("pk", "name"),
             filters["team"],
         ),
-        "owner_options": _options(
-            (
-                (pk, name or email.split("@")[0])
-                for pk, name, email in User.objects.filter(memberships__organization=org)
-                .order_by("name", "email")
-                .values_list("pk", "name", "email")
-            ),
-            filters["owner"],
-        ),
+        "owner_picker": owner.widget.render("owner", filters["owner"], {"id": "f-owner"}),
         "statuses": [(s.value, s) for s in okrmath.Status],
     }
     if any(filters.values()):

@@ -3,10 +3,11 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
-from cible.lib.widgets import QuickSelect
+from cible.lib.widgets import QuickSelect, SearchSelect
 from cible.orgs.models import (
     Invitation,
     Membership,
@@ -15,6 +16,9 @@ from cible.orgs.models import (
     Team,
     webhook_url_validator,
 )
+
+# What a person's name typed in a picker may match, without JavaScript.
+PERSON_LOOKUPS = ("email", "name")
 
 TIME_ZONES = sorted(available_timezones())
 
@@ -107,7 +111,7 @@ class TeamForm(forms.ModelForm):
         fields = ["name", "parent", "lead", "chat_webhook_url", "chat_format"]
         widgets = {
             "parent": QuickSelect,
-            "lead": QuickSelect,
+            "lead": SearchSelect(lookups=PERSON_LOOKUPS),
             "chat_webhook_url": forms.URLInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
             ),
@@ -130,6 +134,7 @@ class TeamForm(forms.ModelForm):
         self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization=organization
         ).only("id", "name", "email")
+        self.fields["lead"].widget.url = people_suggest_url(organization)  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -156,7 +161,9 @@ class TeamForm(forms.ModelForm):
 
 class TeamMemberForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("person"), queryset=User.objects.none(), widget=QuickSelect
+        label=_("person"),
+        queryset=User.objects.none(),
+        widget=SearchSelect(lookups=PERSON_LOOKUPS),
     )
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
@@ -164,3 +171,8 @@ class TeamMemberForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization=organization
         ).only("id", "name", "email")
+        self.fields["user"].widget.url = people_suggest_url(organization)  # type: ignore[attr-defined]
+
+
+def people_suggest_url(organization: Organization) -> str:
+    return reverse("people_suggest", args=[organization.slug])

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cible.accounts.models import User
 from cible.audit.models import AuditEntry
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.orgs import services
 from cible.orgs.access import (
     can_manage_team,
@@ -236,3 +238,21 @@ def team_member_remove(
     services.remove_team_member(team, person, request.user)
     messages.success(request, _("Member removed."))
     return redirect(team.get_absolute_url())
+
+
+@login_required
+def people_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The people of the organisation whose name or e-mail holds what a picker's input
+    says, a few at a time."""
+    membership = get_membership(request, slug)
+    query = picker_query(request)
+    people: list[User] = []
+    if query:
+        people = list(
+            User.objects.filter(memberships__organization=membership.organization)
+            .filter(Q(name__icontains=query) | Q(email__icontains=query))
+            .order_by("name", "email")
+            .only("id", "name", "email")[: SUGGESTIONS + 1]
+        )
+    rows = [(p.pk, p.display_name, p.email) for p in people]
+    return render(request, "orgs/_suggestions.html", suggestions(query, rows))

@@ -306,6 +306,7 @@ TABLE: dict[str, Spec] = {
     # Anyone may leave (the last owner is refused with a message, not an error).
     "org_leave": Spec(post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)),
     "person_detail": Spec(get=READ, ids=("person",)),
+    "people_suggest": Spec(get=READ, query="user_search=a"),
     "search": Spec(get=READ, query="q=mobile"),
     "notification_settings": Spec(get=READ, post=WRITE, body=body(muted="1")),
     # Teams.
@@ -363,6 +364,9 @@ TABLE: dict[str, Spec] = {
         post=MANAGE,
         ids=("objective",),
         body=lambda ctx, user: {"to_objective": ctx.platform_objective.pk, "note": "API"},
+    ),
+    "dependency_suggest": Spec(
+        get=EDIT_FORM, ids=("objective",), query="field=to_objective&to_objective_search=a"
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
     "key_result_detail": Spec(get=READ, ids=("kr",)),

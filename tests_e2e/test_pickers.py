@@ -1,0 +1,89 @@
+"""A lead staffs a team in a large organisation by picking a person from the suggestions
+typed letters bring up, and filters the alignment tree on an owner the same way."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cible.lib import widgets
+from cible.orgs.models import TeamMember
+from conftest import PASSWORD
+from tests_e2e.conftest import NewPage, sign_in
+from tests_e2e.test_a11y import axe_source, violations
+
+__all__ = ["axe_source"]  # the fixture, used by name
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def large(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Past the list limit, as far as the pickers know (the server runs in this process)."""
+    monkeypatch.setattr(widgets, "LIST_LIMIT", 2)
+
+
+def test_a_lead_adds_a_member_picked_from_the_suggestions(
+    world, live_server, large, new_page: NewPage
+) -> None:
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/teams/{world.team.pk}/")
+
+    person = page.get_by_label("Person")
+    expect(person).to_have_attribute("type", "search")
+    person.press_sequentially("pet")
+    suggestion = page.get_by_role("button", name="Vera Petit")
+    expect(suggestion).to_be_visible()
+    expect(page.get_by_role("button", name="Alice Martin")).to_have_count(0)
+    suggestion.click()
+
+    expect(person).to_have_value("Vera Petit")
+    expect(page.locator("input[type=hidden][name=user]")).to_have_value(str(world.vera.pk))
+    page.get_by_role("button", name="Add to the team").click()
+
+    expect(page.get_by_role("status")).to_have_text("Member added.")
+    assert TeamMember.objects.filter(team=world.team, user=world.vera).exists()
+
+
+def test_typing_again_after_a_pick_forgets_it(world, live_server, large, new_page: NewPage) -> None:
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/teams/{world.team.pk}/")
+
+    person = page.get_by_label("Person")
+    person.press_sequentially("vera")
+    page.get_by_role("button", name="Vera Petit").click()
+    person.fill("nobody at all")
+    page.get_by_role("button", name="Add to the team").click()
+
+    expect(page.get_by_role("alert").or_(page.get_by_role("status"))).to_contain_text(
+        "Choose a person from the organisation."
+    )
+    assert not TeamMember.objects.filter(user=world.vera).exists()
+
+
+def test_the_tree_is_filtered_on_an_owner_picked_from_the_suggestions(
+    world, live_server, large, new_page: NewPage
+) -> None:
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto("/o/acme/tree/")
+
+    page.get_by_label("Owner").press_sequentially("alice")
+    page.get_by_role("button", name="Alice Martin").click()
+    page.get_by_role("button", name="Filter").click()
+
+    expect(page.get_by_role("heading", name="Matching objectives")).to_be_visible()
+    expect(page.get_by_role("link", name="Delight our customers")).to_be_visible()
+    expect(page.get_by_role("link", name="Answer faster")).to_have_count(0)
+
+
+def test_the_picker_and_its_suggestions_are_accessible(
+    world, live_server, large, new_page: NewPage, axe_source: str
+) -> None:
+    page = new_page(bypass_csp=True)  # axe is injected as an inline script
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/teams/{world.team.pk}/")
+    page.get_by_label("Person").press_sequentially("a")
+    expect(page.get_by_role("button", name="Alice Martin")).to_be_visible()
+
+    assert violations(page, axe_source) == []
