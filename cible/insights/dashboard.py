@@ -1,9 +1,11 @@
 """The dashboard's numbers, for the organisation or one team, in one cycle.
 
 Everything comes from a fixed handful of queries (the visible objectives with their key
-results, the teams and their members, the parent links, the check-ins) and is aggregated
-in Python, so the page costs the same number of queries whatever the organisation's size.
-Only what the reader may see counts: ``Objective.objects.visible_to(membership).active()``.
+results, the teams and their members, the parent links, the week's check-ins, the
+check-ins for the chart and the forecasts) and is aggregated in Python, so the page costs
+the same number of queries whatever the organisation's size. A team's dashboard reads
+that team's objectives (and those driving their KRs) only, not the whole cycle. Only what
+the reader may see counts: ``Objective.objects.visible_to(membership).active()``.
 
 Which objectives belong to a team: its team objectives, and the personal objectives of
 its members (or the personal objectives set on the team). Company objectives belong to no
@@ -24,18 +26,19 @@ team. Formulas, each a share of a count (None when there is nothing to count):
   averaged over the objectives in scope.
 """
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cible.accounts.models import User
-from cible.insights.forecasts import Attention, check_in_history, forecasts, needs_attention
+from cible.checkins.models import CheckIn
+from cible.insights.forecasts import Attention, forecasts, is_forecast, needs_attention
 from cible.lib import okrmath
 from cible.notifications.services import org_zone
 from cible.okrs.contexts import ObjectiveRow, objective_rows
@@ -54,7 +57,13 @@ FOCUS_RANGE = (3, 5)
 TOP_DOWN_TARGET = Decimal("0.6")
 BALANCE_TOLERANCE = Decimal("0.1")
 ATTENTION_SHOWN = 15
+ATTENTION_CANDIDATES = 300  # the KRs with the lowest progress, forecast for the list
+DRIVER_LEVELS = 4  # how deep a team dashboard follows the objectives driving its KRs
+LIST_SHOWN = 50  # the long lists (people behind, orphans, outside 3 to 5) show this many
 STATUSES = list(okrmath.Status)
+
+type Readings = dict[int, tuple[list[datetime], list[Decimal]]]  # check-in times, values
+NO_READINGS: tuple[list[datetime], list[Decimal]] = ([], [])
 
 
 @dataclass(frozen=True)
@@ -98,11 +107,27 @@ class Discipline:
     groups: list[GroupShare]
     behind: list[Behind]
 
+    @property
+    def behind_shown(self) -> list[Behind]:
+        return self.behind[:LIST_SHOWN]
+
+    @property
+    def behind_more(self) -> int:
+        return len(self.behind) - len(self.behind_shown)
+
 
 @dataclass
 class Alignment:
     share: Share
     orphans: list[Objective]
+
+    @property
+    def orphans_shown(self) -> list[Objective]:
+        return self.orphans[:LIST_SHOWN]
+
+    @property
+    def orphans_more(self) -> int:
+        return len(self.orphans) - len(self.orphans_shown)
 
 
 @dataclass(frozen=True)
@@ -186,6 +211,22 @@ class Focus:
             "objectives": [c for c in self.objectives if not c.within],
         }
 
+    @property
+    def outside_shown(self) -> dict[str, list[FocusCount]]:
+        """The first of those outside 3 to 5, teams first, then people, then objectives:
+        `LIST_SHOWN` in all."""
+        left = LIST_SHOWN
+        shown = {}
+        for key, counts in self.outside.items():
+            shown[key] = counts[: max(left, 0)]
+            left -= len(shown[key])
+        return shown
+
+    @property
+    def outside_more(self) -> int:
+        total = sum(len(counts) for counts in self.outside.values())
+        return total - sum(len(counts) for counts in self.outside_shown.values())
+
 
 @dataclass(frozen=True)
 class HistoryPoint:
@@ -208,6 +249,13 @@ class Dashboard:
     focus: Focus
     attention: list[Attention]
     history: list[HistoryPoint]
+    candidates: int = 0  # how many KRs were forecast for "needs attention"
+    forecastable: int = 0  # how many KRs in scope have a forecast
+
+    @property
+    def attention_capped(self) -> bool:
+        """Whether only the KRs with the lowest progress were forecast."""
+        return self.candidates < self.forecastable
 
     @property
     def average_progress(self) -> Decimal | None:
@@ -242,16 +290,49 @@ def visible_objectives(membership: Membership, cycle: Cycle) -> QuerySet[Objecti
     )
 
 
-class Teams:
-    """The organisation's teams and who is in which: two queries."""
+def team_objectives(membership: Membership, cycle: Cycle, team: Team) -> QuerySet[Objective]:
+    """The objectives of one team (`Teams.of`, in SQL): its team objectives, and the
+    personal objectives without a team of its members."""
+    members = TeamMember.objects.filter(team=team).values("user_id")
+    return visible_objectives(membership, cycle).filter(
+        Q(team=team) | Q(team__isnull=True, level=Level.PERSON, owner_id__in=members)
+    )
 
-    def __init__(self, membership: Membership) -> None:
+
+def with_drivers(
+    membership: Membership, cycle: Cycle, objectives: list[Objective]
+) -> list[Objective]:
+    """`objectives` and the visible objectives of the cycle that drive their KRs, level by
+    level (two queries a level, `DRIVER_LEVELS` at most): the progress over time rolls a
+    driven KR up from its driver, as on the organisation's dashboard."""
+    loaded = list(objectives)
+    known = {o.pk for o in loaded}
+    added = loaded
+    for _level in range(DRIVER_LEVELS):
+        drivers = (kr.driven_by_id for o in added for kr in o.key_results.all())
+        wanted = {pk for pk in drivers if pk is not None} - known
+        if not wanted:
+            break
+        added = list(visible_objectives(membership, cycle).filter(pk__in=wanted))
+        known |= {o.pk for o in added}
+        loaded += added
+    return loaded
+
+
+class Teams:
+    """The organisation's teams and who is in which: two queries. A team's dashboard
+    needs that team alone: one query, its members (not the whole organisation's)."""
+
+    def __init__(self, membership: Membership, team: Team | None = None) -> None:
         org_id = membership.organization_id
-        self.all = list(Team.objects.filter(organization_id=org_id).order_by("name", "id"))
+        members = TeamMember.objects.filter(team__organization_id=org_id)
+        if team is None:
+            self.all = list(Team.objects.filter(organization_id=org_id).order_by("name", "id"))
+        else:
+            self.all = [team]
+            members = members.filter(team=team)
         self.of_user: dict[int, set[int]] = defaultdict(set)
-        for team_id, user_id in TeamMember.objects.filter(team__organization_id=org_id).values_list(
-            "team_id", "user_id"
-        ):
+        for team_id, user_id in members.values_list("team_id", "user_id"):
             self.of_user[user_id].add(team_id)
 
     def of(self, objective: Objective) -> set[int]:
@@ -294,11 +375,11 @@ def _discipline(
     objectives: Sequence[Objective],
     teams: Teams,
     team: Team | None,
-    history: dict[int, list[tuple[datetime, Decimal]]],
+    checked_in: set[int],
     since: datetime,
 ) -> Discipline:
     to_check: list[tuple[Objective, KeyResult, bool]] = [
-        (o, kr, bool(history.get(kr.pk)) and history[kr.pk][-1][0] >= since)
+        (o, kr, kr.pk in checked_in)
         for o in objectives
         for kr in o.key_results.all()
         if kr.driven_by_id is None
@@ -330,6 +411,25 @@ def _discipline(
     return Discipline(since.date(), since, overall, groups, late)
 
 
+def _check_ins(cycle: Cycle, krs: list[int] | None) -> QuerySet[CheckIn]:
+    """The check-ins of these KRs, or of all the cycle's KRs when `krs` is None."""
+    if krs is None:
+        return CheckIn.objects.filter(key_result__objective__cycle=cycle)
+    return CheckIn.objects.filter(key_result_id__in=krs)
+
+
+def _checked_in_since(cycle: Cycle, krs: list[int] | None, since: datetime) -> set[int]:
+    """The KRs with a check-in since `since`: one query, a week's check-ins at most,
+    rather than every check-in of the cycle."""
+    return set(
+        _check_ins(cycle, krs)
+        .filter(created_at__gte=since)
+        .order_by()
+        .values_list("key_result_id", flat=True)
+        .distinct()
+    )
+
+
 def _balance(objectives: Sequence[Objective], teams: Teams, team: Team | None) -> list[Balance]:
     tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for objective in objectives:
@@ -358,6 +458,24 @@ def _focus(objectives: Sequence[Objective], teams: Teams, team: Team | None) -> 
     )
 
 
+def _attention(
+    rows: Sequence[ObjectiveRow], today: date, readings: Readings
+) -> tuple[list[Attention], int, int]:
+    """The "needs attention" list, forecast for the KRs with the lowest progress only:
+    forecasting every KR of a large organisation (76,000) to show a few took seconds.
+    Also returns how many were forecast, of how many."""
+    forecastable = [r for row in rows for r in row.key_results if is_forecast(r.kr)]
+    forecastable.sort(key=lambda r: (r.progress, r.kr.pk))
+    krs = [r.kr for r in forecastable[:ATTENTION_CANDIDATES]]
+    history = {
+        kr.pk: [(timezone.localtime(m), v) for m, v in zip(*moments_values, strict=True)]
+        for kr in krs
+        for moments_values in [readings.get(kr.pk, NO_READINGS)]
+    }
+    by_kr = forecasts(krs, today, history)
+    return needs_attention(krs, today, by_kr), len(krs), len(forecastable)
+
+
 def week_ends(cycle: Cycle, org_weekday: int, today: date) -> list[date]:
     """The last day of each week (the day before the check-in weekday) from the cycle's
     start to today or its end, whichever comes first; that last day closes the list."""
@@ -373,38 +491,59 @@ def week_ends(cycle: Cycle, org_weekday: int, today: date) -> list[date]:
     return days
 
 
+def _end_of(day: date) -> datetime:
+    """The first moment after `day` in the current time zone: a check-in made before it
+    was made on or before that day, locally."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0)))
+
+
+def _readings(cycle: Cycle, krs: list[int] | None) -> Readings:
+    """The check-ins of these KRs (or of all the cycle's), by KR, oldest first: one query
+    for the chart and the forecasts. Times stay as stored: the chart compares them with
+    the end of each day rather than converting each one."""
+    readings: Readings = {}
+    rows = (
+        _check_ins(cycle, krs)
+        .order_by("created_at", "id")
+        .values_list("key_result_id", "created_at", "value")
+    )
+    for kr_id, created_at, value in rows.iterator(chunk_size=5000):
+        moments, values = readings.setdefault(kr_id, ([], []))
+        moments.append(created_at)
+        values.append(value)
+    return readings
+
+
 def _history(
     cycle: Cycle,
     loaded: Sequence[Objective],
     scope: Sequence[Objective],
-    history: dict[int, list[tuple[datetime, Decimal]]],
     ends: Sequence[date],
+    by_kr: Readings,
 ) -> list[HistoryPoint]:
     loaded_ids = {o.pk for o in loaded}
-    by_kr = {
-        kr.pk: ([moment.date() for moment, _v in history.get(kr.pk, ())], history.get(kr.pk, []))
-        for o in loaded
-        for kr in o.key_results.all()
-    }
 
-    def value_at(kr: KeyResult, day: date) -> Decimal:
-        days, readings = by_kr[kr.pk]
-        index = bisect_right(days, day)
-        return readings[index - 1][1] if index else kr.start
+    def value_at(kr: KeyResult, until: datetime) -> Decimal:
+        moments, values = by_kr.get(kr.pk, NO_READINGS)
+        index = bisect_left(moments, until)  # the check-ins made before `until`
+        return values[index - 1] if index else kr.start
 
-    def progress_of(kr: KeyResult, day: date) -> Decimal:
+    def progress_of(kr: KeyResult, until: datetime) -> Decimal:
         try:
-            return okrmath.progress(kr.kind, kr.start, kr.target, value_at(kr, day), kr.target_max)
+            return okrmath.progress(
+                kr.kind, kr.start, kr.target, value_at(kr, until), kr.target_max
+            )
         except okrmath.MathError:
             return Decimal(0)
 
     points = []
     for day in ends:
+        until = _end_of(day)
         inputs = {
             o.pk: [
                 okrmath.KRInput(kr.weight, driven_by=kr.driven_by_id)
                 if kr.driven_by_id in loaded_ids
-                else okrmath.KRInput(kr.weight, progress_of(kr, day))
+                else okrmath.KRInput(kr.weight, progress_of(kr, until))
                 for kr in o.key_results.all()
             ]
             for o in loaded
@@ -432,20 +571,26 @@ def build(
     org = membership.organization
     now = now or timezone.now()
     today = timezone.localdate(now)
-    loaded = list(visible_objectives(membership, cycle))
-    teams = Teams(membership)
-    scope = loaded if team is None else [o for o in loaded if team.pk in teams.of(o)]
+    teams = Teams(membership, team)
+    if team is None:
+        scope = loaded = list(visible_objectives(membership, cycle))
+    else:
+        scope = list(team_objectives(membership, cycle, team))
+        loaded = with_drivers(membership, cycle, scope)
+    # The organisation's dashboard reads the whole cycle: by cycle rather than by a list
+    # of tens of thousands of ids.
+    krs = None if team is None else [kr.pk for o in loaded for kr in o.key_results.all()]
     rows = objective_rows(scope, org)
-    history = check_in_history(kr.pk for o in loaded for kr in o.key_results.all())
     discipline = None
     if cycle.state == CycleState.ACTIVE:
         local_today = now.astimezone(org_zone(org)).date()
         start = week_start(org.checkin_weekday, local_today)
         since = datetime.combine(start, time(0), tzinfo=org_zone(org))
-        discipline = _discipline(scope, teams, team, history, since)
+        discipline = _discipline(scope, teams, team, _checked_in_since(cycle, krs, since), since)
     alignable = [o for o in scope if o.level in (Level.TEAM, Level.PERSON)]
     aligned = _aligned_ids(membership, alignable)
-    scope_krs = [kr for o in scope for kr in o.key_results.all()]
+    readings = _readings(cycle, krs)
+    attention, candidates, forecastable = _attention(rows, today, readings)
     ends = week_ends(cycle, org.checkin_weekday, today)
     top_down = sum(o.origin == Origin.TOP_DOWN for o in scope)
     return Dashboard(
@@ -461,6 +606,8 @@ def build(
         balance=_balance(scope, teams, team),
         overall_balance=Balance("", top_down, len(scope) - top_down),
         focus=_focus(scope, teams, team),
-        attention=needs_attention(scope_krs, today, forecasts(scope_krs, today, history)),
-        history=_history(cycle, loaded, scope, history, ends),
+        attention=attention,
+        history=_history(cycle, loaded, scope, ends, readings),
+        candidates=candidates,
+        forecastable=forecastable,
     )

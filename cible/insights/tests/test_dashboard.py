@@ -440,3 +440,35 @@ def test_the_query_count_does_not_grow_with_the_organisation(world, team_page: b
         counts.append(count_queries(world.client_for(world.bob), address))
     assert counts[0] == counts[1]
     assert counts[0] <= 20
+
+
+def test_long_lists_are_cut_and_say_how_many_more(world, acme, monkeypatch) -> None:
+    monkeypatch.setattr("cible.insights.dashboard.LIST_SHOWN", 1)
+    monkeypatch.setattr("cible.insights.dashboard.ATTENTION_CANDIDATES", 2)
+    board, html = board_for(world.client_for(world.vera), url())
+
+    assert board.discipline is not None
+    assert [b.person.display_name for b in board.discipline.behind_shown] == ["Bob Durand"]
+    assert "And 2 more people behind." in html
+    assert 'id="orphans-more"' not in html  # one orphan: all shown
+    # Outside 3 to 5: Product and Sales, Carol, and four objectives; Product is shown.
+    assert "Team Product: 2 objectives" in html and "And 6 more outside 3 to 5." in html
+    # Only the two KRs with the lowest progress are forecast: t2a (0.1) and t1b (0.3).
+    assert [item.kr.pk for item in board.attention] == [acme.krs["t2a"].pk, acme.krs["t1b"].pk]
+    assert (board.candidates, board.forecastable) == (2, 7)
+    assert "Forecast for the 2 key results with the lowest progress: 2 fall short." in html
+
+
+def test_a_team_dashboard_rolls_a_driven_kr_up_from_another_teams_objective(world, acme) -> None:
+    # T3 (Sales) gets a KR driven by T2 (Product, aligned to it for the occasion), whose
+    # t2a read 1 of 10 ten days ago.
+    acme.t2.parents.add(acme.t3)
+    create_key_result(
+        acme.t3, title="Help centre shipped", kind="increase", start=D(0), target=D(1),
+        driven_by=acme.t2,
+    )  # fmt: skip
+    board, _html = board_for(world.client_for(world.vera), url(acme.sales))
+
+    # Today: T3 = (s1 0.5 + T2 0.1) / 2 = 0.3, P1 = 0 (no check-in): 0.15 on average.
+    assert board.history[-1].progress == D("0.15")
+    assert [row.objective.title for row in board.rows] == ["Grow revenue", "Learn to negotiate"]
