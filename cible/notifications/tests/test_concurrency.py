@@ -4,14 +4,12 @@ PostgreSQL only: the test database of SQLite is an in-memory shared cache, whose
 locks fail at once instead of waiting like the WAL file in production does. On SQLite the
 same guarantees are covered one call after the other (test_reminders)."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 
 from cible.notifications import services
 from cible.notifications.models import Delivery, Round
+from cible.tests.concurrency import race
 
 from .conftest import later, of_kind
 
@@ -19,31 +17,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
-
-
-def race[T](work: Callable[[], T], runners: int = 2) -> list[T]:
-    """Run `work` in parallel threads released together, each with its own connection."""
-    barrier = threading.Barrier(runners, timeout=10)
-    results: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(runners)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert len(results) == runners
-    return results
 
 
 def test_two_schedulers_plan_the_week_once(world, slot) -> None:

@@ -5,13 +5,12 @@ PostgreSQL only: the test database of SQLite is an in-memory shared cache, whose
 locks fail at once instead of waiting like the WAL file in production does. On SQLite the
 same guarantee is covered one call after the other (test_delivery)."""
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 
+from cible.tests.concurrency import race
 from cible.webhooks import services
 from cible.webhooks.events import new_delivery
 from cible.webhooks.models import DeliveryState, Event, WebhookDelivery
@@ -22,31 +21,6 @@ pytestmark = [
 ]
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def race[T](work: Callable[[], T], runners: int = 2) -> list[T]:
-    """Run `work` in parallel threads released together, each with its own connection."""
-    barrier = threading.Barrier(runners, timeout=10)
-    results: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(runners)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert len(results) == runners
-    return results
 
 
 def test_two_workers_sending_the_same_delivery_send_it_once(endpoint, receiver) -> None:
