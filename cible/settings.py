@@ -247,6 +247,12 @@ else:
 METRICS = env_bool("METRICS", False)
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 
+# The organisation dashboard (docs/performance.md): computed for each reader while the cycle
+# has at most this many objectives; above, stored for the whole organisation by the worker
+# and recomputed when older than DASHBOARD_REFRESH seconds.
+DASHBOARD_LIVE_LIMIT = env_int("DASHBOARD_LIVE_LIMIT", 1000)
+DASHBOARD_REFRESH = env_int("DASHBOARD_REFRESH", 600)
+
 # The JSON API (/api/v1/, docs/api.md): requests a minute per token or person, and per
 # address for calls without valid credentials.
 API_RATE = env_str("API_RATE", "1200/min")

@@ -26,14 +26,16 @@ team. Formulas, each a share of a count (None when there is nothing to count):
   averaged over the objectives in scope.
 """
 
+import copy
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cible.accounts.models import User
@@ -48,8 +50,10 @@ from cible.okrs.models import (
     KeyResult,
     Level,
     Objective,
+    ObjectiveQuerySet,
     ObjectiveState,
     Origin,
+    Visibility,
 )
 from cible.orgs.models import Membership, Team, TeamMember
 
@@ -60,10 +64,19 @@ ATTENTION_SHOWN = 15
 ATTENTION_CANDIDATES = 300  # the KRs with the lowest progress, forecast for the list
 DRIVER_LEVELS = 4  # how deep a team dashboard follows the objectives driving its KRs
 LIST_SHOWN = 50  # the long lists (people behind, orphans, outside 3 to 5) show this many
+PENDING_SHOWN = 5  # the KRs named for each person behind
 STATUSES = list(okrmath.Status)
 
 type Readings = dict[int, tuple[list[datetime], list[Decimal]]]  # check-in times, values
 NO_READINGS: tuple[list[datetime], list[Decimal]] = ([], [])
+
+
+def shortlist[T](items: list[T], worst_first: Callable[[T], Any]) -> list[T]:
+    """All the items when they fit in `LIST_SHOWN`, else the `LIST_SHOWN` worst: a breakdown
+    by team of a thousand teams shows those that most need a look."""
+    if len(items) <= LIST_SHOWN:
+        return items
+    return sorted(items, key=worst_first)[:LIST_SHOWN]
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,19 @@ class Behind:
     person: User
     pending: list[KeyResult] = field(default_factory=list)
     total: int = 0
+    pending_total: int | None = None  # set by `Dashboard.compact`
+
+    @property
+    def pending_count(self) -> int:
+        return len(self.pending) if self.pending_total is None else self.pending_total
+
+    @property
+    def pending_shown(self) -> list[KeyResult]:
+        return self.pending[:PENDING_SHOWN]
+
+    @property
+    def pending_more(self) -> int:
+        return self.pending_count - len(self.pending_shown)
 
 
 @dataclass
@@ -106,6 +132,19 @@ class Discipline:
     overall: Share
     groups: list[GroupShare]
     behind: list[Behind]
+    # Set by `Dashboard.compact`, which keeps only what the page shows of the lists.
+    groups_total: int | None = None
+    behind_total: int | None = None
+
+    @property
+    def groups_shown(self) -> list[GroupShare]:
+        """The lowest shares first when the groups do not all fit."""
+        return shortlist(self.groups, lambda g: (g.share.fraction is None, g.share.fraction))
+
+    @property
+    def groups_more(self) -> int:
+        total = len(self.groups) if self.groups_total is None else self.groups_total
+        return total - len(self.groups_shown)
 
     @property
     def behind_shown(self) -> list[Behind]:
@@ -113,13 +152,15 @@ class Discipline:
 
     @property
     def behind_more(self) -> int:
-        return len(self.behind) - len(self.behind_shown)
+        total = len(self.behind) if self.behind_total is None else self.behind_total
+        return total - len(self.behind_shown)
 
 
 @dataclass
 class Alignment:
     share: Share
     orphans: list[Objective]
+    orphans_total: int | None = None  # set by `Dashboard.compact`
 
     @property
     def orphans_shown(self) -> list[Objective]:
@@ -127,7 +168,8 @@ class Alignment:
 
     @property
     def orphans_more(self) -> int:
-        return len(self.orphans) - len(self.orphans_shown)
+        total = len(self.orphans) if self.orphans_total is None else self.orphans_total
+        return total - len(self.orphans_shown)
 
 
 @dataclass(frozen=True)
@@ -175,57 +217,48 @@ class FocusCount:
         return FOCUS_RANGE[0] <= self.count <= FOCUS_RANGE[1]
 
 
+def _within(counts: Sequence[FocusCount]) -> Share:
+    return Share(sum(c.within for c in counts), len(counts))
+
+
 @dataclass
 class Focus:
+    """The counts against 3 to 5, and their summary, worked out once: `Dashboard.compact`
+    drops the counts (one per objective and person) and keeps the summary."""
+
     teams: list[FocusCount]
     people: list[FocusCount]
     objectives: list[FocusCount]  # KRs per objective
+    teams_share: Share = field(init=False)
+    people_share: Share = field(init=False)
+    objectives_share: Share = field(init=False)
+    krs_per_objective: Decimal | None = field(init=False)
+    outside_shown: dict[str, list[FocusCount]] = field(init=False)
+    outside_more: int = field(init=False)
 
-    @staticmethod
-    def _share(counts: Sequence[FocusCount]) -> Share:
-        return Share(sum(c.within for c in counts), len(counts))
-
-    @property
-    def teams_share(self) -> Share:
-        return self._share(self.teams)
-
-    @property
-    def people_share(self) -> Share:
-        return self._share(self.people)
-
-    @property
-    def objectives_share(self) -> Share:
-        return self._share(self.objectives)
-
-    @property
-    def krs_per_objective(self) -> Decimal | None:
-        if not self.objectives:
-            return None
-        return Decimal(sum(c.count for c in self.objectives)) / len(self.objectives)
-
-    @property
-    def outside(self) -> dict[str, list[FocusCount]]:
-        return {
+    def __post_init__(self) -> None:
+        self.teams_share = _within(self.teams)
+        self.people_share = _within(self.people)
+        self.objectives_share = _within(self.objectives)
+        self.krs_per_objective = (
+            Decimal(sum(c.count for c in self.objectives)) / len(self.objectives)
+            if self.objectives
+            else None
+        )
+        # The first of those outside 3 to 5, teams first, then people, then objectives:
+        # `LIST_SHOWN` in all.
+        outside = {
             "teams": [c for c in self.teams if not c.within],
             "people": [c for c in self.people if not c.within],
             "objectives": [c for c in self.objectives if not c.within],
         }
-
-    @property
-    def outside_shown(self) -> dict[str, list[FocusCount]]:
-        """The first of those outside 3 to 5, teams first, then people, then objectives:
-        `LIST_SHOWN` in all."""
         left = LIST_SHOWN
-        shown = {}
-        for key, counts in self.outside.items():
-            shown[key] = counts[: max(left, 0)]
-            left -= len(shown[key])
-        return shown
-
-    @property
-    def outside_more(self) -> int:
-        total = sum(len(counts) for counts in self.outside.values())
-        return total - sum(len(counts) for counts in self.outside_shown.values())
+        self.outside_shown = {}
+        for key, counts in outside.items():
+            self.outside_shown[key] = counts[: max(left, 0)]
+            left -= len(self.outside_shown[key])
+        total = sum(len(counts) for counts in outside.values())
+        self.outside_more = total - sum(len(c) for c in self.outside_shown.values())
 
 
 @dataclass(frozen=True)
@@ -251,6 +284,19 @@ class Dashboard:
     history: list[HistoryPoint]
     candidates: int = 0  # how many KRs were forecast for "needs attention"
     forecastable: int = 0  # how many KRs in scope have a forecast
+    objective_count: int = field(init=False)
+    average_progress: Decimal | None = field(init=False)
+    # Set by `compact`, which keeps only what the page shows of the long lists.
+    balance_total: int | None = None
+    attention_total: int | None = None
+
+    def __post_init__(self) -> None:
+        self.objective_count = len(self.rows)
+        self.average_progress = (
+            sum((row.progress for row in self.rows), Decimal(0)) / len(self.rows)
+            if self.rows
+            else None
+        )
 
     @property
     def attention_capped(self) -> bool:
@@ -258,29 +304,146 @@ class Dashboard:
         return self.candidates < self.forecastable
 
     @property
-    def average_progress(self) -> Decimal | None:
-        if not self.rows:
-            return None
-        return sum((row.progress for row in self.rows), Decimal(0)) / len(self.rows)
-
-    @property
     def attention_shown(self) -> list[Attention]:
         return self.attention[:ATTENTION_SHOWN]
+
+    @property
+    def attention_count(self) -> int:
+        return len(self.attention) if self.attention_total is None else self.attention_total
+
+    @property
+    def balance_shown(self) -> list[Balance]:
+        """The teams furthest from the method's 60 % first when they do not all fit."""
+        return shortlist(self.balance, lambda b: -abs(b.gap or Decimal(0)))
+
+    @property
+    def balance_more(self) -> int:
+        total = len(self.balance) if self.balance_total is None else self.balance_total
+        return total - len(self.balance_shown)
+
+    def compact(self) -> "Dashboard":
+        """A copy that keeps what the page shows and the totals it prints, without the
+        rows of every objective, person and KR, and whose objects hold only what the page
+        reads of them: small enough to store (`cible.insights.snapshots`, about 100 KB
+        at 10,000 people) and rendered exactly like the original, without a query."""
+        slim = _Slimmer()
+        board = copy.copy(self)
+        board.rows = []
+        board.listed = [
+            ObjectiveRow(slim.objective(row.objective), row.progress, row.status)
+            for row in self.listed
+        ]
+        board.attention = [
+            Attention(slim.key_result(item.kr), item.forecast) for item in self.attention_shown
+        ]
+        board.attention_total = self.attention_count
+        board.balance = [replace(b, team=slim(b.team)) for b in self.balance_shown]
+        board.balance_total = len(self.balance)
+        board.focus = copy.copy(self.focus)
+        board.focus.teams = board.focus.people = board.focus.objectives = []
+        board.focus.outside_shown = {
+            key: [
+                replace(
+                    c,
+                    team=slim(c.team),
+                    person=slim(c.person),
+                    objective=slim(c.objective, *OBJECTIVE_READS),
+                )
+                for c in counts
+            ]
+            for key, counts in self.focus.outside_shown.items()
+        }
+        board.alignment = Alignment(
+            self.alignment.share,
+            [slim.objective(o) for o in self.alignment.orphans_shown],
+            len(self.alignment.orphans),
+        )
+        if self.discipline is not None:
+            discipline = board.discipline = copy.copy(self.discipline)
+            discipline.groups = [
+                replace(g, team=slim(g.team), person=slim(g.person))
+                for g in self.discipline.groups_shown
+            ]
+            discipline.groups_total = len(self.discipline.groups)
+            discipline.behind = [
+                Behind(
+                    slim.one(b.person),
+                    [slim.key_result(kr) for kr in b.pending_shown],
+                    b.total,
+                    b.pending_count,
+                )
+                for b in self.discipline.behind_shown
+            ]
+            discipline.behind_total = len(self.discipline.behind)
+        return board
+
+
+OBJECTIVE_READS = ("organization", "team", "owner")  # what the page reads of an objective
+
+
+class _Slimmer:
+    """Copies of model instances with their own fields and only the related objects the
+    dashboard's page reads, without the prefetched lists that would drag whole objectives
+    along; one copy per row."""
+
+    def __init__(self) -> None:
+        self.copies: dict[tuple[type, object, tuple[str, ...]], object] = {}
+
+    def __call__[M: Model](self, instance: M | None, *related: str) -> M | None:
+        if instance is None:
+            return None
+        key = (type(instance), instance.pk, related)
+        if key not in self.copies:
+            clone = copy.copy(instance)
+            clone._state = copy.copy(instance._state)
+            clone._state.fields_cache = {}
+            clone.__dict__.pop("_prefetched_objects_cache", None)
+            deeper: dict[str, list[str]] = defaultdict(list)  # "objective__cycle": cycle
+            for path in related:
+                name, _, rest = path.partition("__")
+                deeper[name] += [rest] if rest else []
+            for name, paths in deeper.items():
+                setattr(clone, name, self(getattr(instance, name), *paths))
+            self.copies[key] = clone
+        return self.copies[key]  # type: ignore[return-value]
+
+    def one[M: Model](self, instance: M, *related: str) -> M:
+        slim = self(instance, *related)
+        assert slim is not None
+        return slim
+
+    def objective(self, objective: Objective) -> Objective:
+        return self.one(objective, *OBJECTIVE_READS)
+
+    def key_result(self, kr: KeyResult) -> KeyResult:
+        return self.one(kr, "owner", "objective__organization", "objective__cycle")
 
 
 # Loading ------------------------------------------------------------------------------
 
 
-def visible_objectives(membership: Membership, cycle: Cycle) -> QuerySet[Objective]:
-    """The cycle's objectives the member may see, not archived or cancelled, with their
-    live KRs and owners: two queries."""
+def readable(membership: Membership, public: bool = False) -> ObjectiveQuerySet:
+    """The objectives the member may see or, `public`, those the whole organisation may
+    see (the organisation's stored dashboard, the same for everyone)."""
+    if public:
+        return Objective.objects.filter(
+            organization_id=membership.organization_id, visibility=Visibility.ORGANIZATION
+        )
+    return Objective.objects.visible_to(membership)
+
+
+def visible_objectives(
+    membership: Membership, cycle: Cycle, public: bool = False
+) -> QuerySet[Objective]:
+    """The cycle's objectives the member may see (or, `public`, everyone may see), not
+    archived or cancelled, with their live KRs and owners: two queries."""
     krs = (
         KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
         .select_related("owner")
         .order_by("position", "id")
     )
     return (
-        Objective.objects.visible_to(membership)
+        readable(membership, public)
         .active()
         .filter(cycle=cycle)
         .exclude(state=ObjectiveState.CANCELLED)
@@ -344,11 +507,13 @@ class Teams:
         return set()
 
 
-def _aligned_ids(membership: Membership, objectives: Sequence[Objective]) -> set[int]:
+def _aligned_ids(
+    membership: Membership, objectives: Sequence[Objective], public: bool = False
+) -> set[int]:
     """Those of `objectives` with a parent the member may see: one query."""
     if not objectives:
         return set()
-    visible = Objective.objects.visible_to(membership).active()
+    visible = readable(membership, public).active()
     return set(
         Objective.parents.through.objects.filter(
             from_objective_id__in=[o.pk for o in objectives], to_objective__in=visible
@@ -567,13 +732,16 @@ def build(
     cycle: Cycle,
     team: Team | None = None,
     now: datetime | None = None,
+    public: bool = False,
 ) -> Dashboard:
+    """The dashboard as the member sees it or, `public`, as the objectives visible to the
+    whole organisation make it (the organisation's dashboard only)."""
     org = membership.organization
     now = now or timezone.now()
     today = timezone.localdate(now)
     teams = Teams(membership, team)
     if team is None:
-        scope = loaded = list(visible_objectives(membership, cycle))
+        scope = loaded = list(visible_objectives(membership, cycle, public))
     else:
         scope = list(team_objectives(membership, cycle, team))
         loaded = with_drivers(membership, cycle, scope)
@@ -588,7 +756,7 @@ def build(
         since = datetime.combine(start, time(0), tzinfo=org_zone(org))
         discipline = _discipline(scope, teams, team, _checked_in_since(cycle, krs, since), since)
     alignable = [o for o in scope if o.level in (Level.TEAM, Level.PERSON)]
-    aligned = _aligned_ids(membership, alignable)
+    aligned = _aligned_ids(membership, alignable, public)
     readings = _readings(cycle, krs)
     attention, candidates, forecastable = _attention(rows, today, readings)
     ends = week_ends(cycle, org.checkin_weekday, today)

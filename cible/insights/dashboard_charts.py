@@ -33,7 +33,7 @@ def _safe(svg: str) -> SafeString:
 
 
 def status_chart(board: Dashboard) -> SafeString:
-    total = len(board.rows)
+    total = board.objective_count
     bars = [
         Bar(
             status_label(item.status),
@@ -66,7 +66,7 @@ def discipline_chart(board: Dashboard) -> SafeString | None:
             _points(group.share.fraction),
             percent(group.share.fraction),
         )
-        for group in board.discipline.groups
+        for group in board.discipline.groups_shown
     ]
     title = _("Check-ins this week by person") if board.team else _("Check-ins this week by team")
     return _safe(
@@ -84,7 +84,7 @@ def discipline_chart(board: Dashboard) -> SafeString | None:
 
 
 def balance_chart(board: Dashboard) -> SafeString:
-    rows = [board.overall_balance, *([] if board.team else board.balance)]
+    rows = [board.overall_balance, *([] if board.team else board.balance_shown)]
     bars = [
         Bar(
             row.label or _("All objectives"),

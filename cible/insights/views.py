@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cible.insights import snapshots
 from cible.insights.dashboard import build
 from cible.insights.dashboard_charts import charts
 from cible.lib.http import AuthenticatedHttpRequest
@@ -22,7 +23,14 @@ def selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle]
 def _render(request: HttpRequest, membership: Membership, team: Team | None) -> HttpResponse:
     org = membership.organization
     cycles, cycle = selected_cycle(request, org)
-    board = build(membership, cycle, team) if cycle else None
+    stored = None
+    if cycle is None:
+        board = None
+    elif team is None and snapshots.is_large(cycle):
+        stored = snapshots.stored(org, cycle)
+        board = stored.board
+    else:
+        board = build(membership, cycle, team)
     context = {
         "org": org,
         "membership": membership,
@@ -30,6 +38,7 @@ def _render(request: HttpRequest, membership: Membership, team: Team | None) -> 
         "cycles": cycles,
         "cycle": cycle,
         "board": board,
+        "stored": stored,
         "charts": charts(board) if board else None,
     }
     return render(request, "insights/dashboard.html", context)

@@ -23,6 +23,7 @@ from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from cible.insights import snapshots
 from cible.lib import dbstats
 from cible.notifications import services
 from cible.ops import locks
@@ -43,8 +44,8 @@ def positive_seconds(value: str) -> float:
 
 class Command(BaseCommand):
     help = (
-        "Send check-in reminders, digests and team chat messages when due, and run queued "
-        "background tasks."
+        "Send check-in reminders, digests and team chat messages when due, keep the large "
+        "organisations' dashboards computed, and run queued background tasks."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -106,13 +107,14 @@ class Command(BaseCommand):
             queued = services.dispatch()
             queued += webhooks.dispatch()
             queued += sources.run_due()
+            queued += snapshots.refresh_due()
             dbstats.refresh_statistics()
         except Exception:
             # A database hiccup must not kill the loop: the next pass picks up where it left.
             logger.exception("Scheduler pass failed")
             return False
         if queued:
-            logger.info("Queued %d notification(s).", queued)
+            logger.info("Queued %d task(s).", queued)
         return True
 
     def run_tasks(self) -> None:
