@@ -250,7 +250,7 @@ METRICS_TOKEN = env_secret("METRICS_TOKEN")
 # The organisation dashboard (docs/performance.md): computed for each reader while the cycle
 # has at most this many objectives; above, stored for the whole organisation by the worker
 # and recomputed when older than DASHBOARD_REFRESH seconds.
-DASHBOARD_LIVE_LIMIT = env_int("DASHBOARD_LIVE_LIMIT", 1000)
+DASHBOARD_LIVE_LIMIT = env_int("DASHBOARD_LIVE_LIMIT", 300)
 DASHBOARD_REFRESH = env_int("DASHBOARD_REFRESH", 600)
 
 # The JSON API (/api/v1/, docs/api.md): requests a minute per token or person, and per
