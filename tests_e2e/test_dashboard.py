@@ -127,3 +127,26 @@ def test_the_dashboard_shows_the_shares_of_the_demo_organisation(page: Page) -> 
     page.locator("#discipline-table").get_by_role("link", name=team.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard of {team.name}")
     assert shown("discipline-overall") == percent(len(team_done), len(team_krs))
+
+
+def test_a_large_organisation_reads_the_dashboard_the_worker_computed(page: Page, settings) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    from cible.insights.tasks import refresh_dashboard
+
+    demo = create_demo()
+    org, quarter = demo.organization, demo.quarter
+    settings.DASHBOARD_LIVE_LIMIT = 2  # the demo counts as large
+    sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+    page.goto(f"/o/{org.slug}/dashboard/")
+    expect(page.locator("#dashboard-pending")).to_contain_text("being computed")
+    assert DBTaskResult.objects.filter(task_path__endswith="refresh_dashboard").count() == 1
+
+    refresh_dashboard.call(org.pk, quarter.pk)  # what `cible worker` runs
+    page.get_by_role("link", name="Reload").click()
+    expect(page.locator("#dashboard-stored")).to_contain_text("This organisation is large")
+    public = Objective.objects.filter(
+        cycle=quarter, archived_at__isnull=True, visibility="organization"
+    ).exclude(state="cancelled")
+    expect(page.locator(".dash-figures").first).to_contain_text(f"{public.count()} objectives")
+    expect(page.locator('svg[aria-labelledby^="status-chart-title"]')).to_be_visible()
