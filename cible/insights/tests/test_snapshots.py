@@ -18,11 +18,12 @@ from cible.insights.dashboard import build
 from cible.insights.dashboard_charts import charts
 from cible.insights.models import DashboardSnapshot
 from cible.insights.tasks import refresh_dashboard
-from cible.insights.tests.test_dashboard import Acme, acme, url  # noqa: F401 - a fixture
+from cible.insights.tests.test_dashboard import acme, url  # noqa: F401 - acme: a fixture
 from cible.okrs.models import Cycle, CycleState
 from cible.orgs.models import Membership, Organization, Role
 
-pytestmark = pytest.mark.django_db
+# Acme's organisation (cible/insights/tests/test_dashboard.py) in every test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acme")]
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def queued() -> int:
 
 
 def test_the_first_visit_queues_the_computation_once(
-    world, acme, large, django_capture_on_commit_callbacks
+    world, large, django_capture_on_commit_callbacks
 ) -> None:
     client = world.client_for(world.vera)
     with django_capture_on_commit_callbacks(execute=True):
@@ -52,7 +53,7 @@ def test_the_first_visit_queues_the_computation_once(
     assert queued() == 1
 
 
-def test_the_stored_dashboard_shows_what_everyone_may_see(world, acme, large, settings) -> None:
+def test_the_stored_dashboard_shows_what_everyone_may_see(world, large, settings) -> None:
     snapshots.refresh(world.org.pk, world.cycle.pk)
 
     stored_for_vera = world.client_for(world.vera).get(url()).content.decode()
@@ -71,7 +72,7 @@ def test_the_stored_dashboard_shows_what_everyone_may_see(world, acme, large, se
     assert "5 objectives" in stored_for_bob
 
 
-def test_the_team_dashboard_stays_live(world, acme, large) -> None:
+def test_the_team_dashboard_stays_live(world, large) -> None:
     html = world.client_for(world.bob).get(url(world.team)).content.decode()
 
     assert 'id="dashboard-stored"' not in html and 'id="dashboard-pending"' not in html
@@ -79,7 +80,7 @@ def test_the_team_dashboard_stays_live(world, acme, large) -> None:
 
 
 def test_an_old_copy_is_shown_while_a_new_one_is_queued(
-    world, acme, large, settings, django_capture_on_commit_callbacks
+    world, large, settings, django_capture_on_commit_callbacks
 ) -> None:
     snapshots.refresh(world.org.pk, world.cycle.pk)
     old = timezone.now() - timedelta(seconds=settings.DASHBOARD_REFRESH + 1)
@@ -97,7 +98,7 @@ def test_an_old_copy_is_shown_while_a_new_one_is_queued(
 
 
 def test_an_unreadable_copy_is_computed_again_without_an_error(
-    world, acme, large, django_capture_on_commit_callbacks
+    world, large, django_capture_on_commit_callbacks
 ) -> None:
     snapshots.refresh(world.org.pk, world.cycle.pk)
     DashboardSnapshot.objects.update(data=b"not a dashboard")
@@ -111,7 +112,7 @@ def test_an_unreadable_copy_is_computed_again_without_an_error(
     assert snapshots.load(DashboardSnapshot.objects.get()) is None
 
 
-def test_the_stored_page_costs_a_few_queries(world, acme, large) -> None:
+def test_the_stored_page_costs_a_few_queries(world, large) -> None:
     snapshots.refresh(world.org.pk, world.cycle.pk)
     client = world.client_for(world.vera)
     client.get(url())
@@ -121,7 +122,7 @@ def test_the_stored_page_costs_a_few_queries(world, acme, large) -> None:
 
 
 def test_the_worker_queues_the_large_active_cycles_that_are_due(
-    world, acme, large, settings, django_capture_on_commit_callbacks
+    world, large, settings, django_capture_on_commit_callbacks
 ) -> None:
     small = Organization.objects.create(name="Small", slug="small")
     Membership.objects.create(organization=small, user=world.alice, role=Role.OWNER)
@@ -147,7 +148,7 @@ def test_a_deleted_cycle_is_not_computed(world) -> None:
 
 @pytest.mark.parametrize("public", [False, True])
 def test_the_compact_copy_renders_like_the_whole_dashboard(
-    world, acme, monkeypatch, public: bool
+    world, monkeypatch, public: bool
 ) -> None:
     # Lists cut short, so that what the copy keeps is what the page shows.
     monkeypatch.setattr("cible.insights.dashboard.LIST_SHOWN", 1)
