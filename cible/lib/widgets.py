@@ -102,9 +102,10 @@ class SearchSelect(QuickSelect):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        # One query either way, so that a page costs the same whatever the list's length.
-        first = list(self.queryset[: LIST_LIMIT + 1])
-        if len(first) <= LIST_LIMIT:
+        # Whether there are too many to list, without sorting them: sorting all the KRs of
+        # a large organisation to keep the first 201 took 40 to 70 ms on PostgreSQL.
+        if not self.queryset.order_by()[LIST_LIMIT : LIST_LIMIT + 1].exists():
+            first = list(self.queryset)
             field = self.choices.field  # type: ignore[attr-defined]
             empty = [] if field.empty_label is None else [("", field.empty_label)]
             select = QuickSelect(self.attrs)
