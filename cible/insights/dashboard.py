@@ -432,6 +432,13 @@ def readable(membership: Membership, public: bool = False) -> ObjectiveQuerySet:
     return Objective.objects.visible_to(membership)
 
 
+# What a dashboard never reads of an objective or a KR: loading the long texts of every
+# objective of a large cycle cost memory and time for nothing.
+UNREAD_TEXTS = ("description", "retro_worked", "retro_did_not_work", "retro_learned")
+UNREAD_TEXTS += ("retro_celebrate",)
+UNREAD_KR_TEXTS = ("score_note", "cancel_reason")
+
+
 def visible_objectives(
     membership: Membership, cycle: Cycle, public: bool = False
 ) -> QuerySet[Objective]:
@@ -440,6 +447,7 @@ def visible_objectives(
     krs = (
         KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
         .select_related("owner")
+        .defer(*UNREAD_KR_TEXTS)
         .order_by("position", "id")
     )
     return (
@@ -448,6 +456,7 @@ def visible_objectives(
         .filter(cycle=cycle)
         .exclude(state=ObjectiveState.CANCELLED)
         .select_related("owner", "team", "cycle", "organization")
+        .defer(*UNREAD_TEXTS)
         .prefetch_related(Prefetch("key_results", queryset=krs))
         .order_by("position", "id")
     )
@@ -748,7 +757,7 @@ def build(
     # The organisation's dashboard reads the whole cycle: by cycle rather than by a list
     # of tens of thousands of ids.
     krs = None if team is None else [kr.pk for o in loaded for kr in o.key_results.all()]
-    rows = objective_rows(scope, org)
+    rows = objective_rows(scope, org, live_krs=True)  # `visible_objectives`: live KRs
     discipline = None
     if cycle.state == CycleState.ACTIVE:
         local_today = now.astimezone(org_zone(org)).date()

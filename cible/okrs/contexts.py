@@ -42,10 +42,14 @@ def kr_row(kr: KeyResult, org: Organization, today: date, driven: dict[int, Deci
     )
 
 
-def objective_rows(objectives: list[Objective], org: Organization) -> list[ObjectiveRow]:
-    """Rows for objectives whose `key_results` (with owners) and cycle are prefetched."""
+def objective_rows(
+    objectives: list[Objective], org: Organization, live_krs: bool = False
+) -> list[ObjectiveRow]:
+    """Rows for objectives whose `key_results` (with owners) and cycle are prefetched;
+    `live_krs`: those prefetched are the live ones only, as progress counts them, and the
+    progress is computed from them instead of read again."""
     today = timezone.localdate()
-    progress = objective_progress(objectives)
+    progress = objective_progress(objectives, prefetched=live_krs)
     driven_ids = {
         kr.driven_by_id for o in objectives for kr in o.key_results.all() if kr.driven_by_id
     }

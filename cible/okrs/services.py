@@ -355,14 +355,24 @@ def delete_dependency(dependency: Dependency, actor: User) -> None:
     dependency.delete()
 
 
-def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
+def objective_progress(
+    objectives: Iterable[Objective], prefetched: bool = False
+) -> dict[int, Decimal]:
     """Progress of each objective, following KRs driven by child objectives, in one query
-    per level of driving (usually one: the KRs of the objectives' cycles)."""
+    per level of driving (usually one: the KRs of the objectives' cycles). With
+    `prefetched`, the objectives' `key_results` are already loaded (their live KRs only):
+    only the objectives driving them and not in the list are read."""
     objectives = list(objectives)
     if not objectives:
         return {}
     org_id = objectives[0].organization_id
     inputs: dict[int, list[okrmath.KRInput]] = defaultdict(list)
+    if prefetched:
+        for objective in objectives:
+            inputs[objective.pk] = [
+                okrmath.KRInput(weight=kr.weight, progress=kr.progress(), driven_by=kr.driven_by_id)
+                for kr in objective.key_results.all()
+            ]
     fields = (
         "objective_id",
         "kind",
@@ -379,7 +389,10 @@ def objective_progress(objectives: Iterable[Objective]) -> dict[int, Decimal]:
     loaded: set[int] = {o.pk for o in objectives}
     # A page of objectives reads its own KRs, not the whole cycle's (90,000 KRs at 10,000
     # people); a whole cycle reads by cycle rather than through a huge list of ids.
-    if len(loaded) <= PROGRESS_BY_ID_LIMIT:
+    if prefetched:
+        drivers = {kr.driven_by for krs_ in inputs.values() for kr in krs_}
+        batch = live.filter(objective_id__in={d for d in drivers if isinstance(d, int)} - loaded)
+    elif len(loaded) <= PROGRESS_BY_ID_LIMIT:
         batch = live.filter(objective_id__in=loaded)
     else:
         batch = live.filter(objective__cycle_id__in={o.cycle_id for o in objectives})

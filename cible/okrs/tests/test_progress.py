@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Prefetch
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
 from cible.lib import okrmath
 from cible.okrs import services
-from cible.okrs.models import CycleState, KeyResult, Level
+from cible.okrs.models import CycleState, KeyResult, Level, Objective
 
 TINY = Decimal("1e-20")  # w * p / w may differ from p in Decimal's 28th digit
 THOUSANDTH = Decimal("0.001")
@@ -123,6 +126,27 @@ def test_driven_kr_mirrors_a_child_in_another_cycle(world):
     )
     services.create_key_result(yearly, title="Answer faster", driven_by=quarterly)
     assert progress_of(yearly)[yearly.pk] == Decimal("0.5")
+
+
+def test_progress_from_prefetched_live_krs_equals_progress_read_again(world):
+    services.create_key_result(
+        world.company_objective, title="Answer faster", driven_by=world.team_objective
+    )
+    gone = services.create_key_result(
+        world.company_objective, title="Dropped", kind="increase", start=Decimal(0),
+        target=Decimal(10), current=Decimal(10),
+    )  # fmt: skip
+    KeyResult.objects.filter(pk=gone.pk).update(cancelled_at=timezone.now())
+    live = KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+    company = Objective.objects.prefetch_related(Prefetch("key_results", queryset=live)).get(
+        pk=world.company_objective.pk
+    )
+    # The driving team objective is not in the list: it is read, alone.
+    with CaptureQueriesContext(connection) as queries:
+        prefetched = services.objective_progress([company], prefetched=True)
+    assert prefetched == progress_of(world.company_objective)
+    assert rounded(prefetched[company.pk]) == Decimal("0.667")
+    assert len(queries) == 1
 
 
 def test_pace_and_status_of_the_world_kr(world):
