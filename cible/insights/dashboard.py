@@ -434,8 +434,13 @@ def readable(membership: Membership, public: bool = False) -> ObjectiveQuerySet:
 
 # What a dashboard never reads of an objective or a KR: loading the long texts of every
 # objective of a large cycle cost memory and time for nothing.
-UNREAD_TEXTS = ("description", "retro_worked", "retro_did_not_work", "retro_learned")
-UNREAD_TEXTS += ("retro_celebrate",)
+UNREAD_TEXTS = (
+    "description",
+    "retro_worked",
+    "retro_did_not_work",
+    "retro_learned",
+    "retro_celebrate",
+)
 UNREAD_KR_TEXTS = ("score_note", "cancel_reason")
 
 
