@@ -34,6 +34,7 @@ urlpatterns = [
     path(org + "invitations/", orgs.invitation_create, name="invitation_create"),
     path(org + "leave/", orgs.org_leave, name="org_leave"),
     path(org + "teams/", orgs.team_list, name="team_list"),
+    path(org + "teams/suggest/", orgs.team_suggest, name="team_suggest"),
     path(org + "teams/<id:pk>/", orgs.team_detail, name="team_detail"),
     path(org + "teams/<id:pk>/edit/", orgs.team_edit, name="team_edit"),
     path(org + "teams/<id:pk>/members/", orgs.team_member_add, name="team_member_add"),

@@ -1,11 +1,13 @@
 """A lead staffs a team in a large organisation by picking a person from the suggestions
-typed letters bring up, and filters the alignment tree on an owner the same way."""
+typed letters bring up, and filters the alignment tree on an owner the same way; an
+objective's team is picked likewise."""
 
 import pytest
 from playwright.sync_api import expect
 
 from cible.lib import widgets
-from cible.orgs.models import TeamMember
+from cible.okrs.models import Level, Objective
+from cible.orgs.models import Team, TeamMember
 from conftest import PASSWORD
 from tests_e2e.conftest import NewPage, sign_in
 from tests_e2e.test_a11y import axe_source, violations
@@ -75,6 +77,32 @@ def test_the_tree_is_filtered_on_an_owner_picked_from_the_suggestions(
     expect(page.get_by_role("heading", name="Matching objectives")).to_be_visible()
     expect(page.get_by_role("link", name="Delight our customers")).to_be_visible()
     expect(page.get_by_role("link", name="Answer faster")).to_have_count(0)
+
+
+def test_a_lead_sets_an_objectives_team_picked_from_the_suggestions(
+    world, live_server, large, new_page: NewPage
+) -> None:
+    Team.objects.create(organization=world.org, name="Production support")
+    Team.objects.create(organization=world.org, name="Sales")
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/objectives/new/?cycle={world.cycle.pk}")
+
+    page.get_by_label("Title").fill("Answer every ticket within a day")
+    page.get_by_label("Level").select_option(Level.TEAM)
+    team = page.get_by_label("Team:", exact=True)
+    expect(team).to_have_attribute("type", "search")
+    team.press_sequentially("prod")
+    expect(page.get_by_role("button", name="Production support")).to_be_visible()
+    expect(page.get_by_role("button", name="Sales")).to_have_count(0)
+    page.get_by_role("button", name="Product", exact=True).click()
+
+    expect(team).to_have_value("Product")
+    expect(page.locator("input[type=hidden][name=team]")).to_have_value(str(world.team.pk))
+    page.get_by_role("button", name="Create the objective").click()
+
+    expect(page.get_by_role("status")).to_have_text("Objective created.")
+    assert Objective.objects.get(title="Answer every ticket within a day").team == world.team
 
 
 def test_the_picker_and_its_suggestions_are_accessible(

@@ -1,10 +1,12 @@
 """Ambition calibration and the cycle review report (HTML, PDF, Markdown). Reading is
 open to every member of the organisation, viewers included."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext
 
 from cible.insights.calibration import calibration_for
 from cible.insights.cycle_report import CycleReport, build_report, report_charts
@@ -14,7 +16,8 @@ from cible.insights.score_charts import bin_rows
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.okrs.models import Cycle
 from cible.orgs.access import get_membership
-from cible.orgs.models import Team
+from cible.orgs.forms import team_picker
+from cible.orgs.models import Organization, Team
 
 
 @login_required
@@ -30,16 +33,24 @@ def calibration(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 def _report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> CycleReport:
     """The report a request asks for: ?team=<id> narrows it to one team of the
-    organisation (another organisation's team is a 404; a malformed id is ignored)."""
+    organisation, as does its exact name typed in the picker without JavaScript (another
+    organisation's team is a 404; a malformed id or an unknown name is ignored)."""
     membership = get_membership(request, slug)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
-    team_id = parse_id(request.GET.get("team"))
+    chosen = _team_picker(membership.organization).widget.value_from_datadict(
+        request.GET, {}, "team"
+    )
+    team_id = parse_id(chosen)
     team = (
         get_object_or_404(Team, organization=membership.organization, pk=team_id)
         if team_id is not None
         else None
     )
     return build_report(membership, cycle, team)
+
+
+def _team_picker(org: Organization) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    return team_picker(org, empty_label=gettext("The whole organisation"))
 
 
 @login_required
@@ -53,7 +64,9 @@ def cycle_report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         "report": report,
         "charts": report_charts(report),
         "bins": bin_rows(report.histogram, report.display),
-        "teams": Team.objects.filter(organization=org),
+        "team_picker": _team_picker(org).widget.render(
+            "team", report.team.pk if report.team else "", {"id": "report-team"}
+        ),
         "query": "?" + urlencode({"team": report.team.pk}) if report.team else "",
     }
     return render(request, "insights/cycle_report.html", context)

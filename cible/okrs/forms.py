@@ -23,7 +23,7 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
-from cible.orgs.forms import PERSON_LOOKUPS, people_suggest_url
+from cible.orgs.forms import PERSON_LOOKUPS, TEAM_LOOKUPS, people_suggest_url, team_suggest_url
 from cible.orgs.models import Organization, Team
 
 AUTO = ""
@@ -89,6 +89,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "team": SearchSelect(lookups=TEAM_LOOKUPS),
             "parents": forms.CheckboxSelectMultiple,
         }
 
@@ -108,6 +109,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         self.instance.cycle = cycle
         limit_length(self.fields["description"], LONG_TEXT)
         self.fields["team"].queryset = Team.objects.filter(organization=org)  # type: ignore[attr-defined]
+        self.fields["team"].widget.url = team_suggest_url(org)  # type: ignore[attr-defined]
         self.fields["owner"] = owner_field(org)
         self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
         self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]

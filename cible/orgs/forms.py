@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
-from cible.lib.widgets import QuickSelect, SearchSelect
+from cible.lib.widgets import SearchSelect
 from cible.orgs.models import (
     Invitation,
     Membership,
@@ -19,6 +19,8 @@ from cible.orgs.models import (
 
 # What a person's name typed in a picker may match, without JavaScript.
 PERSON_LOOKUPS = ("email", "name")
+# A team's name is unique in its organisation: typed whole, it names one team.
+TEAM_LOOKUPS = ("name",)
 
 TIME_ZONES = sorted(available_timezones())
 
@@ -110,7 +112,7 @@ class TeamForm(forms.ModelForm):
         model = Team
         fields = ["name", "parent", "lead", "chat_webhook_url", "chat_format"]
         widgets = {
-            "parent": QuickSelect,
+            "parent": SearchSelect(lookups=TEAM_LOOKUPS),
             "lead": SearchSelect(lookups=PERSON_LOOKUPS),
             "chat_webhook_url": forms.URLInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}
@@ -130,6 +132,7 @@ class TeamForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].widget.url = team_suggest_url(organization)  # type: ignore[attr-defined]
         # What the options show, no more: the list holds everyone in the organisation.
         self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization=organization
@@ -176,3 +179,17 @@ class TeamMemberForm(forms.Form):
 
 def people_suggest_url(organization: Organization) -> str:
     return reverse("people_suggest", args=[organization.slug])
+
+
+def team_suggest_url(organization: Organization) -> str:
+    return reverse("team_suggest", args=[organization.slug])
+
+
+def team_picker(organization: Organization, empty_label: str) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """A team filter: a select in a small organisation, a search past a few hundred teams."""
+    return forms.ModelChoiceField(
+        queryset=Team.objects.filter(organization=organization),
+        required=False,
+        empty_label=empty_label,
+        widget=SearchSelect(url=team_suggest_url(organization), lookups=TEAM_LOOKUPS),
+    )

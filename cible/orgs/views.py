@@ -256,3 +256,21 @@ def people_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         )
     rows = [(p.pk, p.display_name, p.email) for p in people]
     return render(request, "orgs/_suggestions.html", suggestions(query, rows))
+
+
+@login_required
+def team_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The teams of the organisation whose name holds what a picker's input says, a few at
+    a time, each with the team it sits in: names alone say little in a deep hierarchy."""
+    membership = get_membership(request, slug)
+    query = picker_query(request)
+    teams: list[Team] = []
+    if query:
+        teams = list(
+            Team.objects.filter(organization=membership.organization, name__icontains=query)
+            .select_related("parent")
+            .only("id", "name", "parent__name")
+            .order_by("name", "pk")[: SUGGESTIONS + 1]
+        )
+    rows = [(t.pk, t.name, t.parent.name if t.parent else "") for t in teams]
+    return render(request, "orgs/_suggestions.html", suggestions(query, rows))

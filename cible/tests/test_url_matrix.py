@@ -312,6 +312,7 @@ TABLE: dict[str, Spec] = {
     # Teams.
     "team_list": Spec(get=READ, post=ADMIN, body=body(name="Design")),
     "team_detail": Spec(get=READ, ids=("team",)),
+    "team_suggest": Spec(get=READ, query="parent_search=a"),
     "team_edit": Spec(
         post=MANAGE,
         ids=("team",),

@@ -27,6 +27,8 @@
     picker.value.value = button.dataset.pick;
     picker.search.value = button.dataset.label;
     picker.list.replaceChildren();
+    // A form that checks itself as it changes (the objective form) sees the pick too.
+    picker.value.dispatchEvent(new Event("change", { bubbles: true }));
     picker.search.focus();
   });
 })();
