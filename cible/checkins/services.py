@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from cible.checkins.models import CheckIn
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
 from cible.webhooks import events as webhooks
+from cible.webhooks.services import listening as webhook_listeners
 
 VALUE_VALIDATOR = DecimalValidator(max_digits=20, decimal_places=4)
 
@@ -36,7 +37,6 @@ def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
     )
 
 
-@transaction.atomic
 def record_check_in(
     kr: KeyResult,
     author: User,
@@ -60,30 +60,46 @@ def record_check_in(
         VALUE_VALIDATOR(value)
     except ValidationError as error:
         raise ValidationError({"value": error.messages}) from error
-    # One check-in of a KR at a time: lock the KR's row before reading its newest check-in.
-    # Without it, under PostgreSQL's READ COMMITTED, a check-in that read "the newest" just
-    # before a concurrent newer one committed wrote its stale value into the KR last.
-    # (SQLite needs no lock: BEGIN IMMEDIATE already lets one writer in at a time.)
-    KeyResult.objects.select_for_update().filter(pk=kr.pk).values_list("pk").first()
-    check_in = CheckIn.objects.create(
+    organization = kr.objective.organization
+    check_in = CheckIn(
         key_result=kr,
         author=author,
         value=value,
         confidence=confidence,
         comment=comment,
         blockers=blockers,
-        created_at=at or timezone.now(),
     )
-    newest = CheckIn.objects.filter(key_result_id=kr.pk).latest()
-    webhooks.check_in_recorded(check_in, newest)
-    KeyResult.objects.filter(pk=kr.pk).update(current=newest.value, confidence=newest.confidence)
-    kr.current, kr.confidence = newest.value, newest.confidence
-    record(
-        kr.objective.organization,
-        author,
-        check_in,
-        Action.CREATED,
-        after={"value": value, "confidence": confidence},
-        label=kr.title,
+    # Whether anyone listens comes with the newest check-in, read in the transaction: an
+    # organisation without webhooks pays neither a query nor the payload's making.
+    # The queries are put together before it starts: on SQLite the transaction holds the
+    # database's one write lock, which every other writer waits for.
+    newest_first = (
+        CheckIn.objects.filter(key_result_id=kr.pk)
+        .annotate(listened=webhook_listeners(organization.pk))
+        .order_by("-created_at", "-id")
     )
+    this_kr = KeyResult.objects.filter(pk=kr.pk)
+    with transaction.atomic():
+        # One check-in of a KR at a time: lock the KR's row before reading its newest
+        # check-in. Without it, under PostgreSQL's READ COMMITTED, a check-in that read "the
+        # newest" just before a concurrent newer one committed wrote its stale value into
+        # the KR last. SQLite has no row locks (the query would lock nothing) and needs
+        # none: its transactions begin IMMEDIATE (settings), one writer at a time.
+        if connection.features.has_select_for_update:
+            this_kr.select_for_update().values_list("pk").first()
+        check_in.created_at = at or timezone.now()
+        check_in.save(force_insert=True)
+        newest = newest_first[0]
+        if newest.listened:
+            webhooks.check_in_recorded(check_in, newest)
+        this_kr.update(current=newest.value, confidence=newest.confidence)
+        kr.current, kr.confidence = newest.value, newest.confidence
+        record(
+            organization,
+            author,
+            check_in,
+            Action.CREATED,
+            after={"value": value, "confidence": confidence},
+            label=kr.title,
+        )
     return check_in

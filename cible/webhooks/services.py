@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from cible.accounts.models import User
@@ -75,6 +75,14 @@ def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
 def fingerprint(secret: str) -> str:
     """Enough of a secret's hash to tell two apart in the trail, nothing to rebuild it."""
     return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:8]
+
+
+def listening(organization_id: int) -> Exists:
+    """Whether the organisation has an active endpoint, as an expression: a service adds it
+    to a query it runs anyway and skips its events when nobody listens. Read in the change's
+    own transaction, never remembered between requests, so a new endpoint gets the next
+    change."""
+    return Exists(WebhookEndpoint.objects.filter(organization_id=organization_id, active=True))
 
 
 @transaction.atomic

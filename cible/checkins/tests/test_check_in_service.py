@@ -1,15 +1,19 @@
 """record_check_in: a reading of a KR, never rewritten; the KR follows the newest one."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
 from cible.okrs.models import Cycle, CycleState, KeyResult
+from conftest import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +137,48 @@ def test_the_confidence_bounds_are_accepted(world, confidence: int) -> None:
     record_check_in(world.kr, world.bob, Decimal(2), confidence=confidence)
 
     assert fresh(world.kr).confidence == confidence
+
+
+def test_the_key_result_is_locked_only_where_the_database_has_row_locks(world) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        record_check_in(world.kr, world.bob, Decimal(3))
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    # SQLite's transactions begin IMMEDIATE: one writer at a time, no lock to take.
+    assert len(locks) == (1 if connection.features.has_select_for_update else 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_concurrent_check_ins_leave_the_key_result_at_the_newest_one() -> None:
+    world = build_world()
+    writers, rounds = 4, 10
+    barrier = threading.Barrier(writers)
+    failures: list[BaseException] = []
+    stale: list[tuple[Decimal | None, Decimal]] = []
+
+    def check_in(number: int) -> None:
+        try:
+            for reading in range(rounds):
+                barrier.wait(timeout=10)  # all at once
+                record_check_in(fresh(world.kr), world.bob, Decimal(number * 100 + reading))
+                if barrier.wait(timeout=10) == 0:  # all done: one thread looks
+                    newest = CheckIn.objects.filter(key_result=world.kr).latest()
+                    if fresh(world.kr).current != newest.value:
+                        stale.append((fresh(world.kr).current, newest.value))
+                barrier.wait(timeout=10)
+        except BaseException as error:  # reported by the test's thread
+            failures.append(error)
+            barrier.abort()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=check_in, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failures == []
+    assert CheckIn.objects.count() == writers * rounds
+    assert stale == []

@@ -97,3 +97,36 @@ def test_check_deploy_is_clean_with_every_production_option(tmp_path: Path) -> N
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+REQUESTS = """
+import json, django
+django.setup()
+from django.core import signals
+from django.db import connection
+
+def serve():
+    # What the WSGI handler does around each request.
+    signals.request_started.send(sender=None)
+    connection.ensure_connection()
+    used = connection.connection
+    signals.request_finished.send(sender=None)
+    return used
+
+print(json.dumps({"vendor": connection.vendor, "reused": serve() is serve()}))
+"""
+
+
+def test_a_sqlite_connection_serves_the_next_request_too(tmp_path: Path) -> None:
+    """Opening one costs more than a short request: the schema is read again, the PRAGMAs
+    run, and closing the last one checkpoints the WAL."""
+    result = subprocess.run(
+        [sys.executable, "-c", REQUESTS],
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert json.loads(result.stdout) == {"vendor": "sqlite", "reused": True}

@@ -7,15 +7,23 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.tasks import default_task_backend
+from django.test.utils import CaptureQueriesContext
 
+from cible.checkins.models import CheckIn
 from cible.checkins.reviews import close_cycle
 from cible.checkins.services import record_check_in
 from cible.okrs.models import Level, ObjectiveState, Visibility
 from cible.okrs.services import create_objective, set_cycle_state, update_objective
 from cible.webhooks import services
-from cible.webhooks.models import DeliveryState, Event, WebhookDelivery, WebhookEndpoint
+from cible.webhooks.models import (
+    DeliveryState,
+    Event,
+    WebhookDelivery,
+    WebhookEndpoint,
+    all_events,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +234,46 @@ def test_an_organisation_without_webhooks_records_nothing(
         record_check_in(world.kr, world.bob, Decimal(4), 2)
 
     assert not WebhookDelivery.objects.exists()
+
+
+def test_an_organisation_without_webhooks_pays_no_query_for_them(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    capture = django_capture_on_commit_callbacks(execute=True)
+    with CaptureQueriesContext(connection) as queries, capture as callbacks:
+        record_check_in(world.kr, world.bob, Decimal(4), 2)
+
+    assert callbacks == []  # nothing left to do once the check-in is committed
+    endpoints = [q["sql"] for q in queries if WebhookEndpoint._meta.db_table in q["sql"]]
+    # Asked within the read of the newest check-in that the service makes anyway.
+    assert len(endpoints) == 1
+    assert CheckIn._meta.db_table in endpoints[0]
+
+
+def test_an_endpoint_added_later_gets_the_next_check_in(
+    world, receiver, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        record_check_in(world.kr, world.bob, Decimal(4), 2)
+    endpoint = services.create_endpoint(world.org, world.alice, receiver.url, all_events())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_check_in(world.kr, world.bob, Decimal(5), 2)
+
+    assert events(endpoint) == [Event.CHECK_IN_RECORDED]
+    assert payload(Event.CHECK_IN_RECORDED)["data"]["check_in"]["value"] == "5"
+
+
+def test_a_paused_endpoint_started_again_gets_the_next_check_in(
+    world, endpoint, django_capture_on_commit_callbacks
+) -> None:
+    services.update_endpoint(endpoint, world.alice, active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_check_in(world.kr, world.bob, Decimal(4), 2)
+    assert events() == []
+
+    services.update_endpoint(endpoint, world.alice, active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_check_in(world.kr, world.bob, Decimal(5), 2)
+
+    assert events(endpoint) == [Event.CHECK_IN_RECORDED]
