@@ -55,7 +55,7 @@ from cible.okrs.models import (
     Origin,
     Visibility,
 )
-from cible.orgs.models import Membership, Team, TeamMember
+from cible.orgs.models import Membership, Organization, Team, TeamMember
 
 FOCUS_RANGE = (3, 5)
 TOP_DOWN_TARGET = Decimal("0.6")
@@ -432,6 +432,7 @@ def readable(membership: Membership, public: bool = False) -> ObjectiveQuerySet:
     return Objective.objects.visible_to(membership)
 
 
+PERSON_FIELDS = ("id", "name", "email")  # what a dashboard shows of a person
 # What a dashboard never reads of an objective or a KR: loading the long texts of every
 # objective of a large cycle cost memory and time for nothing.
 UNREAD_TEXTS = (
@@ -448,10 +449,10 @@ def visible_objectives(
     membership: Membership, cycle: Cycle, public: bool = False
 ) -> QuerySet[Objective]:
     """The cycle's objectives the member may see (or, `public`, everyone may see), not
-    archived or cancelled, with their live KRs and owners: two queries."""
+    archived or cancelled, with their live KRs: two queries. `attach` gives them their
+    cycle, organisation and owners."""
     krs = (
         KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("owner")
         .defer(*UNREAD_KR_TEXTS)
         .order_by("position", "id")
     )
@@ -460,11 +461,34 @@ def visible_objectives(
         .active()
         .filter(cycle=cycle)
         .exclude(state=ObjectiveState.CANCELLED)
-        .select_related("owner", "team", "cycle", "organization")
+        .select_related("team")
         .defer(*UNREAD_TEXTS)
         .prefetch_related(Prefetch("key_results", queryset=krs))
         .order_by("position", "id")
     )
+
+
+def attach(
+    org: Organization, cycle: Cycle, objectives: Sequence[Objective], everyone: bool
+) -> None:
+    """Give the objectives and their KRs their cycle, organisation and owners, one object
+    each: a person who owns ten KRs is one `User`, not ten (at 100,000 people, 880,000
+    KRs would otherwise load 880,000 people). `everyone`: the owners are read as the
+    organisation's members (one query), else by id; those who left the organisation
+    since, by id. One or two queries."""
+    wanted = {o.owner_id for o in objectives}
+    wanted |= {kr.owner_id for o in objectives for kr in o.key_results.all()}
+    people = User.objects.only(*PERSON_FIELDS)
+    if everyone:
+        found = {u.pk: u for u in people.filter(memberships__organization=org)}
+    else:
+        found = people.in_bulk(wanted)
+    found |= people.in_bulk(wanted - found.keys())
+    for objective in objectives:
+        objective.cycle, objective.organization = cycle, org
+        objective.owner = found[objective.owner_id]
+        for kr in objective.key_results.all():
+            kr.owner = found[kr.owner_id]
 
 
 def team_objectives(membership: Membership, cycle: Cycle, team: Team) -> QuerySet[Objective]:
@@ -759,6 +783,7 @@ def build(
     else:
         scope = list(team_objectives(membership, cycle, team))
         loaded = with_drivers(membership, cycle, scope)
+    attach(org, cycle, loaded, everyone=team is None)
     # The organisation's dashboard reads the whole cycle: by cycle rather than by a list
     # of tens of thousands of ids.
     krs = None if team is None else [kr.pk for o in loaded for kr in o.key_results.all()]
