@@ -76,6 +76,7 @@ urlpatterns = [
     path(org + "search/", okrs.search, name="search"),
     path(org + "tree/", tree.tree, name="tree"),
     path(org + "tree/<id:pk>/children/", tree.tree_children, name="tree_children"),
+    path(org + "tree/orphans/", tree.tree_orphans, name="tree_orphans"),
     path(org + "cycles/", cycles.cycle_list, name="cycle_list"),
     path(org + "cycles/<id:pk>/state/", cycles.cycle_state, name="cycle_state"),
     path(org + "objectives/new/", authoring.objective_create, name="objective_create"),

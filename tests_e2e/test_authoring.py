@@ -144,6 +144,30 @@ def test_alignment_tree_loads_aligned_objectives_on_demand(world, new_page: NewP
     expect(item.get_by_text("Loading…")).to_have_count(0)
 
 
+def test_the_tree_loads_the_next_page_of_unaligned_objectives(
+    world, new_page: NewPage, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    for n in range(3):
+        create_objective(
+            world.org, world.alice, cycle=world.cycle, title=f"Unaligned {n}",
+            level=Level.TEAM, team=world.team, position=n,
+        )  # fmt: skip
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto("/o/acme/tree/")
+    orphans = page.locator("#tree-orphans")
+    more = orphans.get_by_role("link", name=re.compile(r"Show the next"))
+    expect(more).to_be_visible()
+    listed = orphans.locator(":scope > li:not(.tree-more)")
+    expect(listed).to_have_count(2)
+
+    more.click()
+    expect(listed).to_have_count(3)
+    expect(orphans.get_by_role("link", name="Unaligned 2", exact=True)).to_be_visible()
+    expect(more).to_have_count(0)
+
+
 @pytest.fixture
 def secret(world) -> Objective:  # type: ignore[no-untyped-def]
     """A private personal objective of bob's, with a key result."""

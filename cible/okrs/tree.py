@@ -22,7 +22,8 @@ from cible.orgs.access import get_membership
 from cible.orgs.forms import PERSON_LOOKUPS, people_suggest_url, team_picker
 from cible.orgs.models import Membership
 
-PAGE = 100
+PAGE = 100  # the children shown under an objective
+ORPHANS_PAGE = 50  # the objectives aligned to nothing, a page at a time
 Links = Objective.parents.through
 
 
@@ -32,12 +33,13 @@ def _count(links: Any, by: str) -> Any:
     return Coalesce(Subquery(counted), 0)
 
 
-def _nodes(membership: Membership, objectives: Any) -> list[Any]:
-    """Rows with the number of visible children and of parents of each objective."""
+def _nodes(membership: Membership, objectives: Any, start: int = 0, size: int = PAGE) -> list[Any]:
+    """Rows with the number of visible children and of parents of each objective, `size`
+    of them from the `start`-th."""
     visible = Objective.objects.visible_to(membership).active()
     # The page's ids first: counting children in the same query would count them for every
     # objective sorted (thousands of orphans at 10,000 people), not only for those shown.
-    page = list(objectives.values_list("pk", flat=True)[:PAGE])
+    page = list(objectives.values_list("pk", flat=True)[start : start + size])
     objectives = objectives.filter(pk__in=page)
     # Only the children of the page matter: the visibility test runs on them alone.
     visible = visible.filter(parents__in=page)
@@ -49,7 +51,7 @@ def _nodes(membership: Membership, objectives: Any) -> list[Any]:
         ),
         parent_count=_count(Links.objects.filter(from_objective=OuterRef("pk")), "from_objective"),
     )
-    objectives = list(objectives[:PAGE])
+    objectives = list(objectives)
     rows = objective_rows(objectives, membership.organization)
     for row in rows:
         row.child_count = row.objective.child_count  # type: ignore[attr-defined]
@@ -96,16 +98,42 @@ def tree(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if any(filters.values()):
         context["matches"] = _filtered(membership, base, filters)
     else:
-        has_parent = Exists(
-            Links.objects.filter(
-                from_objective=OuterRef("pk"), to_objective__archived_at__isnull=True
-            )
-        )
         context["roots"] = _nodes(membership, base.filter(level=Level.COMPANY))
-        orphans = base.exclude(level=Level.COMPANY).exclude(has_parent)
-        context["orphans"] = _nodes(membership, orphans)
-        context["orphan_total"] = orphans.count()
+        context |= _orphans(request, membership, base)
     return render(request, "okrs/tree.html", context)
+
+
+def _orphans(
+    request: AuthenticatedHttpRequest, membership: Membership, base: Any
+) -> dict[str, Any]:
+    """One page of the objectives aligned to nothing (`?orphans=<page>`, from 1), their
+    number, and the next page's number while there is one."""
+    has_parent = Exists(
+        Links.objects.filter(from_objective=OuterRef("pk"), to_objective__archived_at__isnull=True)
+    )
+    orphans = base.exclude(level=Level.COMPANY).exclude(has_parent)
+    total = orphans.count()
+    last = max(1, -(-total // ORPHANS_PAGE))
+    page = min(parse_id(request.GET.get("orphans")) or 1, last)
+    start = (page - 1) * ORPHANS_PAGE
+    return {
+        "orphans": _nodes(membership, orphans, start, ORPHANS_PAGE),
+        "orphan_total": total,
+        "orphan_start": start,
+        "orphan_next": page + 1 if start + ORPHANS_PAGE < total else None,
+        "orphan_next_size": min(ORPHANS_PAGE, total - start - ORPHANS_PAGE),
+    }
+
+
+@login_required
+def tree_orphans(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The next page of the objectives aligned to nothing, loaded on demand (htmx)."""
+    membership = get_membership(request, slug)
+    _cycles, cycle = _selected_cycle(request, membership.organization)
+    base = _objectives(membership).filter(cycle=cycle).order_by("level", "position", "id")
+    context = {"org": membership.organization, "cycle": cycle}
+    context |= _orphans(request, membership, base)
+    return render(request, "okrs/_tree_orphans.html", context)
 
 
 def _filtered(membership: Membership, base: Any, filters: dict[str, str]) -> list[Any]:

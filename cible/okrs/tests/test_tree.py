@@ -285,3 +285,63 @@ def test_the_first_render_costs_the_same_with_3_or_12_company_objectives(world) 
 
     assert Objective.objects.filter(level=Level.COMPANY, organization=world.org).count() == 12
     assert with_twelve == with_three
+
+
+# --- Orphans, a page at a time --------------------------------------------------------
+
+
+def orphans(world, sales, n: int) -> list[Objective]:  # type: ignore[no-untyped-def]
+    made = []
+    for i in range(n):
+        objective = create_objective(
+            world.org, world.alice, cycle=world.cycle, title=f"Orphan {i:02}",
+            level=Level.TEAM, team=sales, position=i,
+        )  # fmt: skip
+        made.append(objective)
+    return made
+
+
+def test_orphans_come_a_page_at_a_time(world, sales, monkeypatch) -> None:
+    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    orphans(world, sales, 5)
+    html = orphans_part(get(world, TREE))
+    shown = [t for t in (f"Orphan {i:02}" for i in range(5)) if t in html]
+    total = Objective.objects.filter(organization=world.org, cycle=world.cycle).count()
+    assert len(shown) == 2
+    # The next page, loaded on demand; without JavaScript, the same page as a link.
+    assert f'hx-get="/o/acme/tree/orphans/?cycle={world.cycle.pk}&amp;orphans=2"' in html
+    assert f'href="/o/acme/tree/?cycle={world.cycle.pk}&amp;orphans=2#tree-orphans"' in html
+    assert "Show the next 2 objectives" in html
+    assert "objectives in all." in html and total > 5
+
+    seen = set(shown)
+    page = 2
+    while True:
+        part = get(world, f"/o/acme/tree/orphans/?cycle={world.cycle.pk}&orphans={page}")
+        listed = {t for t in (f"Orphan {i:02}" for i in range(5)) if t in part}
+        assert not listed & seen
+        seen |= listed
+        if "orphans=" not in part:
+            break
+        page += 1
+    assert seen == {f"Orphan {i:02}" for i in range(5)}
+    # The whole page works the same way, past its end or with nonsense too.
+    for query in ("orphans=99", "orphans=0", "orphans=abc", "orphans=-1"):
+        assert "Orphan" in get(world, f"{TREE}?cycle={world.cycle.pk}&{query}")
+
+
+def test_the_orphans_page_of_another_organisation_is_404(world) -> None:
+    response = world.client_for(world.oscar).get("/o/acme/tree/orphans/")
+    assert response.status_code == 404
+
+
+def test_the_orphans_page_costs_the_same_queries_for_any_page(world, sales, monkeypatch) -> None:
+    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    orphans(world, sales, 6)
+    client = world.client_for(world.vera)
+    counts = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/o/acme/tree/orphans/?orphans={page}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2]
