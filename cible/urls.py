@@ -80,6 +80,7 @@ urlpatterns = [
     path(org + "cycles/", cycles.cycle_list, name="cycle_list"),
     path(org + "cycles/<id:pk>/state/", cycles.cycle_state, name="cycle_state"),
     path(org + "objectives/new/", authoring.objective_create, name="objective_create"),
+    path(org + "objectives/parents/suggest/", authoring.parent_suggest, name="parent_suggest"),
     path(org + "objectives/<id:pk>/", okrs.objective_detail, name="objective_detail"),
     path(org + "objectives/<id:pk>/edit/", authoring.objective_edit, name="objective_edit"),
     path(

@@ -1,12 +1,13 @@
 """A lead staffs a team in a large organisation by picking a person from the suggestions
 typed letters bring up, and filters the alignment tree on an owner the same way; an
-objective's team is picked likewise."""
+objective's team and its parents are picked likewise."""
 
 import pytest
 from playwright.sync_api import expect
 
 from cible.lib import widgets
 from cible.okrs.models import Level, Objective
+from cible.okrs.services import create_objective
 from cible.orgs.models import Team, TeamMember
 from conftest import PASSWORD
 from tests_e2e.conftest import NewPage, sign_in
@@ -115,3 +116,37 @@ def test_the_picker_and_its_suggestions_are_accessible(
     expect(page.get_by_role("button", name="Alice Martin")).to_be_visible()
 
     assert violations(page, axe_source) == []
+
+
+def test_an_author_picks_the_parents_of_an_objective_from_the_suggestions(
+    world, live_server, large, new_page: NewPage
+) -> None:
+    create_objective(
+        world.org, world.alice, cycle=world.cycle, title="Delight our partners", level=Level.COMPANY
+    )
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/objectives/new/?cycle={world.cycle.pk}")
+
+    page.get_by_label("Title").fill("Answer every partner within a day")
+    page.get_by_label("Level").select_option(Level.PERSON)
+    search = page.get_by_label("Find an objective to contribute to")
+    expect(search).to_have_attribute("type", "search")
+    expect(page.get_by_text("Answer faster")).to_have_count(0)  # not every objective listed
+    search.press_sequentially("delight")
+    expect(page.get_by_role("button", name="Delight our partners (Company)")).to_be_visible()
+    page.get_by_role("button", name="Delight our customers (Company)").click()
+    search.press_sequentially("partners")
+    page.get_by_role("button", name="Delight our partners (Company)").click()
+
+    customers = page.get_by_role("checkbox", name="Delight our customers (Company)")
+    partners = page.get_by_role("checkbox", name="Delight our partners (Company)")
+    expect(customers).to_be_checked()
+    expect(partners).to_be_checked()
+    expect(search).to_have_value("")
+    partners.uncheck()
+    page.get_by_role("button", name="Create the objective").click()
+
+    expect(page.get_by_role("status")).to_have_text("Objective created.")
+    created = Objective.objects.get(title="Answer every partner within a day")
+    assert list(created.parents.all()) == [world.company_objective]

@@ -16,7 +16,14 @@ from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.okrs import library, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.coach import advice_for_form
-from cible.okrs.forms import UNIT_SUGGESTIONS, DependencyForm, KeyResultForm, ObjectiveForm
+from cible.okrs.forms import (
+    UNIT_SUGGESTIONS,
+    DependencyForm,
+    KeyResultForm,
+    ObjectiveForm,
+    eligible_parents,
+    parent_label,
+)
 from cible.okrs.models import Cycle, Dependency, KRKind, Objective
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Organization
@@ -286,6 +293,31 @@ def dependency_suggest(request: AuthenticatedHttpRequest, slug: str, pk: int) ->
             field.queryset.filter(title__icontains=query).order_by("title", "pk")[: SUGGESTIONS + 1]
         )
     rows = [(o.pk, field.label_from_instance(o), _where(o)) for o in found]
+    return render(request, "orgs/_suggestions.html", suggestions(query, rows))
+
+
+@login_required
+def parent_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Suggestions for the objective form's parents: the form's own choices for the cycle
+    (`?cycle=`, the current one by default) without the objective edited (`?objective=`),
+    as the reader sees them. Reading only: viewers may ask, they see what they may see."""
+    membership = get_membership(request, slug)
+    org = membership.organization
+    raw_cycle, raw_objective = request.GET.get("cycle", ""), request.GET.get("objective", "")
+    cycles = Cycle.objects.filter(organization=org)
+    cycle = cycles.current_for(org) if not raw_cycle else None
+    if cycle_id := parse_id(raw_cycle):
+        cycle = cycles.filter(pk=cycle_id).first()
+    excluded = parse_id(raw_objective)
+    if cycle is None or (raw_objective and excluded is None):
+        raise Http404
+    query = picker_query(request)
+    found: list[Objective] = []
+    if query:
+        choices = eligible_parents(membership, cycle, excluded)
+        matching = choices.filter(title__icontains=query).order_by("level", "title", "pk")
+        found = list(matching[: SUGGESTIONS + 1])
+    rows = [(o.pk, parent_label(o), "") for o in found]
     return render(request, "orgs/_suggestions.html", suggestions(query, rows))
 
 

@@ -5,11 +5,12 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
-from cible.lib.widgets import QuickSelect, SearchSelect
+from cible.lib.widgets import QuickSelect, SearchMultiSelect, SearchSelect
 from cible.okrs import services
 from cible.okrs.access import Powers
 from cible.okrs.models import (
@@ -24,7 +25,7 @@ from cible.okrs.models import (
     ObjectiveState,
 )
 from cible.orgs.forms import PERSON_LOOKUPS, TEAM_LOOKUPS, people_suggest_url, team_suggest_url
-from cible.orgs.models import Organization, Team
+from cible.orgs.models import Membership, Organization, Team
 
 AUTO = ""
 
@@ -47,6 +48,27 @@ def owner_field(org: Organization) -> PersonChoiceField:
 def parent_label(objective: Objective) -> str:
     where = objective.team.name if objective.team else objective.get_level_display()
     return f"{objective.title} ({where})"
+
+
+def eligible_parents(membership: Membership, cycle: Cycle, exclude: int | None = None) -> Any:
+    """The objectives an objective of `cycle` may contribute to, as `membership` sees them:
+    the active ones of the cycle and of its parent cycle, but the objective itself."""
+    cycles = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    qs = (
+        Objective.objects.visible_to(membership)
+        .active()
+        .filter(cycle_id__in=cycles)
+        .select_related("team")
+        .order_by("level", "title")
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs
+
+
+def parent_suggest_url(org: Organization, cycle: Cycle, objective: Objective | None) -> str:
+    query = {"cycle": cycle.pk} | ({"objective": objective.pk} if objective else {})
+    return f"{reverse('parent_suggest', args=[org.slug])}?{urlencode(query)}"
 
 
 class ModelErrorsMixin:
@@ -90,7 +112,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "team": SearchSelect(lookups=TEAM_LOOKUPS),
-            "parents": forms.CheckboxSelectMultiple,
+            "parents": SearchMultiSelect(lookups=("title",)),
         }
 
     def __init__(
@@ -114,6 +136,9 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         self.fields["parents"].label_from_instance = parent_label  # type: ignore[attr-defined]
         self.fields["parents"].queryset = self.parent_choices()  # type: ignore[attr-defined]
         self.fields["parents"].required = False
+        self.fields["parents"].widget.url = parent_suggest_url(  # type: ignore[attr-defined]
+            org, cycle, self.instance if self.instance.pk else None
+        )
         if not self.instance.pk:
             new_states = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
             field: Any = self.fields["state"]
@@ -122,17 +147,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
             self.initial.setdefault("origin", self.instance.origin)
 
     def parent_choices(self) -> Any:
-        cycles = [self.cycle.pk] + ([self.cycle.parent_id] if self.cycle.parent_id else [])
-        qs = (
-            Objective.objects.visible_to(self.powers.membership)
-            .active()
-            .filter(cycle_id__in=cycles)
-            .select_related("team")
-            .order_by("level", "title")
-        )
-        if self.instance.pk:
-            qs = qs.exclude(pk=self.instance.pk)
-        return qs
+        return eligible_parents(self.powers.membership, self.cycle, self.instance.pk)
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
@@ -170,7 +185,9 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
         parents = self.cleaned_data.get("parents")
-        if parents and "parents" not in self.errors:
+        # Without a valid level (not chosen yet, as the form checks itself while filled in)
+        # the parents cannot be weighed against it.
+        if parents and not {"parents", "level"} & self.errors.keys():
             try:
                 services.check_parents(self.instance, list(parents))
             except forms.ValidationError as error:

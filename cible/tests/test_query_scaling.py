@@ -121,6 +121,7 @@ def test_the_stored_organisation_dashboard_costs_the_same_queries_at_both_sizes(
     for people, (reader, *_pages) in organisations.items():
         org = reader.organization
         cycle = Cycle.objects.current_for(org)
+        assert cycle is not None
         snapshots.refresh(org.pk, cycle.pk)
         page = Page("dashboard (stored)", f"/o/{org.slug}/dashboard/")
         counts[people] = count(reader, page)[0]

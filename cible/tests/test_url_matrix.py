@@ -358,6 +358,8 @@ TABLE: dict[str, Spec] = {
     "objective_create": Spec(
         get=rules(DENIED, OK, OK, OK, OK), post=WRITE, body=new_objective_body
     ),
+    # Suggestions of parents for the objective form: reading only, what the reader may see.
+    "parent_suggest": Spec(get=READ, query="parents_search=a"),
     "objective_detail": Spec(get=READ, ids=("objective",)),
     "objective_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=objective_body),
     "objective_archive": Spec(post=MANAGE, ids=("objective",)),
@@ -839,6 +841,20 @@ FOREIGN = [
         lambda c: _acme(
             "objective_create",
             query=f"cycle={c.globex.cycle.pk}&parent={c.world.foreign_objective.pk}",
+        ),
+        OK,
+    ),
+    Foreign(
+        "parent_suggest ?cycle",
+        lambda c: _acme("parent_suggest", query=f"cycle={c.globex.cycle.pk}&parents_search=a"),
+        HIDDEN,
+    ),
+    Foreign(
+        "parent_suggest ?objective",
+        lambda c: _acme(
+            "parent_suggest",
+            query=f"cycle={c.acme.cycle.pk}&objective={c.world.foreign_objective.pk}"
+            "&parents_search=Globex",
         ),
         OK,
     ),
