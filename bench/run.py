@@ -212,7 +212,7 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
                 "(o.level = 'company' OR o.id IN (SELECT x.id FROM okrs_objective x"
                 " WHERE x.cycle_id = %s AND x.level <> 'company' AND NOT EXISTS (SELECT 1"
                 " FROM okrs_objective_parents p WHERE p.from_objective_id = x.id)"
-                " ORDER BY x.level, x.position, x.id LIMIT 50))"
+                " ORDER BY x.level, x.position, x.id LIMIT 20))"
             ),
             [o, c, c],
         ),

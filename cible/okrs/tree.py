@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -23,7 +23,7 @@ from cible.orgs.forms import PERSON_LOOKUPS, people_suggest_url, team_picker
 from cible.orgs.models import Membership
 
 PAGE = 100  # the children shown under an objective
-ORPHANS_PAGE = 50  # the objectives aligned to nothing, a page at a time
+ORPHANS_PAGE = 20  # the objectives aligned to nothing, a page at a time
 Links = Objective.parents.through
 
 
@@ -33,13 +33,14 @@ def _count(links: Any, by: str) -> Any:
     return Coalesce(Subquery(counted), 0)
 
 
-def _nodes(membership: Membership, objectives: Any, start: int = 0, size: int = PAGE) -> list[Any]:
-    """Rows with the number of visible children and of parents of each objective, `size`
-    of them from the `start`-th."""
+def _nodes(membership: Membership, objectives: Any, page: list[int] | None = None) -> list[Any]:
+    """Rows with the number of visible children and of parents of each objective: the
+    first `PAGE`, or those whose ids are `page`."""
     visible = Objective.objects.visible_to(membership).active()
     # The page's ids first: counting children in the same query would count them for every
     # objective sorted (thousands of orphans at 10,000 people), not only for those shown.
-    page = list(objectives.values_list("pk", flat=True)[start : start + size])
+    if page is None:
+        page = list(objectives.values_list("pk", flat=True)[:PAGE])
     objectives = objectives.filter(pk__in=page)
     # Only the children of the page matter: the visibility test runs on them alone.
     visible = visible.filter(parents__in=page)
@@ -112,12 +113,18 @@ def _orphans(
         Links.objects.filter(from_objective=OuterRef("pk"), to_objective__archived_at__isnull=True)
     )
     orphans = base.exclude(level=Level.COMPANY).exclude(has_parent)
-    total = orphans.count()
-    last = max(1, -(-total // ORPHANS_PAGE))
-    page = min(parse_id(request.GET.get("orphans")) or 1, last)
-    start = (page - 1) * ORPHANS_PAGE
+    page = parse_id(request.GET.get("orphans")) or 1
+    # The page's ids and the number of them all in one query (each reads all the cycle's
+    # objectives: 16 ms on SQLite at 10,000 people); past the end, the last page.
+    counted = orphans.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    rows = list(counted[(page - 1) * ORPHANS_PAGE : page * ORPHANS_PAGE])
+    total = rows[0][1] if rows else orphans.count()
+    if not rows and total:
+        page = -(-total // ORPHANS_PAGE)
+        rows = list(counted[(page - 1) * ORPHANS_PAGE : page * ORPHANS_PAGE])
+    start = (page - 1) * ORPHANS_PAGE if rows else 0
     return {
-        "orphans": _nodes(membership, orphans, start, ORPHANS_PAGE),
+        "orphans": _nodes(membership, orphans, [pk for pk, _total in rows]),
         "orphan_total": total,
         "orphan_start": start,
         "orphan_next": page + 1 if start + ORPHANS_PAGE < total else None,
