@@ -15,6 +15,7 @@ from cible.orgs.models import Team
 pytestmark = pytest.mark.django_db
 
 TREE = "/o/acme/tree/"
+WITH_ORPHANS = TREE + "?orphans=1"  # the unaligned objectives in the page, without htmx
 
 
 def children_url(objective: Objective) -> str:
@@ -107,14 +108,14 @@ def test_a_team_objective_aligned_to_nothing_is_listed_as_an_orphan(world, sales
         world.org, world.alice, cycle=world.cycle, title="Lone wolf", level=Level.TEAM, team=sales
     )
 
-    html = get(world, TREE)
+    html = get(world, WITH_ORPHANS)
 
     assert "Lone wolf" in orphans_part(html)
     assert "Lone wolf" not in roots_part(html)
 
 
 def test_an_aligned_objective_is_not_an_orphan(world) -> None:
-    html = orphans_part(get(world, TREE))
+    html = orphans_part(get(world, WITH_ORPHANS))
 
     assert "Answer faster" not in html
     assert "Every objective is aligned." in html
@@ -123,7 +124,7 @@ def test_an_aligned_objective_is_not_an_orphan(world) -> None:
 def test_an_objective_whose_only_parent_is_archived_is_still_in_the_tree(world) -> None:
     Objective.objects.filter(pk=world.company_objective.pk).update(archived_at=timezone.now())
 
-    html = get(world, TREE)
+    html = get(world, WITH_ORPHANS)
 
     assert "Answer faster" in html
 
@@ -304,7 +305,7 @@ def orphans(world, sales, n: int) -> list[Objective]:  # type: ignore[no-untyped
 def test_orphans_come_a_page_at_a_time(world, sales, monkeypatch) -> None:
     monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
     orphans(world, sales, 5)
-    html = orphans_part(get(world, TREE))
+    html = orphans_part(get(world, WITH_ORPHANS))
     shown = [t for t in (f"Orphan {i:02}" for i in range(5)) if t in html]
     total = Objective.objects.filter(organization=world.org, cycle=world.cycle).count()
     assert len(shown) == 2
@@ -345,3 +346,14 @@ def test_the_orphans_page_costs_the_same_queries_for_any_page(world, sales, monk
             assert client.get(f"/o/acme/tree/orphans/?orphans={page}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_first_render_loads_the_unaligned_objectives_afterwards(world, sales) -> None:
+    orphans(world, sales, 1)
+    html = orphans_part(get(world, TREE))
+
+    assert "Orphan 00" not in html
+    cycle = world.cycle.pk
+    assert f'hx-get="/o/acme/tree/orphans/?cycle={cycle}&amp;orphans=1" hx-trigger="load"' in html
+    assert f'href="/o/acme/tree/?cycle={cycle}&amp;orphans=1#tree-orphans"' in html
+    assert "Orphan 00" in get(world, f"/o/acme/tree/orphans/?cycle={cycle}&orphans=1")
