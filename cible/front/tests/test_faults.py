@@ -127,16 +127,17 @@ def test_a_slower_check_in_never_overwrites_a_newer_one(world, monkeypatch) -> N
     recorded and committed meanwhile, then the first writes its stale "newest" into the KR.
     The KR's row lock makes the second wait for the first instead."""
     first_has_read, go_on = threading.Event(), threading.Event()
-    latest = QuerySet.latest
+    getitem = QuerySet.__getitem__
 
-    def slow_latest(self: QuerySet[Any], *fields: Any) -> Any:
-        found = latest(self, *fields)
-        if self.model is CheckIn and threading.current_thread().name == "first":
+    def slow_newest(self: QuerySet[Any], k: Any) -> Any:
+        # `record_check_in` reads the newest check-in as the first of them, newest first.
+        found = getitem(self, k)
+        if self.model is CheckIn and k == 0 and threading.current_thread().name == "first":
             first_has_read.set()
             go_on.wait(timeout=10)
         return found
 
-    monkeypatch.setattr(QuerySet, "latest", slow_latest)
+    monkeypatch.setattr(QuerySet, "__getitem__", slow_newest)
     errors: list[BaseException] = []
 
     def check_in(value: int) -> None:
