@@ -208,13 +208,20 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
         Target(
             "alignment tree, first render",
             f"{base}/tree/",
+            objectives_floor("o.level = 'company'"),  # the unaligned ones come after
+            [o, c],
+        ),
+        Target(
+            "alignment tree, unaligned objectives (htmx)",
+            f"{base}/tree/orphans/?cycle={c}&orphans=1",
             objectives_floor(
-                "(o.level = 'company' OR o.id IN (SELECT x.id FROM okrs_objective x"
+                "o.id IN (SELECT x.id FROM okrs_objective x"
                 " WHERE x.cycle_id = %s AND x.level <> 'company' AND NOT EXISTS (SELECT 1"
                 " FROM okrs_objective_parents p WHERE p.from_objective_id = x.id)"
-                " ORDER BY x.level, x.position, x.id LIMIT 20))"
+                " ORDER BY x.level, x.position, x.id LIMIT 20)"
             ),
             [o, c, c],
+            headers={"HX-Request": "true"},
         ),
         Target(
             "alignment tree, one expansion (htmx)",

@@ -617,6 +617,7 @@ def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]
         Page("KR page with its chart", f"{base}/key-results/{chosen.key_result.pk}/"),
         Page("alignment tree, first render", f"{base}/tree/"),
         Page("alignment tree, one expansion", f"{base}/tree/{chosen.root.pk}/children/", True),
+        Page("alignment tree, unaligned objectives", f"{base}/tree/orphans/?orphans=1", True),
         Page("dashboard", f"{base}/dashboard/"),
         Page("my check-in page", f"{base}/check-in/"),
         Page("search", f"{base}/search/?q=growth"),
