@@ -11,12 +11,12 @@ from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cible.accounts.models import User
 from cible.lib import widgets
 from cible.okrs.access import Powers
 from cible.okrs.forms import ObjectiveForm
 from cible.okrs.models import Cycle, Level, Objective, Visibility
 from cible.okrs.services import create_objective
+from cible.okrs.tests.test_authoring_objectives import objective_data as new_data
 from cible.orgs.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +31,6 @@ def large(monkeypatch) -> None:  # type: ignore[no-untyped-def]
 def new_url(world, **params: Any) -> str:  # type: ignore[no-untyped-def]
     query = "&".join(f"{k}={v}" for k, v in {"cycle": world.cycle.pk, **params}.items())
     return f"/o/acme/objectives/new/?{query}"
-
-
-def new_data(owner: User, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Become the team people recommend",
-        "description": "",
-        "level": Level.PERSON,
-        "team": "",
-        "owner": owner.pk,
-        "visibility": "organization",
-        "state": "active",
-        "origin": "",
-    }
-    return data | overrides
 
 
 def edit_data(objective: Objective, **overrides: Any) -> dict[str, Any]:
