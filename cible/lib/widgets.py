@@ -77,6 +77,26 @@ def _resolve(queryset: Any, lookups: tuple[str, ...], text: str) -> str:
     return str(found[0]) if len(found) == 1 else text
 
 
+def _search_attrs(attrs: dict[str, Any], field_id: str, listed: str, url: str) -> dict[str, Any]:
+    """The attributes of a picker's search input: its suggestions come from `url` into the
+    element `listed` as one types (htmx). Never required: the chosen value is the field."""
+    search = {
+        **attrs,
+        "id": field_id,
+        "type": "search",
+        "autocomplete": "off",
+        "placeholder": gettext("Type a few letters"),
+        "data-picker": True,
+        "hx-get": url,
+        "hx-trigger": "input changed delay:250ms, search",
+        "hx-target": f"#{listed}",
+        "hx-sync": "this:replace",
+        "aria-controls": listed,
+    }
+    search.pop("required", None)
+    return search
+
+
 def _too_many(queryset: Any) -> bool:
     # Whether there are too many to list, without sorting them: sorting all the KRs of a
     # large organisation to keep the first 201 took 40 to 70 ms on PostgreSQL.
@@ -135,20 +155,7 @@ class SearchSelect(QuickSelect):
                 chosen, text = text, self.choices.field.label_from_instance(found)  # type: ignore[attr-defined]
         field_id = attrs.get("id") or f"id_{name}"
         listed = f"{field_id}-suggestions"
-        search = {
-            **attrs,
-            "id": field_id,
-            "type": "search",
-            "autocomplete": "off",
-            "placeholder": gettext("Type a few letters"),
-            "data-picker": True,
-            "hx-get": self.url,
-            "hx-trigger": "input changed delay:250ms, search",
-            "hx-target": f"#{listed}",
-            "hx-sync": "this:replace",
-            "aria-controls": listed,
-        }
-        search.pop("required", None)
+        search = _search_attrs(attrs, field_id, listed, self.url)
         hidden = conditional_escape(name)
         return mark_safe(
             '<div class="picker">'
@@ -213,20 +220,7 @@ class SearchMultiSelect(forms.CheckboxSelectMultiple):
         text = next((v for v in values if v and v not in found), "")
         field_id = attrs.get("id") or f"id_{name}"
         listed, chosen_id = f"{field_id}-suggestions", f"{field_id}-chosen"
-        search = {
-            **attrs,
-            "id": field_id,
-            "type": "search",
-            "autocomplete": "off",
-            "placeholder": gettext("Type a few letters"),
-            "data-picker": True,
-            "hx-get": self.url,
-            "hx-trigger": "input changed delay:250ms, search",
-            "hx-target": f"#{listed}",
-            "hx-sync": "this:replace",
-            "aria-controls": listed,
-        }
-        search.pop("required", None)
+        search = _search_attrs(attrs, field_id, listed, self.url)
         field_name = conditional_escape(name)
         checked = "".join(
             f'<div><label><input type="checkbox" name="{field_name}"'
