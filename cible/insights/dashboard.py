@@ -324,7 +324,7 @@ class Dashboard:
     def compact(self) -> "Dashboard":
         """A copy that keeps what the page shows and the totals it prints, without the
         rows of every objective, person and KR, and whose objects hold only what the page
-        reads of them: small enough to store (`cible.insights.snapshots`, about 100 KB
+        reads of them: small enough to store (`cible.insights.snapshots`, about 180 KB
         at 10,000 people) and rendered exactly like the original, without a query."""
         slim = _Slimmer()
         board = copy.copy(self)
