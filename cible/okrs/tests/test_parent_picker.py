@@ -16,6 +16,7 @@ from cible.okrs.access import Powers
 from cible.okrs.forms import ObjectiveForm
 from cible.okrs.models import Cycle, Level, Objective, Visibility
 from cible.okrs.services import create_objective
+from cible.okrs.tests.test_authoring_objectives import edit_data
 from cible.okrs.tests.test_authoring_objectives import objective_data as new_data
 from cible.orgs.models import Membership
 
@@ -31,21 +32,6 @@ def large(monkeypatch) -> None:  # type: ignore[no-untyped-def]
 def new_url(world, **params: Any) -> str:  # type: ignore[no-untyped-def]
     query = "&".join(f"{k}={v}" for k, v in {"cycle": world.cycle.pk, **params}.items())
     return f"/o/acme/objectives/new/?{query}"
-
-
-def edit_data(objective: Objective, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": objective.title,
-        "description": objective.description,
-        "level": objective.level,
-        "team": objective.team_id or "",
-        "owner": objective.owner_id,
-        "parents": list(objective.parents.values_list("pk", flat=True)),
-        "visibility": objective.visibility,
-        "state": objective.state,
-        "origin": objective.origin,
-    }
-    return data | overrides
 
 
 def created() -> Objective:
