@@ -41,6 +41,7 @@ VERY_SLOW = 10.0  # seconds: and slower than this, once
 CHECK_IN_PEOPLE = 40
 BUDGET_MS = 100
 BUDGET_RPS = 300
+WORKERS = 2  # the app server's processes under load
 
 
 def parse_args() -> argparse.Namespace:
@@ -498,14 +499,20 @@ def throughput(
     lines, headers, what = check_in_targets(org, api)
     connection.close()  # no snapshot of ours may hold back SQLite's checkpoints
     port = free_port()
-    env = {**os.environ, "CIBLE_DATABASE_URL": url, "CIBLE_LOG_LEVEL": "WARNING"}
+    # gunicorn as `cible serve --prod` configures it (threads, keep-alive, recycling),
+    # with two workers.
+    env = {
+        **os.environ,
+        "CIBLE_DATABASE_URL": url,
+        "CIBLE_LOG_LEVEL": "WARNING",
+        "CIBLE_WEB_WORKERS": str(WORKERS),
+        "CIBLE_BIND": f"127.0.0.1:{port}",
+    }
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "--config=python:cible.ops.gunicorn_conf",
             "cible.wsgi",
-            "--workers=2",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
         ],
         cwd=ROOT,
         env=env,
@@ -648,7 +655,8 @@ def main() -> None:
     load: dict[str, Any] = {"skipped": "--no-http"}
     if not args.no_http:
         print(
-            f"\nCheck-in throughput: gunicorn, 2 workers, wrk for {args.duration} s...", flush=True
+            f"\nCheck-in throughput: gunicorn, {WORKERS} workers, wrk for {args.duration} s...",
+            flush=True,
         )
         load = throughput(url, org, reader, api, args.duration)
         print(json.dumps(load, indent=2))

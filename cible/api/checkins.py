@@ -100,7 +100,10 @@ def create_check_in(
 ) -> Any:
     """Record a reading of the key result: 201 with the new check-in, or 200 with the one
     already recorded for this Idempotency-Key."""
-    kr, _membership, powers = get_key_result_for_user(request, slug, id)
+    # The check-in reads the objective and its cycle (rights, closed cycle), nothing more.
+    kr, _membership, powers = get_key_result_for_user(
+        request, slug, id, related=("objective__cycle",)
+    )
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
     fields = data.model_dump()

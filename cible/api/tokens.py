@@ -71,13 +71,10 @@ def find_token(secret: str) -> ApiToken | None:
     """The usable token this secret belongs to, with its (active) user; marks it used."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
         return None
-    token = (
-        ApiToken.objects.usable()
-        .select_related("user")
-        .filter(digest=digest_of(secret), user__is_active=True)
-        .first()
-    )
-    if token is None:
+    # The digest is unique: no ordering, and the rest is checked on the row read.
+    found = ApiToken.objects.select_related("user").filter(digest=digest_of(secret)).order_by()
+    token = next(iter(found[:1]), None)
+    if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:

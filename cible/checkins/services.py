@@ -77,6 +77,7 @@ def record_check_in(
         CheckIn.objects.filter(key_result_id=kr.pk)
         .annotate(listened=webhook_listeners(organization.pk))
         .order_by("-created_at", "-id")
+        .values_list("value", "confidence", "listened")
     )
     this_kr = KeyResult.objects.filter(pk=kr.pk)
     with transaction.atomic():
@@ -86,14 +87,14 @@ def record_check_in(
         # the KR last. SQLite has no row locks (the query would lock nothing) and needs
         # none: its transactions begin IMMEDIATE (settings), one writer at a time.
         if connection.features.has_select_for_update:
-            this_kr.select_for_update().values_list("pk").first()
+            list(this_kr.select_for_update().values_list("pk").order_by())
         check_in.created_at = at or timezone.now()
         check_in.save(force_insert=True)
-        newest = newest_first[0]
-        if newest.listened:
-            webhooks.check_in_recorded(check_in, newest)
-        this_kr.update(current=newest.value, confidence=newest.confidence)
-        kr.current, kr.confidence = newest.value, newest.confidence
+        newest_value, newest_confidence, listened = newest_first[0]
+        if listened:
+            webhooks.check_in_recorded(check_in, newest_value, newest_confidence)
+        this_kr.update(current=newest_value, confidence=newest_confidence)
+        kr.current, kr.confidence = newest_value, newest_confidence
         record(
             organization,
             author,

@@ -5,6 +5,7 @@ Owners and admins change anything; a team lead changes the OKRs of the teams the
 and the objectives they own a key result in; a viewer changes nothing.
 """
 
+from collections.abc import Sequence
 from functools import cached_property
 
 from django.http import Http404, HttpRequest
@@ -124,17 +125,24 @@ def get_objective_for_user(
     return objective, membership, Powers(membership)
 
 
+# What a key result's pages read with it; a caller that reads less (a check-in through the
+# API) asks for less.
+KR_RELATED = ("objective__cycle", "objective__team", "owner")
+
+
 def get_key_result_for_user(
-    request: HttpRequest, slug: str, pk: int
+    request: HttpRequest, slug: str, pk: int, related: Sequence[str] = KR_RELATED
 ) -> tuple[KeyResult, Membership, Powers]:
     membership = get_membership(request, slug)
-    kr = (
-        KeyResult.objects.select_related(
-            "objective__cycle", "objective__organization", "objective__team", "owner"
-        )
+    found = (
+        KeyResult.objects.select_related(*related)
         .filter(objective__organization_id=membership.organization_id, pk=pk)
-        .first()
+        .order_by()
     )
-    if kr is None or not kr.objective.is_visible_to(membership):
+    kr = next(iter(found[:1]), None)
+    if kr is None:
+        raise Http404
+    kr.objective.organization = membership.organization  # the same, already read
+    if not kr.objective.is_visible_to(membership):
         raise Http404
     return kr, membership, Powers(membership)

@@ -13,13 +13,18 @@ from cible.orgs.models import Membership, Team
 def get_membership(request: HttpRequest, slug: str) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related("organization", "user")
-        .filter(user=request.user, organization__slug=slug)
-        .first()
+    user = request.user
+    # One membership at most per person and organisation: no ordering; the person is the
+    # one already read for the request.
+    found = (
+        Membership.objects.select_related("organization")
+        .filter(user_id=user.pk, organization__slug=slug)
+        .order_by()
     )
+    membership = next(iter(found[:1]), None)
     if membership is None:
         raise Http404
+    membership.user = user
     return membership
 
 

@@ -174,9 +174,10 @@ def _is_private(objective: Objective) -> bool:
 # The hooks the services call ------------------------------------------------------------
 
 
-def check_in_recorded(check_in: "CheckIn", newest: "CheckIn") -> None:
-    """Call before the KR takes the newest check-in's value: the KR still holds the values
-    it had, so a change of status shows (and is sent as key_result.status_changed)."""
+def check_in_recorded(check_in: "CheckIn", current: Decimal, confidence: int | None) -> None:
+    """Call before the KR takes the newest check-in's value and confidence (`current`,
+    `confidence`): the KR still holds the values it had, so a change of status shows (and
+    is sent as key_result.status_changed)."""
     kr = check_in.key_result
     before = kr.status()
     # The KR as the check-in leaves it, without touching the caller's copy before its time.
@@ -184,7 +185,7 @@ def check_in_recorded(check_in: "CheckIn", newest: "CheckIn") -> None:
         **{f.attname: getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields}
     )
     after_kr.objective = kr.objective
-    after_kr.current, after_kr.confidence = newest.value, newest.confidence
+    after_kr.current, after_kr.confidence = current, confidence
     after = after_kr.status()
     objective = kr.objective
     org = objective.organization

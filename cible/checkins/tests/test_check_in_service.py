@@ -182,3 +182,16 @@ def test_concurrent_check_ins_leave_the_key_result_at_the_newest_one() -> None:
     assert failures == []
     assert CheckIn.objects.count() == writers * rounds
     assert stale == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_check_ins_repeated_on_a_connection_run_prepared_statements(world) -> None:
+    """Planned once per connection instead of at every request (settings: DB_PREPARE)."""
+    for value in range(1, 7):
+        record_check_in(world.kr, world.bob, Decimal(value))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('INSERT INTO "checkins_checkin"') for s in prepared)
+    assert any(s.startswith('UPDATE "okrs_keyresult"') for s in prepared)

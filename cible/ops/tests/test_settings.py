@@ -19,6 +19,7 @@ print(json.dumps({
     "sessions": settings.SESSION_ENGINE,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "finders": settings.WHITENOISE_USE_FINDERS,
+    "database_options": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -65,6 +66,22 @@ def test_with_redis_the_cache_and_sessions_are_shared(tmp_path: Path) -> None:
     assert found["location"] == "redis://127.0.0.1:6379/6"
     # Written through to the database: a restarted Redis signs nobody out.
     assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_postgresql_statements_are_bound_and_prepared_on_the_server(tmp_path: Path) -> None:
+    url = "postgres://cible@db.example:5432/cible"
+    found = settings_with(tmp_path, CIBLE_DATABASE_URL=url)["database_options"]
+
+    assert found == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path: Path) -> None:
+    url = "postgres://cible@db.example:5432/cible"
+    found = settings_with(tmp_path, CIBLE_DATABASE_URL=url, CIBLE_DB_PREPARE="false")
+
+    assert "server_side_binding" not in found["database_options"]
+    assert "prepare_threshold" not in found["database_options"]
+    assert "server_side_binding" not in settings_with(tmp_path)["database_options"]  # SQLite
 
 
 def test_production_mode_serves_hashed_compressed_static_files(tmp_path: Path) -> None:
