@@ -104,6 +104,11 @@ class GroupShare:
     team: Team | None = None
     person: User | None = None
 
+    @property
+    def is_no_team(self) -> bool:
+        """The row of the objectives that belong to no team."""
+        return self.team is None and self.person is None
+
 
 @dataclass
 class Behind:
@@ -138,8 +143,11 @@ class Discipline:
 
     @property
     def groups_shown(self) -> list[GroupShare]:
-        """The lowest shares first when the groups do not all fit."""
-        return shortlist(self.groups, lambda g: (g.share.fraction is None, g.share.fraction))
+        """The lowest shares first when the teams (or people) do not all fit; the objectives
+        of no team stay in the list, last, and are not counted among the ones left out."""
+        named = [g for g in self.groups if not g.is_no_team]
+        worst_first = shortlist(named, lambda g: (g.share.fraction is None, g.share.fraction))
+        return worst_first + [g for g in self.groups if g.is_no_team]
 
     @property
     def groups_more(self) -> int:

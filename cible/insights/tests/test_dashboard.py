@@ -450,6 +450,12 @@ def test_long_lists_are_cut_and_say_how_many_more(world, acme, monkeypatch) -> N
     assert board.discipline is not None
     assert [b.person.display_name for b in board.discipline.behind_shown] == ["Bob Durand"]
     assert "And 2 more people behind." in html
+    # The lowest share of the two teams, then the objectives of no team, always listed
+    # and never counted as a team left out.
+    shown = [(g.label, g.is_no_team) for g in board.discipline.groups_shown]
+    assert shown == [("Product", False), ("", True)]
+    assert board.discipline.groups_more == 1
+    assert "and 1 more team." in html
     assert 'id="orphans-more"' not in html  # one orphan: all shown
     # Outside 3 to 5: Product and Sales, Carol, and four objectives; Product is shown.
     assert "Team Product: 2 objectives" in html and "And 6 more outside 3 to 5." in html

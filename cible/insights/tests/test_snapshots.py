@@ -169,8 +169,8 @@ def test_the_compact_copy_renders_like_the_whole_dashboard(
     html = page(whole)
     assert page(compact) == html
     assert compact.rows == [] and compact.focus.objectives == []
-    # Product shown; Sales and the KRs of no team (the company's) left out.
-    assert "The lowest shares are shown: and 2 more teams." in html
+    # Product shown, then the KRs of no team (the company's), always; Sales left out.
+    assert "The lowest shares are shown: and 1 more team." in html
     assert "The teams furthest from 60 % are shown: and 1 more team." in html
     more = 1 if public else 2  # Bob's KRs behind, his private one in the live page only
     assert f"Cut first response time</a> and {more} more</li>" in html
