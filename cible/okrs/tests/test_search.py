@@ -2,11 +2,13 @@
 organisation; htmx gets the results alone."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from cible.okrs.models import KeyResult, Objective
+from cible.okrs.models import KeyResult, Level, Objective
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +148,59 @@ def test_many_matches_are_cut_at_fifty_of_each(world) -> None:
     response = search(world, "lookalike")
 
     assert len(response.context["key_results"]) == 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL")
+def test_postgresql_finds_the_matches_through_trigram_indexes(world) -> None:
+    """Words anywhere in a title: without these indexes, every objective and key result of
+    the database is read (migration okrs 0005)."""
+    filler = Objective.objects.bulk_create(
+        Objective(
+            organization=world.org,
+            cycle=world.cycle,
+            title=f"Filler objective {index}",
+            level=Level.PERSON,
+            description="Nothing to find here",
+            owner=world.bob,
+            position=index + 10,
+        )
+        for index in range(2000)
+    )
+    KeyResult.objects.bulk_create(
+        KeyResult(objective=objective, title=f"Filler key result {objective.pk}", owner=world.bob)
+        for objective in filler
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE okrs_objective")
+        cursor.execute("ANALYZE okrs_keyresult")
+    statements: list[tuple[str, Any]] = []
+
+    def keep(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if "LIKE" in sql:
+            statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert "Cut first response time" in results(world, "first response")
+    plans = []
+    with connection.cursor() as cursor:
+        # At this size reading every row costs less: the planner is asked for a bitmap
+        # scan, which must then find the trigram index usable and the cheapest.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        for sql, params in statements:
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"]
+        )
+        indexes = dict(cursor.fetchall())
+
+    assert len(plans) == 2
+    assert "okrs_keyresult_title_trgm" in plans[1]
+    # The objective's title or description: below some thousands of rows the planner
+    # prefers the organisation's index, so the test checks that the view compares the very
+    # expressions the two indexes hold, as PostgreSQL writes them.
+    for name in ("okrs_objective_title_trgm", "okrs_objective_description_trgm"):
+        expression = indexes[name].split("gin (")[1].removesuffix(" gin_trgm_ops)")
+        assert f"{expression} ~~ '%FIRST RESPONSE%'" in plans[0]
