@@ -14,6 +14,7 @@ from cible.accounts.models import User
 from cible.api.models import ApiToken, Scope
 from cible.audit.models import Action, TargetType
 from cible.audit.services import Target, record
+from cible.lib.db import one_or_none
 
 TOKEN_PREFIX = "cible_"
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
@@ -72,8 +73,7 @@ def find_token(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
         return None
     # The digest is unique: no ordering, and the rest is checked on the row read.
-    found = ApiToken.objects.select_related("user").filter(digest=digest_of(secret)).order_by()
-    token = next(iter(found[:1]), None)
+    token = one_or_none(ApiToken.objects.select_related("user").filter(digest=digest_of(secret)))
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.http import Http404, HttpRequest
 
+from cible.lib.db import one_or_none
 from cible.okrs.models import KeyResult, Level, Objective
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Team, TeamMember
@@ -134,12 +135,11 @@ def get_key_result_for_user(
     request: HttpRequest, slug: str, pk: int, related: Sequence[str] = KR_RELATED
 ) -> tuple[KeyResult, Membership, Powers]:
     membership = get_membership(request, slug)
-    found = (
-        KeyResult.objects.select_related(*related)
-        .filter(objective__organization_id=membership.organization_id, pk=pk)
-        .order_by()
+    kr = one_or_none(
+        KeyResult.objects.select_related(*related).filter(
+            objective__organization_id=membership.organization_id, pk=pk
+        )
     )
-    kr = next(iter(found[:1]), None)
     if kr is None:
         raise Http404
     kr.objective.organization = membership.organization  # the same, already read

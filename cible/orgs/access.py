@@ -7,6 +7,7 @@ someone whose role does not allow it is a 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from cible.lib.db import one_or_none
 from cible.orgs.models import Membership, Team
 
 
@@ -16,12 +17,11 @@ def get_membership(request: HttpRequest, slug: str) -> Membership:
     user = request.user
     # One membership at most per person and organisation: no ordering; the person is the
     # one already read for the request.
-    found = (
-        Membership.objects.select_related("organization")
-        .filter(user_id=user.pk, organization__slug=slug)
-        .order_by()
+    membership = one_or_none(
+        Membership.objects.select_related("organization").filter(
+            user_id=user.pk, organization__slug=slug
+        )
     )
-    membership = next(iter(found[:1]), None)
     if membership is None:
         raise Http404
     membership.user = user
