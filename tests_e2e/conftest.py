@@ -19,6 +19,9 @@ from django.core.cache import cache
 # refuses the ORM calls that fixtures and tests make while a browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from cible.accounts.models import User
@@ -36,6 +39,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 5_000
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server handling one request at a time, each connection closed after its
+    answer. On SQLite the test database lives in memory, and every thread of the live
+    server shares the test's one connection: two requests at once (a page and a picker's
+    suggestions) would use it together, which SQLite refuses ("API misuse")."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # the server's own thread holds the connections
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = SerialWSGIServer
 
 NewPage = Callable[..., Page]
 
