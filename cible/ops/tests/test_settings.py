@@ -147,3 +147,30 @@ def test_a_sqlite_connection_serves_the_next_request_too(tmp_path: Path) -> None
     )
 
     assert json.loads(result.stdout) == {"vendor": "sqlite", "reused": True}
+
+
+GUNICORN = """
+import json
+from cible.ops import gunicorn_conf
+print(json.dumps({"threads": gunicorn_conf.threads, "max_requests": gunicorn_conf.max_requests}))
+"""
+
+
+def gunicorn_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", GUNICORN],
+        env=environment(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_gunicorn_runs_one_thread_a_worker_on_sqlite_two_on_postgresql(tmp_path: Path) -> None:
+    """SQLite writes one at a time: a second thread would only wait for its lock."""
+    assert gunicorn_settings(tmp_path)["threads"] == 1
+    postgres = gunicorn_settings(tmp_path, CIBLE_DATABASE_URL="postgres://db.example/cible")
+    assert postgres == {"threads": 2, "max_requests": 10000}
+    assert gunicorn_settings(tmp_path, CIBLE_WEB_THREADS="4")["threads"] == 4
