@@ -121,6 +121,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # times on a connection is prepared there, planned once instead of at every request
     # (half of PostgreSQL's work in a check-in). A pooler that cannot keep prepared
     # statements (PgBouncer in transaction mode before 1.21) needs CIBLE_DB_PREPARE=false.
+    # Cible's backend sends a statement with too many parameters for that (a whole cycle
+    # at 100,000 people) the usual way.
+    DATABASES["default"]["ENGINE"] = "cible.lib.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )

@@ -20,6 +20,7 @@ print(json.dumps({
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "finders": settings.WHITENOISE_USE_FINDERS,
     "database_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "database_engine": settings.DATABASES["default"]["ENGINE"],
 }))
 """
 
@@ -70,9 +71,11 @@ def test_with_redis_the_cache_and_sessions_are_shared(tmp_path: Path) -> None:
 
 def test_postgresql_statements_are_bound_and_prepared_on_the_server(tmp_path: Path) -> None:
     url = "postgres://cible@db.example:5432/cible"
-    found = settings_with(tmp_path, CIBLE_DATABASE_URL=url)["database_options"]
+    found = settings_with(tmp_path, CIBLE_DATABASE_URL=url)
 
-    assert found == {"server_side_binding": True, "prepare_threshold": 5}
+    assert found["database_options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's backend, but for statements with more parameters than binding carries.
+    assert found["database_engine"] == "cible.lib.postgresql"
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path: Path) -> None:
@@ -81,6 +84,7 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path: Path) -> N
 
     assert "server_side_binding" not in found["database_options"]
     assert "prepare_threshold" not in found["database_options"]
+    assert found["database_engine"] == "django.db.backends.postgresql"
     assert "server_side_binding" not in settings_with(tmp_path)["database_options"]  # SQLite
 
 
