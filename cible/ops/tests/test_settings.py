@@ -39,9 +39,11 @@ def environment(tmp_path: Path, **more: str) -> dict[str, str]:
     }
 
 
-def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
+def printed(tmp_path: Path, code: str, **env: str) -> dict[str, Any]:
+    """What a fresh Python process running `code` prints (JSON), with only these CIBLE_*
+    variables."""
     result = subprocess.run(
-        [sys.executable, "-c", SHOW],
+        [sys.executable, "-c", code],
         env=environment(tmp_path, **env),
         capture_output=True,
         text=True,
@@ -49,6 +51,10 @@ def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
         check=True,
     )
     return dict(json.loads(result.stdout))
+
+
+def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
+    return printed(tmp_path, SHOW, **env)
 
 
 def test_without_redis_each_process_caches_in_memory(tmp_path: Path) -> None:
@@ -141,16 +147,7 @@ print(json.dumps({"vendor": connection.vendor, "reused": serve() is serve()}))
 def test_a_sqlite_connection_serves_the_next_request_too(tmp_path: Path) -> None:
     """Opening one costs more than a short request: the schema is read again, the PRAGMAs
     run, and closing the last one checkpoints the WAL."""
-    result = subprocess.run(
-        [sys.executable, "-c", REQUESTS],
-        env=environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-
-    assert json.loads(result.stdout) == {"vendor": "sqlite", "reused": True}
+    assert printed(tmp_path, REQUESTS) == {"vendor": "sqlite", "reused": True}
 
 
 GUNICORN = """
@@ -161,15 +158,7 @@ print(json.dumps({"threads": gunicorn_conf.threads, "max_requests": gunicorn_con
 
 
 def gunicorn_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", GUNICORN],
-        env=environment(tmp_path, **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return dict(json.loads(result.stdout))
+    return printed(tmp_path, GUNICORN, **env)
 
 
 def test_gunicorn_runs_one_thread_a_worker_on_sqlite_two_on_postgresql(tmp_path: Path) -> None:
