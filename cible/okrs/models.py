@@ -249,12 +249,8 @@ class Objective(models.Model):
                 name="objective_score_0_1",
             ),
         ]
-        indexes: ClassVar = [
-            models.Index(fields=["organization", "cycle", "level"]),
-            # The API's list, in its order: a page of 200 read in order from a cycle of
-            # 220,000 objectives (100,000 people), instead of all of them sorted.
-            models.Index(fields=["cycle", "position", "id"], name="okrs_objective_in_order"),
-        ]
+        # On PostgreSQL also (cycle, position, id), the API list's order (migration 0006).
+        indexes: ClassVar = [models.Index(fields=["organization", "cycle", "level"])]
 
     def __str__(self) -> str:
         return self.title
