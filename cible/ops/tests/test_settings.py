@@ -153,7 +153,11 @@ def test_a_sqlite_connection_serves_the_next_request_too(tmp_path: Path) -> None
 GUNICORN = """
 import json
 from cible.ops import gunicorn_conf
-print(json.dumps({"threads": gunicorn_conf.threads, "max_requests": gunicorn_conf.max_requests}))
+print(json.dumps({
+    "threads": gunicorn_conf.threads,
+    "worker_class": gunicorn_conf.worker_class,
+    "max_requests": gunicorn_conf.max_requests,
+}))
 """
 
 
@@ -163,7 +167,12 @@ def gunicorn_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
 
 def test_gunicorn_runs_one_thread_a_worker_on_sqlite_two_on_postgresql(tmp_path: Path) -> None:
     """SQLite writes one at a time: a second thread would only wait for its lock."""
-    assert gunicorn_settings(tmp_path)["threads"] == 1
+    sqlite = gunicorn_settings(tmp_path)
+    assert (sqlite["threads"], sqlite["worker_class"]) == (1, "sync")
     postgres = gunicorn_settings(tmp_path, CIBLE_DATABASE_URL="postgres://db.example/cible")
-    assert postgres == {"threads": 2, "max_requests": 10000}
+    assert postgres == {
+        "threads": 2,
+        "worker_class": "cible.ops.gunicorn_worker.BalancedThreadWorker",
+        "max_requests": 10000,
+    }
     assert gunicorn_settings(tmp_path, CIBLE_WEB_THREADS="4")["threads"] == 4
