@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import get_language, override
 
-from cible.insights.tables import TABLES, csv_lines, write_xlsx
+from cible.insights.tables import TABLES, csv_lines
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.models import Cycle
 from cible.orgs.access import get_membership
@@ -35,6 +35,8 @@ def cycle_export(
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
+    from cible.insights.xlsx import write_xlsx  # openpyxl, loaded on first use
+
     # openpyxl writes the rows to a temporary file, never the whole workbook in memory;
     # FileResponse closes it once sent.
     out = tempfile.TemporaryFile()  # noqa: SIM115

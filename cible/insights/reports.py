@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 from cible.insights.calibration import calibration_for
 from cible.insights.cycle_report import CycleReport, build_report, report_charts
 from cible.insights.report_markdown import render_markdown
-from cible.insights.report_pdf import render_pdf
 from cible.insights.score_charts import bin_rows
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.okrs.models import Cycle
@@ -74,6 +73,10 @@ def cycle_report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 def cycle_report_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    # fpdf is imported on first use, not with the views: with openpyxl (tables.py), it
+    # cost each app server worker 31 MiB and a second of CPU as it started.
+    from cible.insights.report_pdf import render_pdf
+
     report = _report(request, slug, pk)
     response = HttpResponse(render_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, report.filename("pdf"))

@@ -1,4 +1,5 @@
-"""A cycle's OKRs and check-ins as rows, and the CSV and XLSX files made of them.
+"""A cycle's OKRs and check-ins as rows, and the CSV files made of them (the XLSX ones:
+xlsx.py).
 
 Rows come from what the reader may see (``Objective.objects.visible_to``), read in chunks
 so that a big cycle never sits in memory whole. A spreadsheet must not run what a person
@@ -8,12 +9,10 @@ as numbers.
 """
 
 import csv
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
@@ -21,12 +20,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cible.checkins.models import CheckIn
 from cible.lib import okrmath
@@ -38,7 +31,6 @@ from cible.orgs.models import Membership
 
 CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 Cell = str | Decimal | int | datetime | date | None
 
@@ -92,44 +84,6 @@ def csv_lines(table: Table) -> Iterator[str]:
     yield "\ufeff" + writer.writerow([str(c.header) for c in table.columns])
     for row in table.rows:
         yield writer.writerow([_csv_value(value) for value in row])
-
-
-def _sheet_name(name: str) -> str:
-    return SHEET_NAME_FORBIDDEN.sub(" ", name)[:31] or "Sheet"
-
-
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str) -> WriteOnlyCell:
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        # Assigning "=..." makes openpyxl write a formula: force a plain string.
-        cell.data_type = "s"
-        return cell
-    cell = WriteOnlyCell(sheet, value=value)
-    if number_format and value is not None:
-        cell.number_format = number_format
-    return cell
-
-
-def write_xlsx(table: Table, out: IO[bytes]) -> None:
-    """The table as a one-sheet workbook, written row by row (openpyxl's write-only mode)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_name(str(table.name)))
-    for index, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for column in table.columns:
-        cell = _xlsx_cell(sheet, str(column.header), "")
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [column.number_format for column in table.columns]
-    for row in table.rows:
-        sheet.append(
-            [_xlsx_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)]
-        )
-    book.save(out)
 
 
 # OKRs ----------------------------------------------------------------------------------

@@ -176,3 +176,17 @@ def test_gunicorn_runs_one_thread_a_worker_on_sqlite_two_on_postgresql(tmp_path:
         "max_requests": 10000,
     }
     assert gunicorn_settings(tmp_path, CIBLE_WEB_THREADS="4")["threads"] == 4
+
+
+WORKER_START = """
+import json, sys
+import cible.wsgi
+print(json.dumps({name: name in sys.modules for name in ("cible.urls", "fpdf", "openpyxl")}))
+"""
+
+
+def test_a_worker_loads_the_views_as_it_starts_but_not_the_file_writers(tmp_path: Path) -> None:
+    """Its first request does not wait for the views; the PDF and XLSX libraries, used by a
+    few downloads only, load when one is asked for."""
+    loaded = printed(tmp_path, WORKER_START)
+    assert loaded == {"cible.urls": True, "fpdf": False, "openpyxl": False}

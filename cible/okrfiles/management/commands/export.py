@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cible.insights.tables import TABLES, csv_lines, write_xlsx
+from cible.insights.tables import TABLES, csv_lines
+from cible.insights.xlsx import write_xlsx
 from cible.lib.http import parse_id
 from cible.okrfiles import export
 from cible.okrfiles.commandline import add_language, add_quiet, get_organization, progress_bar
