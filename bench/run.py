@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -420,14 +421,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(port: int, seconds: float = 30) -> None:
+def wait_for(port: int, seconds: float = 60) -> None:
+    """Until the server answers its health check: gunicorn's socket takes connections
+    before a worker is ready to serve them."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise RuntimeError(f"The server did not answer on port {port}.")
 
 
@@ -529,10 +534,11 @@ def throughput(
             "BENCH_TARGETS": handle.name,
             "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
         }
-        # One warm-up second, then the measured run.
+        # Three warm-up seconds (each worker's first requests open its connection to the
+        # database and prepare its statements), then the measured run.
         base = [str(wrk), "-t1", "-c8", "--timeout=10s", "-s", str(LUA), f"http://127.0.0.1:{port}"]
         subprocess.run(
-            [*base[:1], "-d1s", *base[1:]], env=wrk_env, capture_output=True, check=False
+            [*base[:1], "-d3s", *base[1:]], env=wrk_env, capture_output=True, check=False
         )
         run = subprocess.run(
             [*base[:1], f"-d{duration}s", *base[1:]],

@@ -34,14 +34,14 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
 
 
 @contextlib.contextmanager
-def server(tmp_path: Path) -> Iterator[int]:
+def server(tmp_path: Path, workers: int = 2) -> Iterator[int]:
     port = free_port()
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             f"--worker-class={WORKER}",
-            "--workers=2",
+            f"--workers={workers}",
             "--threads=1",
             "--keep-alive=5",
             f"--bind=127.0.0.1:{port}",
@@ -53,7 +53,7 @@ def server(tmp_path: Path) -> Iterator[int]:
     )
     try:
         deadline = time.monotonic() + 60
-        while len(pids_answering(port)) < 2:
+        while len(pids_answering(port)) < workers:
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
@@ -64,7 +64,7 @@ def server(tmp_path: Path) -> Iterator[int]:
 
 
 def pids_answering(port: int) -> set[str]:
-    """The workers that answer a few new connections (both, once both have started)."""
+    """The workers that answer a few new connections (all, once all have started)."""
     found = set()
     for _ in range(10):
         with contextlib.suppress(OSError):
@@ -95,3 +95,24 @@ def test_a_busy_worker_leaves_a_new_connection_to_an_idle_one(tmp_path: Path) ->
             # The busy worker still serves the connection it keeps alive.
             assert get(slow, "/") == busy
             slow.close()
+
+
+def test_a_worker_busy_for_long_still_takes_a_new_connection(tmp_path: Path) -> None:
+    """With every worker kept busy by the connections it has, a new one is not left waiting
+    until the load stops."""
+    with server(tmp_path, workers=1) as port:
+        connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in "ab"]
+
+        def keep_busy(connection: http.client.HTTPConnection) -> None:
+            # The two connections' requests follow one another on the worker's one thread.
+            for _ in range(5):
+                get(connection, "/slow")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            load = [pool.submit(keep_busy, connection) for connection in connections]
+            time.sleep(SLOW_SECONDS)
+            get(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "/")
+            answered_during_the_load = not all(future.done() for future in load)
+            for future in load:
+                future.result(timeout=30)
+        assert answered_during_the_load
