@@ -9,9 +9,9 @@ request to one process, and a request could wait behind a slow page in a busy wo
 another worker had nothing to do.
 
 This worker takes a new connection at once while one of its threads is free. While all are
-busy, it leaves new connections in the socket's queue for an idle worker, and takes them
-itself only once it has been busy for `BUSY_GRACE` seconds: when every worker is busy, a
-new connection waits that long, not until the load drops.
+busy, it leaves new connections in the socket's queue for an idle worker, and takes one
+itself every `BUSY_GRACE` seconds at most: when every worker is busy, a new connection
+waits about that long, not until the load drops.
 
 Imported by gunicorn's arbiter before Django: gunicorn and the standard library only.
 """
@@ -27,7 +27,9 @@ BUSY_GRACE = 0.5
 class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.in_flight = 0  # connections handed to the threads, not yet finished
-        self.busy_since: float | None = None  # since when no thread has been free
+        # Since when no thread has been free, or since this worker last took a connection
+        # while busy.
+        self.busy_since: float | None = None
         super().__init__(*args, **kwargs)
 
     # gunicorn's loop accepts while `nr_conns < worker_connections`, and reads the limit at
@@ -43,6 +45,11 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
     @worker_connections.setter
     def worker_connections(self, value: int) -> None:
         self.connections_limit = value
+
+    def accept(self, listener: Any) -> None:
+        super().accept(listener)
+        if self.busy_since is not None:
+            self.busy_since = time.monotonic()  # the next one after another grace
 
     def enqueue_req(self, conn: Any) -> None:
         self.in_flight += 1
