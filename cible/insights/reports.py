@@ -73,7 +73,7 @@ def cycle_report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 def cycle_report_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    # fpdf is imported on first use, not with the views: with openpyxl (tables.py), it
+    # fpdf is imported on first use, not with the views: with openpyxl (xlsx.py), it
     # cost each app server worker 31 MiB and a second of CPU as it started.
     from cible.insights.report_pdf import render_pdf
 

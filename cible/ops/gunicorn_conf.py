@@ -38,8 +38,8 @@ def default_threads() -> int:
 
 threads = env_int("WEB_THREADS", default_threads())
 # With one thread, gunicorn's sync worker: it takes a connection only when idle. With more,
-# a threaded worker that takes a new connection only while one of its threads is free, so
-# that a busy worker leaves it to an idle one (cible/ops/gunicorn_worker.py).
+# a threaded worker that leaves a new connection to a worker with a free thread, rather
+# than keep it waiting behind its own requests (cible/ops/gunicorn_worker.py).
 worker_class = "sync" if threads == 1 else "cible.ops.gunicorn_worker.BalancedThreadWorker"
 timeout = env_int("WEB_TIMEOUT", 30)  # a worker silent that long is killed and replaced
 graceful_timeout = env_int("WEB_GRACEFUL_TIMEOUT", 30)  # to finish requests on SIGTERM/HUP
