@@ -4,7 +4,7 @@ All the workers of an app server listen on one socket, and gunicorn's threaded w
 accepts every connection it can while its threads are busy. A connection stays with the
 worker that took it for as long as it is kept alive: the few long-lived connections of a
 proxy (nginx keeps 32 per upstream) or of a load generator often all ended in one worker
-while the others idled. With 8 connections and 2 workers, one run in three sent every
+while the others idled. With 8 connections and 2 workers, half the runs sent every
 request to one process, and a request could wait behind a slow page in a busy worker while
 another worker had nothing to do.
 
