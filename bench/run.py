@@ -218,9 +218,8 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             f"{base}/tree/orphans/?cycle={c}&orphans=1",
             objectives_floor(
                 "o.id IN (SELECT x.id FROM okrs_objective x"
-                " WHERE x.cycle_id = %s AND x.level <> 'company' AND NOT EXISTS (SELECT 1"
-                " FROM okrs_objective_parents p WHERE p.from_objective_id = x.id)"
-                " ORDER BY x.level, x.position, x.id LIMIT 20)"
+                " WHERE x.cycle_id = %s AND x.level <> 'company' AND NOT x.aligned"
+                " AND x.archived_at IS NULL ORDER BY x.level, x.position, x.id LIMIT 20)"
             ),
             [o, c, c],
             headers={"HX-Request": "true"},

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
+from cible.okrs import alignment
 from cible.okrs.models import (
     Cycle,
     CycleState,
@@ -377,6 +378,8 @@ class _Builder:
         self.align(made, by_team)
         self.objectives.extend(o for o, _key in made)
         _insert(Objective.parents.through, self.links)
+        # Links written in bulk send no signal: each objective's flag in one statement.
+        alignment.refresh(Objective.objects.filter(cycle=quarter))
 
     def add_key_results(self, quarter: Cycle) -> None:
         for objective in self.objectives:

@@ -217,6 +217,10 @@ class Objective(models.Model):
     retro_celebrate = models.TextField(_("what we celebrate"), blank=True)
     position = models.PositiveIntegerField(default=0)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Whether it contributes to an unarchived objective: what the tree's list of objectives
+    # aligned to nothing reads from an index, instead of testing each objective of the
+    # cycle for a parent. Kept by `cible.okrs.alignment` as links and archives change.
+    aligned = models.BooleanField(default=False, editable=False)
     carried_from = models.ForeignKey(
         "self",
         models.SET_NULL,
@@ -250,7 +254,15 @@ class Objective(models.Model):
             ),
         ]
         # On PostgreSQL also (cycle, position, id), the API list's order (migration 0006).
-        indexes: ClassVar = [models.Index(fields=["organization", "cycle", "level"])]
+        indexes: ClassVar = [
+            models.Index(fields=["organization", "cycle", "level"]),
+            # The objectives aligned to nothing, in the tree's order (a few in a hundred).
+            models.Index(
+                fields=["cycle", "level", "position", "id"],
+                condition=Q(aligned=False, archived_at__isnull=True),
+                name="okrs_objective_unaligned",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -13,6 +13,7 @@ from cible.accounts.models import User
 from cible.audit import services as audit
 from cible.audit.models import Action
 from cible.lib import okrmath
+from cible.okrs import alignment
 from cible.okrs.models import (
     LEVEL_RANK,
     Change,
@@ -257,6 +258,7 @@ def set_parents(
 def archive_objective(objective: Objective, actor: User, archived: bool = True) -> None:
     objective.archived_at = timezone.now() if archived else None
     objective.save(update_fields=["archived_at", "updated_at"])
+    alignment.refresh_children(objective)
     action = Change.Action.ARCHIVED if archived else Change.Action.RESTORED
     record_change(objective, actor, action)
 

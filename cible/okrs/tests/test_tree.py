@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cible.okrs.models import KeyResult, Level, Objective
-from cible.okrs.services import create_key_result, create_objective
+from cible.okrs.services import archive_objective, create_key_result, create_objective
 from cible.orgs.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -122,11 +122,15 @@ def test_an_aligned_objective_is_not_an_orphan(world) -> None:
 
 
 def test_an_objective_whose_only_parent_is_archived_is_still_in_the_tree(world) -> None:
-    Objective.objects.filter(pk=world.company_objective.pk).update(archived_at=timezone.now())
+    archive_objective(world.company_objective, world.alice)
 
     html = get(world, WITH_ORPHANS)
 
-    assert "Answer faster" in html
+    assert "Answer faster" in orphans_part(html)
+
+    archive_objective(world.company_objective, world.alice, archived=False)
+
+    assert "Answer faster" not in orphans_part(get(world, WITH_ORPHANS))
 
 
 def test_an_objective_with_two_parents_says_so(world) -> None:

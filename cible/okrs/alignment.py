@@ -1,0 +1,66 @@
+"""Each objective's `aligned` flag: whether it contributes to an unarchived objective.
+
+The flag follows every change of the links, from either side and from any code
+(`parents.set`, `add`, `remove`, `clear`, `children.add`...), through Django's
+`m2m_changed` signal, connected by the app's config; and the archiving or restoring of a
+parent, through `archive_objective`, the one place that writes it. Objectives are never
+deleted one by one (they are archived); an organisation's deletion takes its objectives
+and their links together. Rows written in bulk (`cible benchdata`) are refreshed at the
+end with `refresh`.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from cible.okrs.models import Objective
+
+Links = Objective.parents.through
+
+
+def live_parent() -> Exists:
+    """True for an objective linked to at least one unarchived parent."""
+    return Exists(
+        Links.objects.filter(from_objective=OuterRef("pk"), to_objective__archived_at__isnull=True)
+    )
+
+
+def refresh(objectives: "QuerySet[Objective] | Iterable[int]") -> int:
+    """Store the flag of these objectives (a queryset, or ids) in one statement."""
+    if not isinstance(objectives, QuerySet):
+        ids = list(objectives)
+        if not ids:
+            return 0
+        objectives = Objective.objects.filter(pk__in=ids)
+    return objectives.order_by().update(aligned=live_parent())
+
+
+def refresh_children(objective: Objective) -> int:
+    """After `objective` was archived or restored: its children may have lost or found
+    their one live parent."""
+    return refresh(Objective.objects.filter(parents=objective))
+
+
+def links_changed(
+    sender: Any,
+    instance: Objective,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """`m2m_changed` of `Objective.parents`: forward, `instance` is the child whose parents
+    changed; reverse (`parent.children...`), `pk_set` holds the children."""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            refresh([instance.pk])
+    elif action in ("post_add", "post_remove"):
+        refresh(pk_set or ())
+    elif action == "pre_clear":
+        # Once cleared, the children are no longer found through the links.
+        instance._children_cleared = list(  # type: ignore[attr-defined]
+            Links.objects.filter(to_objective=instance).values_list("from_objective", flat=True)
+        )
+    elif action == "post_clear":
+        refresh(instance.__dict__.pop("_children_cleared", ()))
