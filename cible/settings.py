@@ -273,6 +273,9 @@ DASHBOARD_REFRESH = env_int("DASHBOARD_REFRESH", 600)
 # address for calls without valid credentials.
 API_RATE = env_str("API_RATE", "1200/min")
 API_ANON_RATE = env_str("API_ANON_RATE", "60/min")
+# How many days an Idempotency-Key is remembered (a day at least): `cible worker` forgets
+# older ones, and a request with such a key records a new check-in.
+API_IDEMPOTENCY_DAYS = max(env_int("API_IDEMPOTENCY_DAYS", 7), 1)
 
 # Served over https (CIBLE_SITE_URL starts with https): secure cookies, HSTS and a redirect
 # to https, with TLS ended at a reverse proxy that says so in X-Forwarded-Proto.

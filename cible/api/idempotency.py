@@ -8,11 +8,14 @@ commit, fails to claim the key, and answers with the first one's check-in."""
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.accounts.models import User
@@ -22,6 +25,10 @@ from cible.checkins.services import record_check_in
 from cible.okrs.models import KeyResult
 
 HEADER = "Idempotency-Key"
+# Old keys are deleted this many at a time, at most PRUNE_BATCHES times a pass: no
+# statement holds the table long, and a backlog goes in a few passes.
+PRUNE_BATCH = 5000
+PRUNE_BATCHES = 20
 
 
 def fingerprint(kr: KeyResult, fields: dict[str, Any]) -> str:
@@ -53,3 +60,17 @@ def check_in_once(kr: KeyResult, author: User, key: str, **fields: Any) -> tuple
             {HEADER: _("This key was already used for another request: use a new key.")}
         )
     return claim.check_in, False
+
+
+def prune(now: datetime | None = None) -> int:
+    """Forget the keys older than `API_IDEMPOTENCY_DAYS` (`cible worker`, each pass); the
+    check-ins they recorded stay. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.API_IDEMPOTENCY_DAYS)
+    old = IdempotencyKey.objects.filter(created_at__lt=cutoff).order_by()
+    deleted = 0
+    for _batch in range(PRUNE_BATCHES):
+        ids = list(old.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            break
+        deleted += IdempotencyKey.objects.filter(pk__in=ids).delete()[0]
+    return deleted

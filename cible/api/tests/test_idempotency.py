@@ -121,3 +121,53 @@ def test_concurrent_retries_record_once() -> None:
     assert statuses == [200, 200, 200, 201]
     assert len({check_in for _status, check_in in results}) == 1
     assert CheckIn.objects.count() == 1
+
+
+def test_keys_older_than_the_setting_are_forgotten_and_their_check_ins_kept(
+    world: World, api_for: ApiFor, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cible.api import idempotency
+
+    settings.API_IDEMPOTENCY_DAYS = 7
+    bob = api_for(world.bob)
+    for key in ("old", "recent"):
+        assert (
+            bob.post(url(world), {"value": 1}, headers={"Idempotency-Key": key}).status_code == 201
+        )
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    IdempotencyKey.objects.filter(key="old").update(created_at=eight_days_ago)
+
+    assert idempotency.prune() == 1
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
+    assert CheckIn.objects.count() == 2
+    # Forgotten, the key records again; the one remembered still does not.
+    assert bob.post(url(world), {"value": 1}, headers={"Idempotency-Key": "old"}).status_code == 201
+    assert (
+        bob.post(url(world), {"value": 1}, headers={"Idempotency-Key": "recent"}).status_code == 200
+    )
+    assert idempotency.prune() == 0
+
+
+def test_pruning_goes_in_bounded_batches(world: World, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cible.api import idempotency
+
+    monkeypatch.setattr(idempotency, "PRUNE_BATCH", 2)
+    monkeypatch.setattr(idempotency, "PRUNE_BATCHES", 2)
+    old = timezone.now() - timedelta(days=30)
+    IdempotencyKey.objects.bulk_create(
+        IdempotencyKey(user=world.bob, key=f"k{n}", fingerprint="x", created_at=old)
+        for n in range(5)
+    )
+
+    assert idempotency.prune() == 4  # two batches of two this pass
+    assert idempotency.prune() == 1  # the rest the next one
+    assert not IdempotencyKey.objects.exists()

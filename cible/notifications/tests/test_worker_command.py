@@ -111,3 +111,21 @@ def test_the_loop_sends_what_is_due_and_stops_on_sigterm(
     assert time.monotonic() - started < 10
     assert [m.to for m in of_kind(mailoutbox)] == [["bob@acme.test"]]
     assert Delivery.objects.get(kind=Kind.REMINDER).status == DeliveryStatus.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pass_forgets_old_idempotency_keys(world, settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from cible.api.models import IdempotencyKey
+
+    settings.TASKS = DATABASE
+    now = timezone.now()
+    for key, age in (("old", 30), ("recent", 1)):
+        IdempotencyKey.objects.create(
+            user=world.bob, key=key, fingerprint="x", created_at=now - timedelta(days=age)
+        )
+
+    call_command("worker", "--once")
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]

@@ -23,6 +23,7 @@ from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from cible.api import idempotency
 from cible.insights import snapshots
 from cible.lib import dbstats
 from cible.notifications import services
@@ -45,7 +46,8 @@ def positive_seconds(value: str) -> float:
 class Command(BaseCommand):
     help = (
         "Send check-in reminders, digests and team chat messages when due, keep the large "
-        "organisations' dashboards computed, and run queued background tasks."
+        "organisations' dashboards computed, forget old idempotency keys, and run queued "
+        "background tasks."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -109,6 +111,7 @@ class Command(BaseCommand):
             queued += sources.run_due()
             queued += snapshots.refresh_due()
             dbstats.refresh_statistics()
+            idempotency.prune()
         except Exception:
             # A database hiccup must not kill the loop: the next pass picks up where it left.
             logger.exception("Scheduler pass failed")
