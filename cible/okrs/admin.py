@@ -1,5 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cible.okrs import alignment
 from cible.okrs.models import Change, Cycle, Dependency, KeyResult, Objective
 
 
@@ -24,6 +29,28 @@ class ObjectiveAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     raw_id_fields = ("cycle", "team", "owner", "parents")
     inlines = (KeyResultInline,)
+
+    # The one place besides the services that archives or deletes an objective: its
+    # children's `aligned` flags follow (cible.okrs.alignment); its links, through the
+    # signal.
+    def save_model(self, request: HttpRequest, obj: Objective, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "archived_at" in form.changed_data:
+            alignment.refresh_children(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Objective) -> None:
+        children = list(obj.children.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        alignment.refresh(children)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Objective]) -> None:
+        children = list(
+            alignment.Links.objects.filter(to_objective__in=queryset).values_list(
+                "from_objective", flat=True
+            )
+        )
+        super().delete_queryset(request, queryset)
+        alignment.refresh(children)
 
 
 @admin.register(KeyResult)

@@ -3,10 +3,11 @@
 The flag follows every change of the links, from either side and from any code
 (`parents.set`, `add`, `remove`, `clear`, `children.add`...), through Django's
 `m2m_changed` signal, connected by the app's config; and the archiving or restoring of a
-parent, through `archive_objective`, the one place that writes it. Objectives are never
-deleted one by one (they are archived); an organisation's deletion takes its objectives
-and their links together. Rows written in bulk (`cible benchdata`) are refreshed at the
-end with `refresh`.
+parent, through `archive_objective`, the one place in the app that writes it. Objectives
+are archived, not deleted, except by a superuser in Django's admin, whose objective pages
+refresh the children too; an organisation's deletion takes its objectives and their links
+together. Rows written in bulk (`cible benchdata`) are refreshed at the end with
+`refresh`.
 """
 
 from collections.abc import Iterable

@@ -2,6 +2,10 @@
 
 from decimal import Decimal
 
+import pytest
+from django.test import Client
+
+from cible.accounts.models import User
 from cible.front.benchdata import generate
 from cible.okrs import alignment
 from cible.okrs.models import Level, Objective
@@ -120,3 +124,48 @@ def test_a_generated_organisation_stores_the_flag_of_every_objective(db) -> None
 
     assert {flag for flag, _live in rows} == {True, False}
     assert all(flag == live for flag, live in rows)
+
+
+@pytest.fixture
+def superuser(db) -> User:  # type: ignore[no-untyped-def]
+    return User.objects.create_superuser(email="root@acme.test", password="pw-root-123456")
+
+
+def test_deleting_a_parent_in_the_admin_unaligns_its_children(world, superuser) -> None:
+    client = Client()
+    client.force_login(superuser)
+    lone = company(world, "Lone")
+    other_child = child(world, "Other", parents=(lone,))
+
+    response = client.post(
+        f"/admin/okrs/objective/{world.company_objective.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not aligned(world.team_objective)
+
+    response = client.post(
+        "/admin/okrs/objective/",
+        {"action": "delete_selected", "_selected_action": [lone.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Objective.objects.filter(pk=lone.pk).exists()
+    assert not aligned(other_child)
+
+
+def test_archiving_a_parent_in_the_admin_unaligns_its_children(world, superuser) -> None:
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    model_admin = site._registry[Objective]
+    request = RequestFactory().post("/admin/")
+    request.user = superuser
+    parent = world.company_objective
+    parent.archived_at = timezone.now()
+
+    class Form:
+        changed_data = ["archived_at"]
+
+    model_admin.save_model(request, parent, Form(), change=True)
+
+    assert not aligned(world.team_objective)
