@@ -129,3 +129,17 @@ def test_a_pass_forgets_old_idempotency_keys(world, settings) -> None:  # type: 
     call_command("worker", "--once")
 
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pass_mends_a_stale_alignment_flag(world, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cible.okrs import alignment
+    from cible.okrs.models import Objective
+
+    settings.TASKS = DATABASE
+    monkeypatch.setattr(alignment, "_last_repair", None)
+    Objective.objects.filter(pk=world.team_objective.pk).update(aligned=False)
+
+    call_command("worker", "--once")
+
+    assert Objective.objects.get(pk=world.team_objective.pk).aligned

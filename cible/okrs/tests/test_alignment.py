@@ -169,3 +169,30 @@ def test_archiving_a_parent_in_the_admin_unaligns_its_children(world, superuser)
     model_admin.save_model(request, parent, Form(), change=True)
 
     assert not aligned(world.team_objective)
+
+
+def test_repair_mends_the_flags_that_differ_from_the_links(world, monkeypatch) -> None:
+    monkeypatch.setattr(alignment, "_last_repair", None)
+    Objective.objects.filter(pk=world.team_objective.pk).update(aligned=False)
+    Objective.objects.filter(pk=world.company_objective.pk).update(aligned=True)
+
+    assert alignment.repair() == 2
+
+    assert aligned(world.team_objective)
+    assert not aligned(world.company_objective)
+    assert alignment.repair(force=True) == 0
+
+
+def test_repair_runs_once_a_day_unless_forced(world, monkeypatch) -> None:
+    monkeypatch.setattr(alignment, "_last_repair", None)
+    alignment.repair()
+    Objective.objects.filter(pk=world.team_objective.pk).update(aligned=False)
+
+    assert alignment.repair() == 0
+    assert not aligned(world.team_objective)
+
+    last = alignment._last_repair
+    assert last is not None
+    monkeypatch.setattr(alignment, "_last_repair", last - alignment.REPAIR_SECONDS)
+    assert alignment.repair() == 1
+    assert aligned(world.team_objective)

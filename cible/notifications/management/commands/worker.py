@@ -27,6 +27,7 @@ from cible.api import idempotency
 from cible.insights import snapshots
 from cible.lib import dbstats
 from cible.notifications import services
+from cible.okrs import alignment
 from cible.ops import locks
 from cible.sources import services as sources
 from cible.webhooks import services as webhooks
@@ -112,6 +113,7 @@ class Command(BaseCommand):
             queued += snapshots.refresh_due()
             dbstats.refresh_statistics()
             idempotency.prune()
+            alignment.repair()
         except Exception:
             # A database hiccup must not kill the loop: the next pass picks up where it left.
             logger.exception("Scheduler pass failed")
