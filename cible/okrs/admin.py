@@ -39,16 +39,12 @@ class ObjectiveAdmin(admin.ModelAdmin):
             alignment.refresh_children(obj)
 
     def delete_model(self, request: HttpRequest, obj: Objective) -> None:
-        children = list(obj.children.values_list("pk", flat=True))
+        children = alignment.child_ids(obj)
         super().delete_model(request, obj)
         alignment.refresh(children)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Objective]) -> None:
-        children = list(
-            alignment.Links.objects.filter(to_objective__in=queryset).values_list(
-                "from_objective", flat=True
-            )
-        )
+        children = alignment.child_ids(queryset)
         super().delete_queryset(request, queryset)
         alignment.refresh(children)
 

@@ -54,6 +54,12 @@ def repair(force: bool = False) -> int:
     return Objective.objects.exclude(aligned=live_parent()).order_by().update(aligned=live_parent())
 
 
+def child_ids(parents: "Objective | QuerySet[Objective]") -> list[int]:
+    """The ids of the objectives linked to these, read before their links go."""
+    lookup = "to_objective__in" if isinstance(parents, QuerySet) else "to_objective"
+    return list(Links.objects.filter(**{lookup: parents}).values_list("from_objective", flat=True))
+
+
 def refresh_children(objective: Objective) -> int:
     """After `objective` was archived or restored: its children may have lost or found
     their one live parent."""
@@ -77,8 +83,6 @@ def links_changed(
         refresh(pk_set or ())
     elif action == "pre_clear":
         # Once cleared, the children are no longer found through the links.
-        instance._children_cleared = list(  # type: ignore[attr-defined]
-            Links.objects.filter(to_objective=instance).values_list("from_objective", flat=True)
-        )
+        instance._children_cleared = child_ids(instance)  # type: ignore[attr-defined]
     elif action == "post_clear":
         refresh(instance.__dict__.pop("_children_cleared", ()))
