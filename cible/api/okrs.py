@@ -195,6 +195,7 @@ def create_objective(request: Request, slug: str, data: ObjectiveIn) -> Any:
         cleaned["owner"],
         parents=list(cleaned["parents"]),
         actor=request.user,
+        correction=form.correction,
         cycle=form.cycle,
         title=cleaned["title"],
         description=cleaned["description"],
@@ -237,7 +238,11 @@ def update_objective(request: Request, slug: str, id: Id, data: ObjectivePatch) 
     check_form(form)
     parents = list(form.cleaned_data["parents"]) if "parents" in patch else None
     services.update_objective(
-        objective, request.user, parents=parents, origin=form.resolved_origin()
+        objective,
+        request.user,
+        parents=parents,
+        correction=form.correction,
+        origin=form.resolved_origin(),
     )
     return objective_detail(objective, membership)
 
@@ -333,7 +338,10 @@ def create_key_result(request: Request, slug: str, data: KeyResultIn) -> Any:
     form = KeyResultForm(form_data(fields), objective=objective, powers=powers)
     cleaned = check_form(form)
     kr = services.create_key_result(
-        objective, actor=request.user, **{name: cleaned[name] for name in form.Meta.fields}
+        objective,
+        actor=request.user,
+        correction=form.correction,
+        **{name: cleaned[name] for name in form.Meta.fields},
     )
     return Status(201, _key_result_detail(kr, membership))
 
@@ -351,7 +359,10 @@ def update_key_result(request: Request, slug: str, id: Id, data: KeyResultPatch)
     form = KeyResultForm(form_data(fields), instance=kr, objective=kr.objective, powers=powers)
     cleaned = check_form(form)
     services.update_key_result(
-        kr, request.user, **{name: cleaned[name] for name in form.Meta.fields}
+        kr,
+        request.user,
+        correction=form.correction,
+        **{name: cleaned[name] for name in form.Meta.fields},
     )
     return _key_result_detail(kr, membership)
 

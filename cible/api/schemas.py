@@ -1,6 +1,6 @@
 """What the API reads and writes. Inputs carry the same bounds as the web forms (text
-lengths from cible.lib.limits, the model fields' max_length, decimals of 20 digits with 4
-after the point): an out-of-bounds value is a 422 naming the field, never a 500."""
+lengths from cible.lib.limits, the model fields' max_length, the numbers' bounds from
+cible.okrs.rules): an out-of-bounds value is a 422 naming the field, never a 500."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,12 +11,30 @@ from pydantic import ConfigDict
 
 from cible.lib.http import MAX_ID_DIGITS
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
+from cible.okrs import rules
 
 MAX_ID = 10**MAX_ID_DIGITS - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Value = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
-Weight = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2, allow_inf_nan=False)]
-Confidence = Annotated[int, Field(ge=0, le=10)]
+# The bounds of cible.okrs.rules, stated in the schema; the services check them again
+# through the same rules when they run.
+Value = Annotated[
+    Decimal,
+    Field(
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+]
+Weight = Annotated[
+    Decimal,
+    Field(
+        ge=rules.WEIGHT_MIN,
+        max_digits=rules.WEIGHT_MAX_DIGITS,
+        decimal_places=rules.WEIGHT_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+]
+Confidence = Annotated[int, Field(ge=rules.CONFIDENCE_MIN, le=rules.CONFIDENCE_MAX)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=LONG_TEXT)]
 ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]

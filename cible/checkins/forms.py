@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.okrs import rules
 from cible.okrs.models import KeyResult, KRKind
 
 MILESTONE_CHOICES = [("", "—"), ("1", _("Done")), ("0", _("Not done yet"))]
@@ -13,11 +14,17 @@ class CheckInRowForm(forms.Form):
     """One KR's line on the weekly check-in page. A line left empty records nothing."""
 
     value = forms.DecimalField(
-        label=_("New value"), required=False, max_digits=20, decimal_places=4
+        label=_("New value"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
     )
     done = forms.ChoiceField(label=_("Done?"), required=False, choices=MILESTONE_CHOICES)
     confidence = forms.IntegerField(
-        label=_("Confidence (0-10)"), required=False, min_value=0, max_value=10
+        label=_("Confidence (0-10)"),
+        required=False,
+        min_value=rules.CONFIDENCE_MIN,
+        max_value=rules.CONFIDENCE_MAX,
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
     blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
@@ -29,7 +36,20 @@ class CheckInRowForm(forms.Form):
         self.is_milestone = key_result.kind == KRKind.MILESTONE
         for name in ("value", "confidence"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
-        self.fields["confidence"].widget.attrs.update({"inputmode": "numeric", "min": 0, "max": 10})
+        self.fields["confidence"].widget.attrs.update(
+            {"inputmode": "numeric", "min": rules.CONFIDENCE_MIN, "max": rules.CONFIDENCE_MAX}
+        )
+
+    def clean_value(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data.get("value")
+        if value is not None:
+            rules.check_value(value)
+        return value
+
+    def clean_confidence(self) -> int | None:
+        confidence: int | None = self.cleaned_data.get("confidence")
+        rules.check_confidence(confidence)
+        return confidence
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

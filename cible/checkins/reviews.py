@@ -15,6 +15,7 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import Review
 from cible.lib import okrmath
+from cible.okrs import rules
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -49,8 +50,7 @@ def adjust_key_result(
     """A monthly-review decision: a new target or due date, or cancelling the KR. The old
     values and the reason stay in the KR's history."""
     reason = _require_reason(reason)
-    if kr.objective.cycle.is_closed:
-        raise ValidationError({"reason": _("This cycle is closed: its OKRs can no longer change.")})
+    rules.check_cycle_open(kr.objective.cycle, "reason")
     if kr.cancelled_at is not None:
         raise ValidationError({"reason": _("This key result is already cancelled.")})
     before = {"target": str(kr.target), "due_date": str(kr.due_date or "")}
@@ -96,10 +96,8 @@ def proposed_score(kr: KeyResult, driven: dict[int, Decimal] | None = None) -> D
 def score_key_result(kr: KeyResult, actor: User, score: Decimal, note: str = "") -> KeyResult:
     """The owner confirms the proposed score or adjusts it, with a written reason when it
     departs from the KR's progress."""
-    if kr.objective.cycle.is_closed:
-        raise ValidationError({"score": _("This cycle is closed: its OKRs can no longer change.")})
-    if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
-        raise ValidationError({"score": _("A score runs from 0 to 1.")})
+    rules.check_cycle_open(kr.objective.cycle, "score")
+    rules.check_score(score)
     score = score.quantize(okrmath.SCORE_STEP)
     proposed = proposed_score(kr, objective_progress([kr.driven_by]) if kr.driven_by else None)
     if abs(score - proposed) > SCORE_TOLERANCE and not note.strip():
@@ -209,8 +207,7 @@ def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
     KRs start from where they ended."""
     if into.organization_id != objective.organization_id or into.start <= objective.cycle.start:
         raise ValidationError({"cycle": _("Choose a later cycle of the organisation.")})
-    if into.is_closed:
-        raise ValidationError({"cycle": _("This cycle is closed: its OKRs can no longer change.")})
+    rules.check_cycle_open(into, "cycle")
     if Objective.objects.filter(carried_from=objective, cycle=into).exists():
         raise ValidationError({"cycle": _("This objective was already carried over there.")})
     copy = Objective(

@@ -2,7 +2,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,12 +11,11 @@ from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import CheckIn
+from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
 from cible.webhooks import events as webhooks
 from cible.webhooks.services import listening as webhook_listeners
-
-VALUE_VALIDATOR = DecimalValidator(max_digits=20, decimal_places=4)
 
 
 def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
@@ -48,18 +46,11 @@ def record_check_in(
 ) -> CheckIn:
     """Record a reading of the KR; the KR's current value and confidence follow the newest
     check-in, so a late-arriving older reading never overwrites a newer one."""
-    if kr.objective.cycle.is_closed:
-        raise ValidationError({"value": _("This cycle is closed: its OKRs can no longer change.")})
+    rules.check_cycle_open(kr.objective.cycle, "value")
     if kr.cancelled_at is not None:
         raise ValidationError({"value": _("This key result was cancelled: it takes no check-in.")})
-    if confidence is not None and not 0 <= confidence <= 10:
-        raise ValidationError({"confidence": _("Confidence runs from 0 to 10.")})
-    if not value.is_finite():
-        raise ValidationError({"value": _("Enter a number.")})
-    try:
-        VALUE_VALIDATOR(value)
-    except ValidationError as error:
-        raise ValidationError({"value": error.messages}) from error
+    rules.check_confidence(confidence)
+    rules.check_value(value)
     organization = kr.objective.organization
     check_in = CheckIn(
         key_result=kr,

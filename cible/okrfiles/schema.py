@@ -1,16 +1,16 @@
 """The OKR file's schema: every field's type, bounds and references, checked over the
 whole file before anything is stored, each problem with its line.
 
-The rules are the models' and the services' (lengths, choices, a cycle inside its year,
-an objective aligned to its own cycle or its year and to its level or above, no loop of
-alignment, a KR driven only by an objective aligned to its own...), restated on the
-file's values because nothing exists in the database yet to run them on. The format is
+The bounds and the OKR rules (values, confidence, weights, scores, levels and teams, an
+objective aligned to its own cycle or its year and to its level or above) are asked of
+`cible.okrs.rules` on the file's values, before anything exists in the database; what
+only a file can get wrong (references by name, lines) is checked here. The format is
 described in docs/okrs-as-code.md.
 """
 
 import re
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from cible.checkins.models import ReviewKind
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
+from cible.okrs import rules
 from cible.okrs.models import (
-    LEVEL_RANK,
     Cycle,
     CycleKind,
     CycleState,
@@ -443,12 +443,37 @@ def _entry(reader: Reader, path: Path, data: dict[str, Any]) -> Entry:
     return Entry(path, reader.source.line(path), lines=lines)
 
 
+def _rule(reader: Reader, where: Path, check: Callable[..., None], *args: Any) -> bool:
+    """Run one of `cible.okrs.rules`' checks, its refusal as an error at `where`."""
+    try:
+        check(*args)
+    except ValidationError as error:
+        for message in error.messages:
+            reader.error(where, message)
+        return False
+    return True
+
+
 def _score(reader: Reader, path: Path, data: dict[str, Any]) -> Decimal | None:
-    return reader.decimal(path, data, "score", 3, 2, low=Decimal(0), high=Decimal(1))
+    return reader.decimal(
+        path,
+        data,
+        "score",
+        rules.SCORE_MAX_DIGITS,
+        rules.SCORE_DECIMAL_PLACES,
+        low=rules.SCORE_MIN,
+        high=rules.SCORE_MAX,
+    )
 
 
 def _value(reader: Reader, path: Path, data: dict[str, Any], name: str, **kw: Any) -> Any:
-    return reader.decimal(path, data, name, 20, 4, **kw)
+    return reader.decimal(
+        path, data, name, rules.VALUE_MAX_DIGITS, rules.VALUE_DECIMAL_PLACES, **kw
+    )
+
+
+def _confidence(reader: Reader, path: Path, data: dict[str, Any]) -> int | None:
+    return reader.integer(path, data, "confidence", rules.CONFIDENCE_MIN, rules.CONFIDENCE_MAX)
 
 
 # Sections ----------------------------------------------------------------------------------
@@ -610,7 +635,7 @@ def _check_ins(reader: Reader, path: Path, data: Any) -> list[Entry]:
         entry.values = {
             "at": reader.moment(where, check_in, "at", required=True),
             "value": _value(reader, where, check_in, "value", required=True),
-            "confidence": reader.integer(where, check_in, "confidence", 0, 10),
+            "confidence": _confidence(reader, where, check_in),
             "comment": reader.text(where, check_in, "comment", SHORT_TEXT),
             "blockers": reader.text(where, check_in, "blockers", SHORT_TEXT),
             "author": reader.text(where, check_in, "author", 254).strip().lower(),
@@ -635,12 +660,14 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
     v["target_max"] = _value(reader, path, kr, "target_max")
     v["current"] = _value(reader, path, kr, "current")
     v["unit"] = reader.text(path, kr, "unit", _max_length(KeyResult, "unit"))
-    weight = reader.decimal(path, kr, "weight", 6, 2)
-    if weight is not None and weight <= 0:
-        reader.error((*path, "weight"), _("The weight must be greater than zero."))
+    weight = reader.decimal(
+        path, kr, "weight", rules.WEIGHT_MAX_DIGITS, rules.WEIGHT_DECIMAL_PLACES
+    )
+    if weight is not None:
+        _rule(reader, (*path, "weight"), rules.check_weight, weight)
     v["weight"] = weight if weight is not None else Decimal(1)
     v["owner"] = reader.text(path, kr, "owner", 254).strip().lower()
-    v["confidence"] = reader.integer(path, kr, "confidence", 0, 10)
+    v["confidence"] = _confidence(reader, path, kr)
     # Without them, the current value and confidence follow the newest check-in.
     v["current_given"] = kr.get("current") is not None
     v["confidence_given"] = "confidence" in kr
@@ -717,10 +744,13 @@ def _objectives(reader: Reader, data: Any) -> list[Entry]:
         }
         v["archived_at"] = reader.moment(path, objective, "archived_at")
         v["carried_from"] = reader.text(path, objective, "carried_from", REF_LENGTH)
-        if v["level"] == Level.COMPANY and v["team"]:
-            reader.error((*path, "team"), _("A company objective belongs to no team."))
-        if v["level"] == Level.TEAM and not v["team"]:
-            reader.error(path, _("A team objective needs its “team”."))
+        for message in rules.level_team_errors(v["level"], bool(v["team"])).values():
+            # A missing key is said by its name: the file has no field to point at.
+            missing = v["level"] == Level.TEAM
+            where_team = path if missing else (*path, "team")
+            reader.error(
+                where_team, _("A team objective needs its “team”.") if missing else message
+            )
         krs_path = (*path, "key_results")
         entry.children = [
             _key_result(reader, (*krs_path, n), kr)
@@ -923,16 +953,17 @@ def _check_objectives(index: _Index, objectives: list[Entry]) -> None:
 
 def _check_parent(index: _Index, objective: Entry, parent: Entry, where: Path) -> None:
     cycle = index.cycles.get(objective["cycle"])
-    allowed = {objective["cycle"], cycle["parent"] if cycle else None}
-    if cycle and parent["cycle"] in index.cycles and parent["cycle"] not in allowed:
-        index.reader.error(
-            where, _("An objective contributes to objectives of its cycle or its year.")
+    if cycle and parent["cycle"] in index.cycles:
+        _rule(
+            index.reader,
+            where,
+            rules.check_parent_cycle,
+            objective["cycle"],
+            cycle["parent"],
+            parent["cycle"],
         )
-    levels = objective["level"], parent["level"]
-    if all(levels) and LEVEL_RANK[Level(levels[1])] > LEVEL_RANK[Level(levels[0])]:
-        index.reader.error(
-            where, _("An objective contributes to its own level or the levels above.")
-        )
+    if objective["level"] and parent["level"]:
+        _rule(index.reader, where, rules.check_parent_levels, objective["level"], [parent["level"]])
 
 
 def _check_key_result(index: _Index, objective: Entry, kr: Entry) -> None:

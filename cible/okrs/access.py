@@ -11,6 +11,7 @@ from functools import cached_property
 from django.http import Http404, HttpRequest
 
 from cible.lib.db import one_or_none
+from cible.okrs import rules
 from cible.okrs.models import KeyResult, Level, Objective
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Team, TeamMember
@@ -82,13 +83,18 @@ class Powers:
             return owner_id == self.user_id
         return False
 
+    @property
+    def corrects_closed_cycles(self) -> bool:
+        """Admins may still correct the OKRs of a closed cycle: what the services' and forms'
+        `correction` is for this member."""
+        return self.membership.is_admin
+
     def can_edit(self, objective: Objective) -> bool:
         """A closed cycle is read-only for everyone but admins."""
         m = self.membership
         if m.is_admin:
-            objective.closed_cycle_override = True
             return True
-        if not m.can_write or objective.cycle.is_closed:
+        if not m.can_write or not rules.cycle_takes_changes(objective.cycle):
             return False
         if objective.owner_id == self.user_id or self.leads(objective):
             return True
@@ -99,10 +105,8 @@ class Powers:
         return objective.key_results.filter(owner_id=self.user_id).exists()
 
     def can_edit_key_result(self, kr: KeyResult) -> bool:
-        if self.membership.is_admin:
-            kr.closed_cycle_override = True
         owner = kr.owner_id == self.user_id and self.membership.can_write
-        if owner and not kr.objective.cycle.is_closed:
+        if owner and rules.cycle_takes_changes(kr.objective.cycle):
             return True
         return self.can_edit(kr.objective)
 

@@ -84,6 +84,7 @@ def objective_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
             data["owner"],
             parents=list(data["parents"]),
             actor=request.user,  # type: ignore[arg-type]
+            correction=form.correction,
             cycle=cycle,
             title=data["title"],
             description=data["description"],
@@ -131,6 +132,7 @@ def objective_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
                 objective,
                 request.user,  # type: ignore[arg-type]
                 parents=list(data["parents"]),
+                correction=form.correction,
                 origin=form.resolved_origin(),
             )
         except ValidationError as error:
@@ -170,7 +172,12 @@ def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     form = KeyResultForm(request.POST or None, initial=initial, objective=objective, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.create_key_result(objective, actor=request.user, **fields)  # type: ignore[arg-type]
+        services.create_key_result(
+            objective,
+            actor=request.user,  # type: ignore[arg-type]
+            correction=form.correction,
+            **fields,
+        )
         messages.success(request, _("Key result added."))
         return redirect(objective.get_absolute_url())
     context = {
@@ -192,7 +199,12 @@ def key_result_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.update_key_result(kr, request.user, **fields)  # type: ignore[arg-type]
+            services.update_key_result(
+                kr,
+                request.user,  # type: ignore[arg-type]
+                correction=form.correction,
+                **fields,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from cible.accounts.models import User
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
 from cible.lib.widgets import QuickSelect, SearchMultiSelect, SearchSelect
-from cible.okrs import services
+from cible.okrs import rules, services
 from cible.okrs.access import Powers
 from cible.okrs.models import (
-    LEVEL_RANK,
     Cycle,
     CycleKind,
     Dependency,
@@ -126,7 +125,8 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
             if self.instance.pk
             else None
         )
-        self.instance.closed_cycle_override = powers.membership.is_admin
+        self.correction = powers.corrects_closed_cycles
+        self.instance.correction = self.correction
         self.instance.organization = org
         self.instance.cycle = cycle
         limit_length(self.fields["description"], LONG_TEXT)
@@ -160,10 +160,12 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         level, team, owner = data.get("level"), data.get("team"), data.get("owner")
         if level == Level.COMPANY:
             data["team"] = None
-        elif level == Level.TEAM and team is None:
-            self.add_error("team", _("Choose the team this objective belongs to."))
-        if self.cycle.is_closed and not self.powers.membership.is_admin:
-            self.add_error(None, _("This cycle is closed: its OKRs can no longer change."))
+        for name, message in rules.level_team_errors(level, data.get("team") is not None).items():
+            self.add_error(name, message)
+        try:
+            rules.check_cycle_open(self.cycle, correction=self.correction)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         team = data.get("team")
         placed = (level, team.pk if team else None, owner.pk if owner else None)
         moved = bool(level and owner) and placed != self.placed
@@ -173,13 +175,10 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
             )
         parents = list(data.get("parents") or [])
         if level and parents:
-            for parent in parents:
-                if LEVEL_RANK[Level(parent.level)] > LEVEL_RANK[Level(level)]:
-                    self.add_error(
-                        "parents",
-                        _("An objective contributes to its own level or the levels above."),
-                    )
-                    break
+            try:
+                rules.check_parent_levels(str(level), [parent.level for parent in parents])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return data
 
     def _post_clean(self) -> None:
@@ -189,7 +188,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         # the parents cannot be weighed against it.
         if parents and not {"parents", "level"} & self.errors.keys():
             try:
-                services.check_parents(self.instance, list(parents))
+                services.check_parents(self.instance, list(parents), correction=self.correction)
             except forms.ValidationError as error:
                 self.add_error(None, error)
 
@@ -232,7 +231,8 @@ class KeyResultForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         super().__init__(*args, **kwargs)
         self.objective = objective
         self.instance.objective = objective
-        self.instance.closed_cycle_override = objective.closed_cycle_override
+        self.correction = powers.corrects_closed_cycles
+        self.instance.correction = self.correction
         self.fields["owner"] = owner_field(objective.organization)
         visible = Objective.objects.visible_to(powers.membership)
         driven_by: Any = self.fields["driven_by"]

@@ -13,16 +13,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cible.lib import okrmath
+from cible.okrs import rules
 from cible.orgs.models import Membership, Organization, Team, TeamMember
 
 
 def value_field(label: Any, **options: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    """A KR value: up to 16 digits before the point and 4 after, as Decimal."""
-    return models.DecimalField(label, max_digits=20, decimal_places=4, **options)
+    """A KR value, as Decimal, with the digits of `rules.check_value`."""
+    return models.DecimalField(
+        label,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+        **options,
+    )
 
 
 def score_field(label: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(label, max_digits=3, decimal_places=2, null=True, blank=True)
+    return models.DecimalField(
+        label,
+        max_digits=rules.SCORE_MAX_DIGITS,
+        decimal_places=rules.SCORE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
 
 
 class CycleKind(models.TextChoices):
@@ -99,8 +111,7 @@ class Cycle(models.Model):
         return [states[i] for i in (index - 1, index + 1) if 0 <= i < len(states)]
 
     def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": _("A cycle must end after it starts.")})
+        rules.check_cycle_dates(self.start, self.end)
         if self.parent_id is not None and self.parent is not None:
             if self.parent.organization_id != self.organization_id:
                 raise ValidationError({"parent": _("This cycle belongs to another organisation.")})
@@ -122,7 +133,7 @@ class Level(models.TextChoices):
     PERSON = "person", _("Person")
 
 
-LEVEL_RANK = {Level.COMPANY: 0, Level.TEAM: 1, Level.PERSON: 2}
+LEVEL_RANK = {level: rules.level_rank(level.value) for level in Level}
 
 
 class Origin(models.TextChoices):
@@ -234,8 +245,9 @@ class Objective(models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
-    # A closed cycle is read-only, except for an admin's correction.
-    closed_cycle_override = False
+    # Set by the service or form making an admin's correction in a closed cycle (see
+    # `rules.check_cycle_open`); never by a permission check.
+    correction = False
 
     class Meta:
         verbose_name = _("objective")
@@ -288,12 +300,13 @@ class Objective(models.Model):
         if self.cycle_id is not None:
             if self.cycle.organization_id != self.organization_id:
                 errors["cycle"] = _("This cycle belongs to another organisation.")
-            elif self.cycle.is_closed and not self.closed_cycle_override:
-                errors["cycle"] = _("This cycle is closed: its OKRs can no longer change.")
-        if self.level == Level.COMPANY and self.team_id is not None:
-            errors["team"] = _("A company objective belongs to no team.")
-        if self.level == Level.TEAM and self.team_id is None:
-            errors["team"] = _("Choose the team this objective belongs to.")
+            else:
+                errors.update(
+                    _refusal(
+                        rules.check_cycle_open, self.cycle, "cycle", correction=self.correction
+                    )
+                )
+        errors.update(rules.level_team_errors(self.level, self.team_id is not None))
         if self.team is not None and self.team.organization_id != self.organization_id:
             errors["team"] = _("This team belongs to another organisation.")
         if errors:
@@ -324,10 +337,10 @@ class KeyResult(models.Model):
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     weight = models.DecimalField(
         _("weight"),
-        max_digits=6,
-        decimal_places=2,
+        max_digits=rules.WEIGHT_MAX_DIGITS,
+        decimal_places=rules.WEIGHT_DECIMAL_PLACES,
         default=Decimal(1),
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(rules.WEIGHT_MIN)],
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -336,7 +349,7 @@ class KeyResult(models.Model):
         verbose_name=_("owner"),
     )
     confidence = models.PositiveSmallIntegerField(
-        _("confidence"), null=True, blank=True, validators=[MaxValueValidator(10)]
+        _("confidence"), null=True, blank=True, validators=[MaxValueValidator(rules.CONFIDENCE_MAX)]
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     driven_by = models.ForeignKey(
@@ -356,8 +369,8 @@ class KeyResult(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # A closed cycle is read-only, except for an admin's correction.
-    closed_cycle_override = False
+    # As on Objective: an admin's correction in a closed cycle, set by who makes it.
+    correction = False
 
     class Meta:
         verbose_name = _("key result")
@@ -424,35 +437,19 @@ class KeyResult(models.Model):
         )
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
-        for name in ("start", "target"):
-            if getattr(self, name) is None:
-                errors[name] = _("Enter a number.")
-        if errors:
-            raise ValidationError(errors)
-        if self.kind in (KRKind.INCREASE, KRKind.DECREASE):
-            if self.start == self.target:
-                errors["target"] = _("The target must differ from the start value.")
-            elif self.kind == KRKind.INCREASE and self.target < self.start:
-                errors["target"] = _("To increase, the target must be above the start value.")
-            elif self.kind == KRKind.DECREASE and self.target > self.start:
-                errors["target"] = _("To decrease, the target must be below the start value.")
-        if self.kind == KRKind.STAY_BETWEEN:
-            if self.target_max is None:
-                errors["target_max"] = _("A range needs an upper bound.")
-            elif self.target is not None and self.target_max < self.target:
-                errors["target_max"] = _("The upper bound must not be below the lower bound.")
-        if self.weight is not None and self.weight <= 0:
-            errors["weight"] = _("The weight must be greater than zero.")
-        if self.confidence is not None and not 0 <= self.confidence <= 10:
-            errors["confidence"] = _("Confidence runs from 0 to 10.")
-        if self.objective_id is not None:
-            if self.objective.cycle.is_closed and not self.closed_cycle_override:
-                errors["objective"] = _("This cycle is closed: its OKRs can no longer change.")
-            if self.driven_by_id is not None:
-                error = self._driven_by_error()
-                if error:
-                    errors["driven_by"] = error
+        errors = rules.target_errors(self.kind, self.start, self.target, self.target_max)
+        if not {"start", "target"} & errors.keys():
+            errors.update(_refusal(rules.check_weight, self.weight))
+            errors.update(_refusal(rules.check_confidence, self.confidence))
+            if self.objective_id is not None:
+                cycle = self.objective.cycle
+                errors.update(
+                    _refusal(rules.check_cycle_open, cycle, "objective", correction=self.correction)
+                )
+                if self.driven_by_id is not None:
+                    error = self._driven_by_error()
+                    if error:
+                        errors["driven_by"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -464,6 +461,15 @@ class KeyResult(models.Model):
         if not child.parents.filter(pk=self.objective_id).exists():
             return str(_("Only an objective aligned to this one can drive one of its KRs."))
         return None
+
+
+def _refusal(check: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """A rule's refusal as a model's `clean` collects them: by field."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        return dict(error.error_dict)
+    return {}
 
 
 def thresholds_for(org: Organization) -> okrmath.Thresholds:

@@ -13,9 +13,8 @@ from cible.accounts.models import User
 from cible.audit import services as audit
 from cible.audit.models import Action
 from cible.lib import okrmath
-from cible.okrs import alignment
+from cible.okrs import alignment, rules
 from cible.okrs.models import (
-    LEVEL_RANK,
     Change,
     Cycle,
     CycleKind,
@@ -23,7 +22,6 @@ from cible.okrs.models import (
     Dependency,
     KeyResult,
     KRKind,
-    Level,
     Objective,
 )
 from cible.orgs.models import Organization
@@ -92,29 +90,19 @@ def _parents_of(objective_id: Any) -> list[int]:
     )
 
 
-def check_parents(objective: Objective, parents: Sequence[Objective]) -> None:
+def check_parents(
+    objective: Objective, parents: Sequence[Objective], *, correction: bool = False
+) -> None:
     """Raise a ValidationError naming `parents` when an alignment is not allowed."""
-    if (
-        objective.cycle_id is not None
-        and objective.cycle.is_closed
-        and not objective.closed_cycle_override
-    ):
-        raise ValidationError(
-            {"parents": _("This cycle is closed: its OKRs can no longer change.")}
-        )
+    if objective.cycle_id is not None:
+        rules.check_cycle_open(objective.cycle, "parents", correction=correction)
     for parent in parents:
         if parent.organization_id != objective.organization_id:
             raise ValidationError({"parents": _("This objective belongs to another organisation.")})
         if parent.pk == objective.pk:
             raise ValidationError({"parents": _("An objective cannot contribute to itself.")})
-        if parent.cycle_id not in (objective.cycle_id, objective.cycle.parent_id):
-            raise ValidationError(
-                {"parents": _("An objective contributes to objectives of its cycle or its year.")}
-            )
-        if LEVEL_RANK[Level(parent.level)] > LEVEL_RANK[Level(objective.level)]:
-            raise ValidationError(
-                {"parents": _("An objective contributes to its own level or the levels above.")}
-            )
+        rules.check_parent_cycle(objective.cycle_id, objective.cycle.parent_id, parent.cycle_id)
+        rules.check_parent_levels(objective.level, [parent.level])
         if objective.pk and okrmath.creates_cycle(_parents_of, objective.pk, parent.pk):
             raise ValidationError(
                 {"parents": _("This alignment would make the objective its own ancestor.")}
@@ -197,11 +185,14 @@ def create_objective(
     owner: User,
     parents: Sequence[Objective] = (),
     actor: User | None = None,
+    correction: bool = False,
     **fields: Any,
 ) -> Objective:
+    """`correction`: an admin's change in a closed cycle (see `rules.check_cycle_open`)."""
     objective = Objective(organization=org, owner=owner, **fields)
+    objective.correction = correction
     objective.full_clean()
-    check_parents(objective, parents)
+    check_parents(objective, parents, correction=correction)
     objective.save()
     objective.parents.set(parents)
     record_change(
@@ -213,31 +204,40 @@ def create_objective(
 
 @transaction.atomic
 def update_objective(
-    objective: Objective, actor: User, parents: Sequence[Objective] | None = None, **fields: Any
+    objective: Objective,
+    actor: User,
+    parents: Sequence[Objective] | None = None,
+    correction: bool = False,
+    **fields: Any,
 ) -> Objective:
     """Validate everything first: a refused change leaves the stored objective as it was."""
     stored = Objective.objects.select_for_update().get(pk=objective.pk)
     before = _snapshot(stored, OBJECTIVE_FIELDS)
     for name, value in fields.items():
         setattr(objective, name, value)
+    objective.correction = correction
     objective.full_clean()
     if parents is not None:
-        check_parents(objective, parents)
+        check_parents(objective, parents, correction=correction)
     objective.save()
     record_change(
         objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)
     )
     webhooks.objective_state_changed(objective, before["state"])
     if parents is not None:
-        set_parents(objective, parents, actor)
+        set_parents(objective, parents, actor, correction=correction)
     return objective
 
 
 @transaction.atomic
 def set_parents(
-    objective: Objective, parents: Sequence[Objective], actor: User | None = None
+    objective: Objective,
+    parents: Sequence[Objective],
+    actor: User | None = None,
+    *,
+    correction: bool = False,
 ) -> None:
-    check_parents(objective, parents)
+    check_parents(objective, parents, correction=correction)
     old_parents = list(objective.parents.all())
     old = sorted(p.title for p in old_parents)
     objective.parents.set(parents)
@@ -265,11 +265,15 @@ def archive_objective(objective: Objective, actor: User, archived: bool = True) 
 
 @transaction.atomic
 def create_key_result(
-    objective: Objective, owner: User | None = None, actor: User | None = None, **fields: Any
+    objective: Objective,
+    owner: User | None = None,
+    actor: User | None = None,
+    correction: bool = False,
+    **fields: Any,
 ) -> KeyResult:
     position = objective.key_results.count()
     kr = KeyResult(objective=objective, owner=owner or objective.owner, position=position, **fields)
-    kr.closed_cycle_override = objective.closed_cycle_override
+    kr.correction = correction
     if kr.kind == KRKind.MILESTONE:
         kr.start, kr.target = Decimal(0), Decimal(1)
     if "current" not in fields:
@@ -287,11 +291,14 @@ def create_key_result(
 
 
 @transaction.atomic
-def update_key_result(kr: KeyResult, actor: User, **fields: Any) -> KeyResult:
+def update_key_result(
+    kr: KeyResult, actor: User, correction: bool = False, **fields: Any
+) -> KeyResult:
     stored = KeyResult.objects.select_for_update().get(pk=kr.pk)
     before = _snapshot(stored, KR_FIELDS)
     for name, value in fields.items():
         setattr(kr, name, value)
+    kr.correction = correction
     if kr.kind == KRKind.MILESTONE:
         kr.start, kr.target = Decimal(0), Decimal(1)
     kr.full_clean()

@@ -11,6 +11,7 @@ from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs import rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.charts import key_result_chart
 from cible.okrs.coach import advice_for_objective
@@ -155,7 +156,7 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         "check_in_form": CheckInRowForm(key_result=kr)
         if powers.can_edit_key_result(kr)
         and not kr.cancelled_at
-        and not kr.objective.cycle.is_closed
+        and rules.cycle_takes_changes(kr.objective.cycle)
         else None,
     }
     return render(request, "okrs/key_result_detail.html", context)

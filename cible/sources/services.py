@@ -29,6 +29,7 @@ from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
 from cible.notifications.services import org_zone, send_message, site_url
+from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult
 from cible.orgs.models import Membership, Role
 from cible.sources.models import DataSource, SourceKind
@@ -195,7 +196,7 @@ def _skipped(kr: KeyResult) -> bool:
         or kr.cancelled_at
         or kr.driven_by_id
         or kr.objective.archived_at
-        or kr.objective.cycle.is_closed
+        or not rules.cycle_takes_changes(kr.objective.cycle)
     )
 
 

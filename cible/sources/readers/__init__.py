@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from cible.checkins.services import VALUE_VALIDATOR
+from cible.okrs import rules
 
 # A source reads a number: more than this is not the document it should be.
 MAX_BYTES = 5_000_000
@@ -70,7 +70,7 @@ def to_value(raw: object) -> Decimal:
         raise SourceError("not_finite", value=raw)
     try:
         value = value.quantize(PLACES, rounding=ROUND_HALF_EVEN)
-        VALUE_VALIDATOR(value)
+        rules.check_value(value)
     except (InvalidOperation, ValidationError):
         raise SourceError("too_many_digits", value=raw) from None
     return value

@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -10,6 +11,7 @@ from django.utils.translation import override
 from cible.lib.http import parse_id
 from cible.okrfiles.client import CheckInFailed, post_check_in
 from cible.okrfiles.commandline import add_language
+from cible.okrs import rules
 
 
 class Command(BaseCommand):
@@ -37,7 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help=_("The organisation's short name (slug)."))
         parser.add_argument("--kr", required=True, help=_("The key result's number."))
         parser.add_argument("--value", required=True, help=_("The new value."))
-        parser.add_argument("--confidence", help=_("From 0 to 10."))
+        parser.add_argument(
+            "--confidence",
+            help=_("From %(low)s to %(high)s.")
+            % {"low": rules.CONFIDENCE_MIN, "high": rules.CONFIDENCE_MAX},
+        )
         parser.add_argument("--comment")
         parser.add_argument("--blockers", help=_("What stands in the way, if anything."))
         parser.add_argument(
@@ -67,11 +73,22 @@ class Command(BaseCommand):
             value = Decimal("NaN")
         if not value.is_finite():
             raise CommandError(_("--value: enter a number."))
+        try:
+            rules.check_value(value)
+        except ValidationError as error:
+            raise CommandError(f"--value: {' '.join(error.messages)}") from error
         confidence = None
         if options["confidence"] is not None:
             confidence = parse_id(options["confidence"])
-            if confidence is None or confidence > 10:
-                raise CommandError(_("--confidence: a whole number from 0 to 10."))
+            try:
+                rules.check_confidence(confidence)
+            except ValidationError:
+                confidence = None
+            if confidence is None:
+                raise CommandError(
+                    _("--confidence: a whole number from %(low)s to %(high)s.")
+                    % {"low": rules.CONFIDENCE_MIN, "high": rules.CONFIDENCE_MAX}
+                )
         try:
             result = post_check_in(
                 options["url"],

@@ -1,0 +1,195 @@
+"""The OKR method's rules, each stated once.
+
+Forms, the API's schemas and services, the OKR-file schema, the command line and the
+models all ask these functions; none restates a bound or a rule. Each check raises a
+`ValidationError` keyed by the field it is about, with a `code` a caller can test, and
+reads its bounds when it runs: a change here reaches every way in at once.
+
+Only the database's constraints (in the models' `Meta`) keep their own copy, fixed by
+the migrations that created them: they are the last guard, not the rule.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import DecimalValidator
+from django.utils.translation import gettext_lazy as _
+
+from cible.lib import coach
+
+if TYPE_CHECKING:
+    from cible.okrs.models import Cycle
+
+# A key result's values (start, target, current, check-ins): as the database stores them.
+VALUE_WHOLE_DIGITS = 16
+VALUE_DECIMAL_PLACES = 4
+VALUE_MAX_DIGITS = VALUE_WHOLE_DIGITS + VALUE_DECIMAL_PLACES
+
+CONFIDENCE_MIN = 0
+CONFIDENCE_MAX = 10
+
+# A key result's weight in its objective's progress: more than zero, two decimals.
+WEIGHT_MIN = Decimal("0.01")
+WEIGHT_MAX_DIGITS = 6
+WEIGHT_DECIMAL_PLACES = 2
+
+SCORE_MIN = Decimal(0)
+SCORE_MAX = Decimal(1)
+SCORE_MAX_DIGITS = 3
+SCORE_DECIMAL_PLACES = 2
+
+# The method's three to five key results an objective is advice, never a refusal: the
+# quality coach holds it (`cible.lib.coach.MIN_KRS`, `MAX_KRS`), in the pure layer below,
+# with the words that give it.
+KEY_RESULTS_ADVISED = (coach.MIN_KRS, coach.MAX_KRS)
+
+# Levels from the top: an objective contributes to its own level or the levels above.
+LEVEL_ORDER = ("company", "team", "person")
+
+CLOSED_CYCLE = _("This cycle is closed: its OKRs can no longer change.")
+
+
+def _error(field: str | None, message: Any, code: str, **params: Any) -> ValidationError:
+    error = ValidationError(message, code=code, params=params or None)
+    return ValidationError({field or NON_FIELD_ERRORS: [error]})
+
+
+# Cycles.
+
+
+def cycle_takes_changes(cycle: "Cycle", *, correction: bool = False) -> bool:
+    """A closed cycle is read-only; an admin's correction (`correction`) still goes in."""
+    return correction or not cycle.is_closed
+
+
+def check_cycle_open(cycle: "Cycle", field: str | None = None, *, correction: bool = False) -> None:
+    if not cycle_takes_changes(cycle, correction=correction):
+        raise _error(field, CLOSED_CYCLE, "cycle_closed")
+
+
+def check_cycle_dates(start: date | None, end: date | None) -> None:
+    if start and end and end <= start:
+        raise _error("end", _("A cycle must end after it starts."), "cycle_dates")
+
+
+# Numbers.
+
+
+def check_value(value: Decimal | None, field: str = "value") -> None:
+    """A key result's value: a finite number within the digits the database keeps."""
+    if value is None or not value.is_finite():
+        raise _error(field, _("Enter a number."), "invalid")
+    validate = DecimalValidator(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)
+    try:
+        validate(value.normalize() if value else Decimal(0))
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from error
+
+
+def value_validators() -> list[Any]:
+    """The value rule as a form field's validators, read when the form is made."""
+    return [DecimalValidator(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)]
+
+
+def check_confidence(confidence: int | None, field: str = "confidence") -> None:
+    if confidence is None:
+        return
+    if not CONFIDENCE_MIN <= confidence <= CONFIDENCE_MAX:
+        raise _error(
+            field,
+            _("Confidence runs from %(low)s to %(high)s."),
+            "confidence_range",
+            low=CONFIDENCE_MIN,
+            high=CONFIDENCE_MAX,
+        )
+
+
+def check_weight(weight: Decimal | None, field: str = "weight") -> None:
+    if weight is None:
+        return
+    if not weight.is_finite() or weight < WEIGHT_MIN:
+        raise _error(field, _("The weight must be greater than zero."), "weight_range")
+    validate = DecimalValidator(WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES)
+    try:
+        validate(weight.normalize())
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from error
+
+
+def check_score(score: Decimal | None, field: str = "score") -> None:
+    if score is None or not score.is_finite() or not SCORE_MIN <= score <= SCORE_MAX:
+        raise _error(
+            field,
+            _("A score runs from %(low)s to %(high)s."),
+            "score_range",
+            low=SCORE_MIN,
+            high=SCORE_MAX,
+        )
+
+
+# Key results.
+
+
+def target_errors(
+    kind: str, start: Decimal | None, target: Decimal | None, target_max: Decimal | None
+) -> dict[str, Any]:
+    """What is wrong with a key result's start and targets for its kind, by field."""
+    errors: dict[str, Any] = {}
+    if start is None:
+        errors["start"] = _("Enter a number.")
+    if target is None:
+        errors["target"] = _("Enter a number.")
+    if errors or start is None or target is None:
+        return errors
+    if kind in ("increase", "decrease"):
+        if start == target:
+            errors["target"] = _("The target must differ from the start value.")
+        elif kind == "increase" and target < start:
+            errors["target"] = _("To increase, the target must be above the start value.")
+        elif kind == "decrease" and target > start:
+            errors["target"] = _("To decrease, the target must be below the start value.")
+    if kind == "stay_between":
+        if target_max is None:
+            errors["target_max"] = _("A range needs an upper bound.")
+        elif target_max < target:
+            errors["target_max"] = _("The upper bound must not be below the lower bound.")
+    return errors
+
+
+# Objectives: levels and alignment.
+
+
+def level_rank(level: str) -> int:
+    return LEVEL_ORDER.index(level)
+
+
+def level_team_errors(level: str | None, has_team: bool) -> dict[str, Any]:
+    """A company objective belongs to no team; a team objective to one."""
+    if level == "company" and has_team:
+        return {"team": _("A company objective belongs to no team.")}
+    if level == "team" and not has_team:
+        return {"team": _("Choose the team this objective belongs to.")}
+    return {}
+
+
+def check_parent_levels(level: str, parent_levels: Iterable[str], field: str = "parents") -> None:
+    """An objective contributes to its own level or the levels above."""
+    rank = level_rank(level)
+    if any(level_rank(parent) > rank for parent in parent_levels):
+        raise _error(
+            field, _("An objective contributes to its own level or the levels above."), "level"
+        )
+
+
+def check_parent_cycle(cycle: object, cycle_parent: object, parent_cycle: object) -> None:
+    """An objective contributes to objectives of its own cycle or of the year around it
+    (cycles as ids, or as names in an OKR file)."""
+    if parent_cycle not in (cycle, cycle_parent):
+        raise _error(
+            "parents",
+            _("An objective contributes to objectives of its cycle or its year."),
+            "parent_cycle",
+        )
