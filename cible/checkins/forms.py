@@ -10,6 +10,14 @@ from cible.okrs.models import KeyResult, KRKind
 MILESTONE_CHOICES = [("", "—"), ("1", _("Done")), ("0", _("Not done yet"))]
 
 
+def _field_rule(check: Any, value: Any, name: str) -> None:
+    """A rule's refusal, as a form field's own error."""
+    try:
+        check(value, name)
+    except forms.ValidationError as error:
+        raise forms.ValidationError(error.error_dict[name]) from error
+
+
 class CheckInRowForm(forms.Form):
     """One KR's line on the weekly check-in page. A line left empty records nothing."""
 
@@ -43,12 +51,12 @@ class CheckInRowForm(forms.Form):
     def clean_value(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("value")
         if value is not None:
-            rules.check_value(value)
+            _field_rule(rules.check_value, value, "value")
         return value
 
     def clean_confidence(self) -> int | None:
         confidence: int | None = self.cleaned_data.get("confidence")
-        rules.check_confidence(confidence)
+        _field_rule(rules.check_confidence, confidence, "confidence")
         return confidence
 
     def clean(self) -> dict[str, Any]:

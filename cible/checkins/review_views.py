@@ -24,6 +24,7 @@ from cible.front.refusal import named_errors, refuse
 from cible.lib import okrmath
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
+from cible.okrs import rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, KeyResult, Objective
@@ -77,7 +78,10 @@ class ObjectiveRetrospectiveForm(forms.Form):
 
 class AdjustForm(forms.Form):
     target = forms.DecimalField(
-        label=_lazy("New target"), required=False, max_digits=20, decimal_places=4
+        label=_lazy("New target"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
     )
     due_date = forms.DateField(
         label=_lazy("New due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -93,7 +97,11 @@ class AdjustForm(forms.Form):
 
 class ScoreForm(forms.Form):
     score = forms.DecimalField(
-        label=_lazy("Score (0 to 1)"), min_value=0, max_value=1, max_digits=3, decimal_places=2
+        label=_lazy("Score (0 to 1)"),
+        min_value=rules.SCORE_MIN,
+        max_value=rules.SCORE_MAX,
+        max_digits=rules.SCORE_MAX_DIGITS,
+        decimal_places=rules.SCORE_DECIMAL_PLACES,
     )
     score_note = forms.CharField(
         label=_lazy("Why this score"), required=False, max_length=SHORT_TEXT
@@ -427,7 +435,7 @@ def cycle_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     membership = get_membership(request, slug)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
     require_admin(membership)
-    if cycle.is_closed:
+    if not rules.cycle_takes_changes(cycle):
         messages.error(request, _("This cycle is already closed."))
     else:
         reviews.close_cycle(cycle, request.user)
