@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,8 @@ from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
 from cible.okrs import rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
-from cible.okrs.models import Cycle, KeyResult, Objective
+from cible.okrs.models import Cycle, Objective
+from cible.okrs.queries import OBJECTIVE_RELATED, visible_objectives
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
 from cible.orgs.models import Membership, Team
 
@@ -117,18 +117,7 @@ def _cycle(request: AuthenticatedHttpRequest, membership: Membership) -> Cycle |
 
 
 def _team_rows(membership: Membership, team: Team | None, cycle: Cycle) -> list[Any]:
-    krs = KeyResult.objects.filter(
-        archived_at__isnull=True, cancelled_at__isnull=True
-    ).select_related("owner")
-    objectives = (
-        Objective.objects.visible_to(membership)
-        .active()
-        .filter(cycle=cycle, team=team)
-        .select_related("owner", "team", "cycle", "organization")
-        .prefetch_related(Prefetch("key_results", queryset=krs.order_by("position", "id")))
-    )
-    if team is None:
-        objectives = objectives.filter(level="company")
+    objectives = visible_objectives(membership, cycle, team=team)
     return objective_rows(list(objectives), membership.organization)
 
 
@@ -302,16 +291,11 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     """The end-of-cycle review: proposed scores to confirm, retrospectives, carry-over."""
     membership = get_membership(request, slug)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
-    krs = KeyResult.objects.filter(
-        archived_at__isnull=True, cancelled_at__isnull=True
-    ).select_related("owner")
+    related = (*OBJECTIVE_RELATED, "carried_from")
     objectives = list(
-        Objective.objects.visible_to(membership)
-        .active()
-        .filter(cycle=cycle)
-        .select_related("owner", "team", "cycle", "organization", "carried_from")
-        .prefetch_related(Prefetch("key_results", queryset=krs.order_by("position", "id")))
-        .order_by("level", "team__name", "position", "id")
+        visible_objectives(membership, cycle, related=related).order_by(
+            "level", "team__name", "position", "id"
+        )
     )
     rows = objective_rows(objectives, membership.organization)
     powers = Powers(membership)

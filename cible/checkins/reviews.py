@@ -112,7 +112,7 @@ def score_key_result(kr: KeyResult, actor: User, score: Decimal, note: str = "")
 
 def update_objective_score(objective: Objective) -> Decimal | None:
     """The objective's score: the weighted mean of its scored KRs."""
-    krs = objective.key_results.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+    krs = objective.key_results.live()
     pairs = [(kr.weight, kr.score) for kr in krs if kr.score is not None]
     score = okrmath.weighted_mean(pairs).quantize(okrmath.SCORE_STEP) if pairs else None
     Objective.objects.filter(pk=objective.pk).update(score=score)
@@ -143,10 +143,8 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
         .select_related("organization")
     )
     progress = objective_progress(objectives)
-    krs = KeyResult.objects.filter(
+    krs = KeyResult.objects.live().filter(
         objective__in=objectives,
-        archived_at__isnull=True,
-        cancelled_at__isnull=True,
         score__isnull=True,
     )
     for kr in krs.select_related("objective__organization"):
@@ -227,9 +225,7 @@ def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
     copy.save()
     parents = objective.parents.filter(cycle_id__in=[into.pk, into.parent_id])
     copy.parents.set(parents)
-    for position, kr in enumerate(
-        objective.key_results.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-    ):
+    for position, kr in enumerate(objective.key_results.live()):
         if kr.progress() >= 1 and kr.kind in ("increase", "decrease", "milestone"):
             continue
         start = kr.current if kr.kind in ("increase", "decrease") else kr.start

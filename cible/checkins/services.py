@@ -22,10 +22,9 @@ def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
     """The KRs someone checks in this week: theirs, in active cycles, still running and not
     following another objective."""
     return (
-        KeyResult.objects.filter(
+        KeyResult.objects.live()
+        .filter(
             owner_id=membership.user_id,
-            archived_at__isnull=True,
-            cancelled_at__isnull=True,
             driven_by__isnull=True,
             objective__in=Objective.objects.visible_to(membership).active(),
             objective__cycle__state=CycleState.ACTIVE,

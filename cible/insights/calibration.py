@@ -96,12 +96,14 @@ def calibration_for(membership: Membership) -> Calibration:
         all_objectives[cycle_id].append(score)
         if team_id is not None:
             by_team[team_id][cycle_id].append(score)
-    for team_id, score in KeyResult.objects.filter(
-        objective__in=objectives,
-        archived_at__isnull=True,
-        cancelled_at__isnull=True,
-        score__isnull=False,
-    ).values_list("objective__team_id", "score"):
+    for team_id, score in (
+        KeyResult.objects.live()
+        .filter(
+            objective__in=objectives,
+            score__isnull=False,
+        )
+        .values_list("objective__team_id", "score")
+    ):
         all_krs.append(score)
         if team_id is not None:
             kr_by_team[team_id].append(score)

@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst, slugify
@@ -23,7 +22,8 @@ from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import score_charts, scores
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
-from cible.okrs.models import LEVEL_RANK, Cycle, KeyResult, Objective, ObjectiveState
+from cible.okrs.models import LEVEL_RANK, Cycle, KeyResult, Objective
+from cible.okrs.queries import visible_objectives
 from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
@@ -135,19 +135,8 @@ def _answers(obj: Any, names: tuple[str, ...]) -> list[tuple[str, str]]:
 def build_report(membership: Membership, cycle: Cycle, team: Team | None = None) -> CycleReport:
     """The report of `cycle` (of one `team` when given) as `membership` may see it."""
     org = membership.organization
-    krs = (
-        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("owner")
-        .order_by("position", "id")
-    )
-    objectives = (
-        Objective.objects.visible_to(membership)
-        .active()
-        .filter(cycle=cycle)
-        .exclude(state=ObjectiveState.CANCELLED)
-        .select_related("owner", "team", "cycle", "organization")
-        .prefetch_related(Prefetch("key_results", queryset=krs))
-        .order_by("team__name", "position", "id")
+    objectives = visible_objectives(membership, cycle, with_cancelled=False).order_by(
+        "team__name", "position", "id"
     )
     if team is not None:
         objectives = objectives.filter(team=team)

@@ -459,11 +459,7 @@ def visible_objectives(
     """The cycle's objectives the member may see (or, `public`, everyone may see), not
     archived or cancelled, with their live KRs: two queries. `attach` gives them their
     cycle, organisation and owners."""
-    krs = (
-        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .defer(*UNREAD_KR_TEXTS)
-        .order_by("position", "id")
-    )
+    krs = KeyResult.objects.live().defer(*UNREAD_KR_TEXTS).order_by("position", "id")
     return (
         readable(membership, public)
         .active()

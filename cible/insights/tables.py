@@ -15,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from cible.checkins.models import CheckIn
 from cible.lib import okrmath
 from cible.okrs.contexts import kr_row
-from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, ObjectiveState
+from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet
+from cible.okrs.queries import visible_objectives
 from cible.okrs.services import objective_progress
 from cible.okrs.templatetags.okrs import status_label
 from cible.orgs.models import Membership
@@ -113,11 +113,8 @@ OKR_COLUMNS = [
 
 
 def _visible(membership: Membership, cycle: Cycle) -> ObjectiveQuerySet:
-    return (
-        Objective.objects.visible_to(membership)
-        .active()
-        .filter(cycle=cycle)
-        .exclude(state=ObjectiveState.CANCELLED)
+    return visible_objectives(
+        membership, cycle, with_cancelled=False, related=(), key_results=False
     )
 
 
@@ -151,16 +148,8 @@ def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
     org = membership.organization
     today = timezone.localdate()
     progress = _progress_of_objectives(membership, cycle)
-    krs = (
-        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("owner")
-        .order_by("position", "id")
-    )
-    objectives = (
-        _visible(membership, cycle)
-        .select_related("owner", "team", "cycle", "organization")
-        .prefetch_related(Prefetch("key_results", queryset=krs))
-        .order_by("level", "team__name", "position", "id")
+    objectives = visible_objectives(membership, cycle, with_cancelled=False).order_by(
+        "level", "team__name", "position", "id"
     )
     objective_type, kr_type = _("Objective"), _("Key result")
     for objective in objectives.iterator(chunk_size=CHUNK):

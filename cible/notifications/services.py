@@ -114,12 +114,11 @@ def reminder_recipients(org: Organization, since: datetime) -> list[int]:
     since `since`: the set-based twin of `key_results_to_remind`, which the sending task
     applies again, so one planning query serves a large organisation."""
     owners = (
-        KeyResult.objects.filter(
+        KeyResult.objects.live()
+        .filter(
             objective__organization=org,
             objective__archived_at__isnull=True,
             objective__cycle__state=CycleState.ACTIVE,
-            archived_at__isnull=True,
-            cancelled_at__isnull=True,
             driven_by__isnull=True,
         )
         .exclude(_checked_in_since(since))
@@ -461,11 +460,7 @@ def team_digest(team: Team, since: datetime) -> TeamDigest | None:
 
 
 def _team_digests(org: Organization, objectives_filter: Q, since: datetime) -> list[TeamDigest]:
-    krs = (
-        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("owner")
-        .order_by("position", "id")
-    )
+    krs = KeyResult.objects.live().select_related("owner").order_by("position", "id")
     objectives = list(
         _live_team_objectives(org)
         .filter(objectives_filter)

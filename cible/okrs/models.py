@@ -322,6 +322,12 @@ class KRKind(models.TextChoices):
     MILESTONE = okrmath.Kind.MILESTONE.value, _("Milestone (done or not)")
 
 
+class KeyResultQuerySet(models.QuerySet["KeyResult"]):
+    def live(self) -> "KeyResultQuerySet":
+        """Neither archived nor cancelled: the key results progress, rows and scores count."""
+        return self.filter(archived_at__isnull=True, cancelled_at__isnull=True)
+
+
 class KeyResult(models.Model):
     objective = models.ForeignKey(
         Objective, models.CASCADE, related_name="key_results", verbose_name=_("objective")
@@ -368,6 +374,8 @@ class KeyResult(models.Model):
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KeyResultQuerySet.as_manager()
 
     # As on Objective: an admin's correction in a closed cycle, set by who makes it.
     correction = False

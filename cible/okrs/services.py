@@ -392,9 +392,7 @@ def objective_progress(
         "weight",
         "driven_by_id",
     )
-    live = KeyResult.objects.filter(
-        objective__organization_id=org_id, archived_at__isnull=True, cancelled_at__isnull=True
-    )
+    live = KeyResult.objects.live().filter(objective__organization_id=org_id)
     loaded: set[int] = {o.pk for o in objectives}
     # A page of objectives reads its own KRs, not the whole cycle's (90,000 KRs at 10,000
     # people); a whole cycle reads by cycle rather than through a huge list of ids.

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,6 +26,7 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
+from cible.okrs.queries import visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 from cible.sources.contexts import source_panel
@@ -34,17 +35,7 @@ from cible.sources.contexts import source_panel
 def _objectives(membership: Membership) -> Any:
     """Visible, unarchived objectives with what their rows need, in a constant number of
     queries."""
-    krs = (
-        KeyResult.objects.filter(archived_at__isnull=True, cancelled_at__isnull=True)
-        .select_related("owner")
-        .order_by("position", "id")
-    )
-    return (
-        Objective.objects.visible_to(membership)
-        .active()
-        .select_related("owner", "team", "cycle", "organization")
-        .prefetch_related(Prefetch("key_results", queryset=krs))
-    )
+    return visible_objectives(membership)
 
 
 def _selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle], Cycle | None]:

@@ -1,0 +1,56 @@
+"""The reads every OKR page, report and export starts from.
+
+`visible_objectives` is the one way to list the objectives a member may see: visible to
+them, not archived, with their live key results (and owners) prefetched in one more query,
+so that `contexts.objective_rows` computes progress and status without a query per
+objective. Live key results are `KeyResult.objects.live()`.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Prefetch
+
+from cible.okrs.models import Cycle, KeyResult, Level, Objective, ObjectiveQuerySet, ObjectiveState
+from cible.orgs.models import Membership, Team
+
+OBJECTIVE_RELATED = ("owner", "team", "cycle", "organization")
+
+# A team of None: the company's objectives; ANY_TEAM: no filter on the team.
+ANY_TEAM: Any = object()
+
+
+def live_key_results(related: Sequence[str] = ("owner",)) -> Any:
+    """Live key results in their objective's order, as the pages list them."""
+    return KeyResult.objects.live().select_related(*related).order_by("position", "id")
+
+
+def visible_objectives(
+    membership: Membership,
+    cycle: Cycle | None = None,
+    *,
+    team: Team | None = ANY_TEAM,
+    with_cancelled: bool = True,
+    related: Sequence[str] = OBJECTIVE_RELATED,
+    key_results: bool = True,
+) -> ObjectiveQuerySet:
+    """The unarchived objectives `membership` may see, of `cycle` when given and of `team`
+    (None: the company's) when given, cancelled ones left out unless `with_cancelled`,
+    with their live key results prefetched (`key_results=False` and `related=()`: the
+    bare objectives, e.g. for a subquery or a count)."""
+    objectives = Objective.objects.visible_to(membership).active()
+    if cycle is not None:
+        objectives = objectives.filter(cycle=cycle)
+    if team is None:
+        objectives = objectives.filter(team=None, level=Level.COMPANY)
+    elif team is not ANY_TEAM:
+        objectives = objectives.filter(team=team)
+    if not with_cancelled:
+        objectives = objectives.exclude(state=ObjectiveState.CANCELLED)
+    if related:
+        objectives = objectives.select_related(*related)
+    if key_results:
+        objectives = objectives.prefetch_related(
+            Prefetch("key_results", queryset=live_key_results())
+        )
+    return objectives
