@@ -24,13 +24,13 @@ from cible.api.schemas import (
     ReviewPage,
 )
 from cible.checkins import reviews
+from cible.checkins.access import may_hold
 from cible.checkins.models import CheckIn, Review
 from cible.checkins.services import record_check_in
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs.access import get_key_result_for_user
 from cible.okrs.models import Objective
-from cible.orgs.access import can_manage_team, get_membership, require_writer
-from cible.orgs.models import Membership, Team
+from cible.orgs.access import get_membership, require_writer
 
 router = Router()
 ORG = "/orgs/{slug}"
@@ -160,18 +160,6 @@ def get_review(request: Request, slug: str, id: Id) -> Any:
     if review is None:
         raise Http404
     return review_out(review)
-
-
-def may_hold(membership: Membership, team: Team | None, kind: str) -> bool:
-    """As on the web: a team's weekly meeting is written by its members and managers, its
-    monthly review and retrospective by its managers, the company's monthly review by
-    admins."""
-    if team is None:
-        return kind == "monthly" and membership.is_admin
-    if can_manage_team(membership, team):
-        return True
-    in_team = team.members.filter(pk=membership.user_id).exists()
-    return kind == "weekly" and membership.can_write and in_team
 
 
 @router.post(ORG + "/reviews", response={201: ReviewOut, **ERRORS}, tags=["reviews"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cible.checkins import reviews
+from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
@@ -125,10 +126,7 @@ def _team_rows(membership: Membership, team: Team | None, cycle: Cycle) -> list[
 def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     cycle = _cycle(request, membership)
-    if request.method == "POST" and not (
-        can_manage_team(membership, team)
-        or (membership.can_write and team.members.filter(pk=request.user.pk).exists())
-    ):
+    if request.method == "POST" and not may_hold(membership, team, ReviewKind.WEEKLY):
         raise PermissionDenied
     form = NotesForm(request.POST or None)
     if request.method == "POST" and cycle is not None and form.is_valid():
@@ -222,7 +220,7 @@ def monthly_review(
     team = None
     if pk is not None:
         team, membership = get_team_for_user(request, slug, pk)
-    allowed = membership.is_admin if team is None else can_manage_team(membership, team)
+    allowed = may_hold(membership, team, ReviewKind.MONTHLY)
     if request.method == "POST" and not allowed:
         raise PermissionDenied
     cycle = _cycle(request, membership)
@@ -371,7 +369,7 @@ def team_retrospective(
 ) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     cycle = get_object_or_404(Cycle, organization=membership.organization, pk=cycle_pk)
-    if not can_manage_team(membership, team):
+    if not may_hold(membership, team, ReviewKind.QUARTERLY):
         raise PermissionDenied
     form = RetrospectiveForm(request.POST)
     if not form.is_valid():
