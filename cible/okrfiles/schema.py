@@ -620,8 +620,7 @@ def _cycles(reader: Reader, data: Any) -> list[Entry]:
         v["end"] = reader.day(path, cycle, "end", required=True)
         v["parent"] = reader.text(path, cycle, "parent", limit)
         v["state"] = reader.choice(path, cycle, "state", CycleState.values, CycleState.PLANNING)
-        if v["start"] and v["end"] and v["end"] <= v["start"]:
-            reader.error((*path, "end"), _("A cycle must end after it starts."))
+        _rule(reader, (*path, "end"), rules.check_cycle_dates, v["start"], v["end"])
         cycles.append(entry)
     return cycles
 
@@ -688,26 +687,12 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
 
 
 def _kr_values(reader: Reader, path: Path, v: dict[str, Any]) -> None:
-    """The model's rules on a KR's numbers."""
-    start, target, kind = v["start"], v["target"], v["kind"]
-    if start is not None and target is not None:
-        if kind in (KRKind.INCREASE, KRKind.DECREASE) and start == target:
-            reader.error((*path, "target"), _("The target must differ from the start value."))
-        elif kind == KRKind.INCREASE and target < start:
-            reader.error(
-                (*path, "target"), _("To increase, the target must be above the start value.")
-            )
-        elif kind == KRKind.DECREASE and target > start:
-            reader.error(
-                (*path, "target"), _("To decrease, the target must be below the start value.")
-            )
-    if kind == KRKind.STAY_BETWEEN:
-        if v["target_max"] is None:
-            reader.error((*path, "target_max"), _("A range needs an upper bound."))
-        elif target is not None and v["target_max"] < target:
-            reader.error(
-                (*path, "target_max"), _("The upper bound must not be below the lower bound.")
-            )
+    """The rules on a KR's numbers (a missing start or target is said where it is read)."""
+    start, target = v["start"], v["target"]
+    errors = rules.target_errors(v["kind"], start, target, v["target_max"])
+    for name, message in errors.items():
+        if name == "target_max" or None not in (start, target):
+            reader.error((*path, name), message)
     if v["current"] is None:
         v["current"] = start
 
@@ -877,12 +862,15 @@ def _check_cycles(index: _Index, cycles: list[Entry]) -> None:
         if not index.known(index.cycles, cycle["parent"], path, _("Unknown cycle “%(name)s”.")):
             continue
         parent = index.cycles[cycle["parent"]]
-        if parent["kind"] != CycleKind.YEAR or cycle["kind"] == CycleKind.YEAR:
-            reader.error(path, _("Only a quarter or custom cycle sits in a year."))
-        elif None not in (cycle["start"], cycle["end"], parent["start"], parent["end"]) and not (
-            parent["start"] <= cycle["start"] and cycle["end"] <= parent["end"]
-        ):
-            reader.error(path, _("The cycle must lie within its year."))
+        _rule(
+            reader,
+            path,
+            rules.check_cycle_in_year,
+            cycle["kind"],
+            parent["kind"],
+            (cycle["start"], cycle["end"]),
+            (parent["start"], parent["end"]),
+        )
 
 
 def _report_loops(

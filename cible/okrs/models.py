@@ -115,16 +115,12 @@ class Cycle(models.Model):
         if self.parent_id is not None and self.parent is not None:
             if self.parent.organization_id != self.organization_id:
                 raise ValidationError({"parent": _("This cycle belongs to another organisation.")})
-            if self.parent.kind != CycleKind.YEAR or self.kind == CycleKind.YEAR:
-                raise ValidationError(
-                    {"parent": _("Only a quarter or custom cycle sits in a year.")}
-                )
-            if (
-                self.start
-                and self.end
-                and not (self.parent.start <= self.start and self.end <= self.parent.end)
-            ):
-                raise ValidationError({"parent": _("The cycle must lie within its year.")})
+            rules.check_cycle_in_year(
+                self.kind,
+                self.parent.kind,
+                (self.start, self.end),
+                (self.parent.start, self.parent.end),
+            )
 
 
 class Level(models.TextChoices):

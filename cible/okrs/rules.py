@@ -75,6 +75,24 @@ def check_cycle_dates(start: date | None, end: date | None) -> None:
         raise _error("end", _("A cycle must end after it starts."), "cycle_dates")
 
 
+def check_cycle_in_year(
+    kind: str,
+    parent_kind: str,
+    span: tuple[date | None, date | None],
+    year: tuple[date | None, date | None],
+) -> None:
+    """A quarter or custom cycle may sit in a year, within its dates."""
+    if parent_kind != "year" or kind == "year":
+        raise _error(
+            "parent", _("Only a quarter or custom cycle sits in a year."), "cycle_parent_kind"
+        )
+    (start, end), (year_start, year_end) = span, year
+    if None not in (start, end, year_start, year_end) and not (
+        year_start <= start and end <= year_end  # type: ignore[operator]
+    ):
+        raise _error("parent", _("The cycle must lie within its year."), "cycle_outside_year")
+
+
 # Numbers.
 
 
