@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from cible.checkins.reviews import close_cycle
+from cible.checkins.scoring import close_cycle
 from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from cible.okrs.models import KeyResult, Level, Objective
 from tests_e2e.conftest import NewPage, sign_in

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import ConsoleMessage, Dialog, Page, Response, expect
 
 from cible.accounts.forms import ProfileForm
-from cible.checkins import reviews
+from cible.checkins import reviews, scoring
 from cible.checkins.models import ReviewKind
 from cible.checkins.review_views import NotesForm, RetrospectiveForm
 from cible.checkins.services import record_check_in
@@ -226,7 +226,7 @@ def build(world: World, payload: str, short: str) -> Hostile:
     record_check_in(kr, bob, Decimal(4), 7, comment=texts["comment"], blockers=texts["blockers"])
     reviews.adjust_key_result(adjusted, bob, reason=texts["adj"], target=Decimal(8))
     reviews.adjust_key_result(cancelled, bob, reason=texts["cancel"], cancel=True)
-    reviews.score_key_result(kr, bob, Decimal("0.9"), note=texts["score"])
+    scoring.score_key_result(kr, bob, Decimal("0.9"), note=texts["score"])
     reviews.save_retrospective(
         objective,
         bob,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from cible.checkins import reviews
+from cible.checkins import reviews, scoring
 from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
@@ -300,7 +300,7 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     for row in rows:
         row.can_edit = powers.can_edit(row.objective)  # type: ignore[attr-defined]
         for kr_row in row.key_results:
-            kr_row.proposed = okrmath.proposed_score(kr_row.progress)  # type: ignore[attr-defined]
+            kr_row.proposed = scoring.proposed_for(kr_row)  # type: ignore[attr-defined]
             kr_row.can_score = powers.can_edit_key_result(kr_row.kr)  # type: ignore[attr-defined]
     teams = Team.objects.filter(
         organization=membership.organization, objectives__cycle=cycle
@@ -331,7 +331,7 @@ def key_result_score(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     if not form.is_valid():
         return refuse(request, form, subject=kr.title, back=back, org=membership.organization)
     try:
-        reviews.score_key_result(
+        scoring.score_key_result(
             kr, request.user, form.cleaned_data["score"], form.cleaned_data["score_note"]
         )
     except ValidationError as error:
@@ -420,7 +420,7 @@ def cycle_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     if not rules.cycle_takes_changes(cycle):
         messages.error(request, _("This cycle is already closed."))
     else:
-        reviews.close_cycle(cycle, request.user)
+        scoring.close_cycle(cycle, request.user)
         messages.success(
             request, _("%(cycle)s is closed: its scores are final.") % {"cycle": cycle.name}
         )

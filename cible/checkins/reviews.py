@@ -1,5 +1,5 @@
-"""The rhythm's workflows: monthly adjustments, scoring at the end of a cycle, closing it
-and carrying unfinished objectives over."""
+"""The rhythm's workflows: monthly adjustments, reviews, retrospectives and carrying
+unfinished objectives over. Scoring and closing a cycle are `cible.checkins.scoring`'s."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,7 +14,6 @@ from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import Review
-from cible.lib import okrmath
 from cible.okrs import rules
 from cible.okrs.models import (
     Change,
@@ -24,11 +23,9 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
-from cible.okrs.services import objective_progress, record_change
+from cible.okrs.services import record_change
 from cible.orgs.models import Organization, Team
 from cible.webhooks import events as webhooks
-
-SCORE_TOLERANCE = Decimal("0.005")
 
 
 def _require_reason(reason: str) -> str:
@@ -58,7 +55,7 @@ def adjust_key_result(
         kr.cancelled_at = timezone.now()
         kr.cancel_reason = reason
         kr.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
-        _record(kr, actor, Change.Action.CANCELLED, {}, {}, reason)
+        record_change(kr.objective, actor, Change.Action.CANCELLED, key_result=kr, reason=reason)
         return kr
     if target is None and due_date is None:
         raise ValidationError({"target": _("Change the target, the due date, or cancel.")})
@@ -69,55 +66,8 @@ def adjust_key_result(
     kr.full_clean()
     kr.save()
     after = {"target": str(kr.target), "due_date": str(kr.due_date or "")}
-    _record(kr, actor, Change.Action.ADJUSTED, before, after, reason)
+    record_change(kr.objective, actor, Change.Action.ADJUSTED, before, after, kr, reason=reason)
     return kr
-
-
-def _record(
-    kr: KeyResult,
-    actor: User,
-    action: str,
-    before: dict[str, str],
-    after: dict[str, str],
-    reason: str,
-) -> None:
-    change = record_change(kr.objective, actor, action, before, after, key_result=kr)
-    change.reason = reason
-    change.save(update_fields=["reason"])
-
-
-def proposed_score(kr: KeyResult, driven: dict[int, Decimal] | None = None) -> Decimal:
-    if kr.driven_by_id is not None and driven is not None:
-        return okrmath.proposed_score(driven.get(kr.driven_by_id, Decimal(0)))
-    return okrmath.proposed_score(kr.progress())
-
-
-@transaction.atomic
-def score_key_result(kr: KeyResult, actor: User, score: Decimal, note: str = "") -> KeyResult:
-    """The owner confirms the proposed score or adjusts it, with a written reason when it
-    departs from the KR's progress."""
-    rules.check_cycle_open(kr.objective.cycle, "score")
-    rules.check_score(score)
-    score = score.quantize(okrmath.SCORE_STEP)
-    proposed = proposed_score(kr, objective_progress([kr.driven_by]) if kr.driven_by else None)
-    if abs(score - proposed) > SCORE_TOLERANCE and not note.strip():
-        raise ValidationError({"score_note": _("This score differs from the progress: say why.")})
-    before = {"score": str(kr.score or "")}
-    kr.score, kr.score_note = score, note.strip()
-    kr.save(update_fields=["score", "score_note", "updated_at"])
-    _record(kr, actor, Change.Action.SCORED, before, {"score": str(score)}, note.strip())
-    update_objective_score(kr.objective)
-    return kr
-
-
-def update_objective_score(objective: Objective) -> Decimal | None:
-    """The objective's score: the weighted mean of its scored KRs."""
-    krs = objective.key_results.live()
-    pairs = [(kr.weight, kr.score) for kr in krs if kr.score is not None]
-    score = okrmath.weighted_mean(pairs).quantize(okrmath.SCORE_STEP) if pairs else None
-    Objective.objects.filter(pk=objective.pk).update(score=score)
-    objective.score = score
-    return score
 
 
 RETRO_FIELDS = ("retro_worked", "retro_did_not_work", "retro_learned", "retro_celebrate")
@@ -131,43 +81,6 @@ def save_retrospective(objective: Objective, actor: User, **fields: str) -> None
     objective.save(update_fields=[*RETRO_FIELDS, "updated_at"])
     after = {name: getattr(objective, name) for name in RETRO_FIELDS}
     record_change(objective, actor, Change.Action.UPDATED, before, after)
-
-
-@transaction.atomic
-def close_cycle(cycle: Cycle, actor: User) -> None:
-    """Score what is left unscored with its proposed score, close the objectives and make
-    the cycle read-only."""
-    objectives = list(
-        Objective.objects.filter(cycle=cycle, archived_at__isnull=True)
-        .exclude(state=ObjectiveState.CANCELLED)
-        .select_related("organization")
-    )
-    progress = objective_progress(objectives)
-    krs = KeyResult.objects.live().filter(
-        objective__in=objectives,
-        score__isnull=True,
-    )
-    for kr in krs.select_related("objective__organization"):
-        kr.score = proposed_score(kr, progress)
-        kr.save(update_fields=["score"])
-        record_change(
-            kr.objective, actor, Change.Action.SCORED, {"score": ""}, {"score": str(kr.score)}, kr
-        )
-    for objective in objectives:
-        update_objective_score(objective)
-        if objective.state != ObjectiveState.CLOSED:
-            before = objective.state
-            objective.state = ObjectiveState.CLOSED
-            objective.save(update_fields=["state", "updated_at"])
-            record_change(
-                objective, actor, Change.Action.UPDATED, {"state": before}, {"state": "closed"}
-            )
-            webhooks.objective_closed(objective)
-    before = cycle.state
-    cycle.state = CycleState.CLOSED
-    cycle.save(update_fields=["state"])
-    record(cycle.organization, actor, cycle, Action.CLOSED, {"state": before}, {"state": "closed"})
-    webhooks.cycle_closed(cycle)
 
 
 REVIEW_FIELDS = ("kind", "held_on", "team", "cycle")

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
+from cible.checkins import scoring
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import score_charts, scores
@@ -157,17 +158,12 @@ def _line(row: Any, final: bool) -> ObjectiveLine:
     kr_lines = []
     for kr_row in row.key_results:
         kr = kr_row.kr
-        score = kr.score if kr.score is not None else okrmath.proposed_score(kr_row.progress)
-        kr_lines.append(KRLine(kr, kr_row.progress, kr_row.status, score))
+        kr_lines.append(KRLine(kr, kr_row.progress, kr_row.status, scoring.shown(kr_row)))
     objective = row.objective
     if final:
         objective_score = objective.score
-    elif kr_lines:
-        objective_score = okrmath.weighted_mean(
-            (line.kr.weight, line.score) for line in kr_lines
-        ).quantize(okrmath.SCORE_STEP)
     else:
-        objective_score = None
+        objective_score = scoring.objective_score((line.kr.weight, line.score) for line in kr_lines)
     return ObjectiveLine(objective, row.progress, row.status, objective_score, kr_lines)
 
 

@@ -1,6 +1,6 @@
 """Score statistics for ambition calibration and reports: histograms, means, flags.
 
-Pure Python on Decimals, with no Django import, like ``cible.lib.okrmath``.
+Pure Python on Decimals, with no Django import, on ``cible.lib.okrmath``'s score step.
 
 - A histogram has ten bins of 0.1: bin ``i`` holds the scores ``i/10 <= s < (i+1)/10``,
   and the last bin also holds 1.0. The method's target, 0.6-0.7, is bin 6: a score of
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from cible.lib import okrmath
+
 BINS = 10
 TARGET_BIN = 6  # 0.6 - 0.7
-SCORE_STEP = Decimal("0.01")
 SANDBAGGING_FLOOR = Decimal("0.9")
 OVERREACH_CEILING = Decimal("0.3")
 MIN_CYCLES = 2
@@ -50,7 +51,7 @@ def mean(values: Iterable[Decimal]) -> Decimal | None:
     values = list(values)
     if not values:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(SCORE_STEP)
+    return (sum(values, Decimal(0)) / len(values)).quantize(okrmath.SCORE_STEP)
 
 
 def ambition_flag(cycle_means: Iterable[Decimal]) -> Flag | None:

@@ -21,8 +21,9 @@ from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record, snapshot
 from cible.checkins.reviews import adjust_key_result, create_review, save_retrospective
+from cible.checkins.scoring import record_given_score
 from cible.checkins.services import record_check_in
-from cible.okrs.models import Change, Cycle, CycleState, KeyResult, Objective
+from cible.okrs.models import Cycle, CycleState, KeyResult, Objective
 from cible.okrs.services import (
     archive_key_result,
     archive_objective,
@@ -30,7 +31,6 @@ from cible.okrs.services import (
     create_dependency,
     create_key_result,
     create_objective,
-    record_change,
     set_parents,
 )
 from cible.orgs.models import Membership, Organization, Team, Weekday
@@ -267,19 +267,7 @@ class _Import:
         """The score as the file gives it: the proposed score of that time is not known."""
         if entry["score"] is None and not entry["score_note"]:
             return
-        kr.score, kr.score_note = entry["score"], entry["score_note"]
-        kr.save(update_fields=["score", "score_note", "updated_at"])
-        change = record_change(
-            kr.objective,
-            kr.owner,
-            Change.Action.SCORED,
-            {"score": ""},
-            {"score": "" if kr.score is None else str(kr.score)},
-            key_result=kr,
-        )
-        if kr.score_note:
-            change.reason = kr.score_note
-            change.save(update_fields=["reason"])
+        record_given_score(kr, kr.owner, entry["score"], entry["score_note"])
 
     def add_outcome(self, objective: Objective, entry: Entry) -> None:
         retro = entry["retrospective"]

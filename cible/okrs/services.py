@@ -152,7 +152,10 @@ def record_change(
     after: dict[str, str] | None = None,
     key_result: KeyResult | None = None,
     refs: Iterable[int] = (),
+    reason: str = "",
 ) -> Change:
+    """`reason`: why, when the method asks for one (a review's adjustment, a score away
+    from the progress); it stays in the history."""
     before, after = before or {}, after or {}
     changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
     change = Change.objects.create(
@@ -165,6 +168,7 @@ def record_change(
         before={k: before[k] for k in changed if k in before},
         after={k: after[k] for k in changed if k in after},
         refs=sorted(set(refs)),
+        reason=reason,
     )
     # Every change to an objective or a KR also lands in the organisation's audit trail.
     audit.record(

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cible.audit.models import AuditEntry
 from cible.audit.services import Target, diff, record, snapshot
-from cible.checkins import reviews
+from cible.checkins import reviews, scoring
 from cible.checkins.models import ReviewKind
 from cible.checkins.services import record_check_in
 from cible.okrs import services as okrs
@@ -295,7 +295,7 @@ CASES = {
         "key_result",
     ),
     "key result scored": Case(
-        lambda w: reviews.score_key_result(w.kr, w.alice, Decimal("0.9"), "Worth more"),
+        lambda w: scoring.score_key_result(w.kr, w.alice, Decimal("0.9"), "Worth more"),
         "scored",
         "key_result",
         {"score": ""},

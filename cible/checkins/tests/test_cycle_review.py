@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cible.checkins import reviews
+from cible.checkins import reviews, scoring
 from cible.checkins.models import CheckIn, Review, ReviewKind
 from cible.checkins.services import record_check_in
 from cible.okrs.models import (
@@ -76,7 +76,7 @@ def heavy(world) -> KeyResult:  # type: ignore[no-untyped-def]
 
 
 def test_the_proposed_score_is_the_progress_rounded_to_two_places(world) -> None:
-    assert reviews.proposed_score(world.kr) == Decimal("0.67")
+    assert scoring.proposed(world.kr) == Decimal("0.67")
 
     response = world.client_for(world.bob).get(review_url(world.cycle))
 
@@ -157,7 +157,7 @@ def test_an_impossible_score_is_refused(world, score: str) -> None:
 @pytest.mark.parametrize("score", ["1.5", "-0.1", "NaN", "Infinity", "-Infinity"])
 def test_the_service_refuses_a_score_outside_0_to_1(world, score: str) -> None:
     with pytest.raises(ValidationError):
-        reviews.score_key_result(world.kr, world.bob, Decimal(score), note="Because")
+        scoring.score_key_result(world.kr, world.bob, Decimal(score), note="Because")
 
     assert fresh(world.kr).score is None
     assert scored() == []
@@ -405,7 +405,7 @@ def test_after_closing_the_owner_may_not_score_any_more(world, closed) -> None:
 
 def test_the_score_service_refuses_a_closed_cycle(world, closed) -> None:
     with pytest.raises(ValidationError):
-        reviews.score_key_result(fresh(world.kr), world.bob, Decimal("0.67"))
+        scoring.score_key_result(fresh(world.kr), world.bob, Decimal("0.67"))
 
     assert fresh(world.kr).score == Decimal("0.67")
 

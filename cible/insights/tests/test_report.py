@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from cible.checkins import reviews
+from cible.checkins import reviews, scoring
 from cible.checkins.models import Review, ReviewKind
 from cible.insights import report_pdf
 from cible.insights.report_markdown import escape
@@ -153,8 +153,8 @@ def test_markdown_escapes_what_people_wrote() -> None:
 
 def test_after_closing_the_scores_are_final(report_world) -> None:
     world = report_world
-    reviews.score_key_result(world.kr, world.bob, Decimal("0.6"), "Slower in August")
-    reviews.close_cycle(world.cycle, world.alice)
+    scoring.score_key_result(world.kr, world.bob, Decimal("0.6"), "Slower in August")
+    scoring.close_cycle(world.cycle, world.alice)
     client = world.client_for(world.alice)
     html = client.get(urls(world.cycle.pk)["html"]).content.decode()
     assert "This cycle is closed: its scores are final." in html

@@ -12,11 +12,10 @@ from cible.checkins.models import CheckIn, ReviewKind
 from cible.checkins.reviews import (
     adjust_key_result,
     carry_over,
-    close_cycle,
     create_review,
     save_retrospective,
-    score_key_result,
 )
+from cible.checkins.scoring import close_cycle, score_key_result
 from cible.checkins.services import record_check_in
 from cible.okrs.models import CycleKind, CycleState, KeyResult, Level, Objective, Origin
 from cible.okrs.services import (

@@ -12,7 +12,7 @@ from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext
 
 from cible.checkins.models import CheckIn
-from cible.checkins.reviews import close_cycle
+from cible.checkins.scoring import close_cycle
 from cible.checkins.services import record_check_in
 from cible.okrs.models import Level, ObjectiveState, Visibility
 from cible.okrs.services import create_objective, set_cycle_state, update_objective
