@@ -292,6 +292,10 @@ def _pool(target: _Target, address: IPAddress, timeout: float) -> urllib3.HTTPCo
 def _failure(error: BaseException, host: str, timeout: float) -> OutboundError:
     # urllib3's NewConnectionError is a kind of ConnectTimeoutError: it comes first.
     if isinstance(error, (NewConnectionError, NameResolutionError, ProxyError)):
+        if isinstance(error.__cause__ or error.__context__, ConnectionRefusedError):
+            return OutboundError(
+                "unreachable", _("%(host)s refused the connection.") % {"host": host}
+            )
         return OutboundError("unreachable", _("%(host)s could not be reached.") % {"host": host})
     if isinstance(error, (Urllib3ConnectTimeout, ReadTimeoutError, TimeoutError)):
         return OutboundError(

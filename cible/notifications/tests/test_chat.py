@@ -548,7 +548,7 @@ def test_a_closed_port_is_retried_then_recorded_as_failed_and_logged(product, sl
         assert services.deliver(delivery.pk, attempt, now) in ("retry", "failed")
         delivery.refresh_from_db()
         assert delivery.attempts == attempt + 1
-        assert delivery.last_error.startswith("ConnectionRefusedError: ")
+        assert delivery.last_error == "127.0.0.1 refused the connection."
         if attempt + 1 < services.MAX_ATTEMPTS:
             assert delivery.status == DeliveryStatus.PENDING
             assert delivery.next_attempt_at == now + services.BACKOFF[attempt]
@@ -576,7 +576,7 @@ def test_a_failed_message_shows_on_the_team_page_of_its_managers(product, slot) 
     html = product.client_for(product.bob).get(team_url(product.team)).content.decode()
 
     assert "The last message could not be posted after 5 attempts:" in html
-    assert "ConnectionRefusedError" in html
+    assert "127.0.0.1 refused the connection." in html
 
 
 def test_a_redirect_is_not_followed(product, slot) -> None:
@@ -604,7 +604,7 @@ def test_a_receiver_that_hangs_times_out(product, slot, monkeypatch) -> None:
         assert time.monotonic() - started < 2
     delivery = chat_delivery(product.team)
     assert delivery.status == DeliveryStatus.PENDING
-    assert "timed out" in delivery.last_error
+    assert "did not answer within 0.3 seconds" in delivery.last_error
 
 
 # The settings ---------------------------------------------------------------------------
@@ -791,3 +791,23 @@ def test_a_french_team_page_speaks_french(world, mia) -> None:
     html = client.get(team_url(world.team), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
 
     assert "Un webhook de discussion est configuré (Microsoft Teams)" in html
+
+
+def test_a_chat_webhook_on_an_internal_address_fails_at_once_with_the_reason(
+    product, slot, receiver, settings
+) -> None:
+    settings.OUTBOUND_ALLOW = []
+    hook(product.team, receiver.url)
+    now = later(slot, minutes=1)
+    services.due_chats(now)
+    delivery = chat_delivery(product.team)
+
+    assert services.deliver(delivery.pk, 0, now) == "failed"
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 1
+    assert "is on a private or internal network" in delivery.last_error
+    assert "CIBLE_OUTBOUND_ALLOW" in delivery.last_error
+    assert SECRET not in delivery.last_error
+    assert receiver.received == []
