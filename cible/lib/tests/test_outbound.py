@@ -329,3 +329,20 @@ def test_the_requests_session_goes_through_the_guard(
     assert answer.json() == {"issuer": "x"}
     with pytest.raises(requests.ConnectionError):
         session.get(server.url("/moved"), timeout=3)
+
+
+def test_single_sign_on_discovery_goes_through_the_guard(server: Server, settings: Any) -> None:
+    import requests
+    from django.test import RequestFactory
+
+    from cible.accounts.sso import SocialAccountAdapter
+
+    server.routes["/.well-known/openid-configuration"] = (200, {}, b'{"issuer": "x"}')
+    discovery = server.url("/.well-known/openid-configuration")
+    adapter = SocialAccountAdapter(RequestFactory().get("/"))
+    with adapter.get_requests_session() as session, pytest.raises(requests.ConnectionError):
+        session.get(discovery)
+    assert server.seen == []
+    settings.OUTBOUND_ALLOW = ["127.0.0.1"]
+    with adapter.get_requests_session() as session:
+        assert session.get(discovery).json() == {"issuer": "x"}
