@@ -29,7 +29,7 @@ import certifi
 import requests
 import urllib3
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from urllib3.exceptions import (
     ConnectTimeoutError as Urllib3ConnectTimeout,
 )
@@ -37,10 +37,17 @@ from urllib3.exceptions import (
     HTTPError,
     NameResolutionError,
     NewConnectionError,
+    ProtocolError,
     ProxyError,
     ReadTimeoutError,
     SSLError,
 )
+
+
+def _(message: str) -> str:
+    # The local cluster's health checks run outside any Django project: no translation.
+    return gettext(message) if settings.configured else message
+
 
 TIMEOUT = 10.0  # seconds to connect, and for each read
 MAX_BYTES = 5_000_000  # what is read of an answer at most
@@ -64,8 +71,8 @@ _COMPATIBLE = ipaddress.ip_network("::/96")
 
 class OutboundError(Exception):
     """The request went nowhere, or came back unusable; `kind` says how, in one word:
-    bad_address, refused, not_found, unreachable, timeout, tls, protocol, too_large,
-    redirect."""
+    bad_address, refused (by the guard), not_found, connection_refused, unreachable,
+    timeout, tls, disconnected, protocol, too_large, redirect."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -294,7 +301,7 @@ def _failure(error: BaseException, host: str, timeout: float) -> OutboundError:
     if isinstance(error, (NewConnectionError, NameResolutionError, ProxyError)):
         if isinstance(error.__cause__ or error.__context__, ConnectionRefusedError):
             return OutboundError(
-                "unreachable", _("%(host)s refused the connection.") % {"host": host}
+                "connection_refused", _("%(host)s refused the connection.") % {"host": host}
             )
         return OutboundError("unreachable", _("%(host)s could not be reached.") % {"host": host})
     if isinstance(error, (Urllib3ConnectTimeout, ReadTimeoutError, TimeoutError)):
@@ -305,6 +312,12 @@ def _failure(error: BaseException, host: str, timeout: float) -> OutboundError:
         )
     if isinstance(error, SSLError):
         return OutboundError("tls", _("The secure connection to %(host)s failed.") % {"host": host})
+    cause = error.args[1] if isinstance(error, ProtocolError) and len(error.args) > 1 else error
+    if isinstance(cause, ConnectionResetError):
+        return OutboundError(
+            "disconnected",
+            _("%(host)s closed the connection without answering.") % {"host": host},
+        )
     if isinstance(error, ConnectionError):
         return OutboundError("unreachable", _("%(host)s could not be reached.") % {"host": host})
     return OutboundError("protocol", _("%(host)s did not answer in HTTP.") % {"host": host})

@@ -293,7 +293,7 @@ def test_a_closed_port_is_unreachable_and_https_to_plain_http_fails_tls(
         closed = sock.getsockname()[1]
     with pytest.raises(outbound.OutboundError) as unreachable:
         outbound.request("GET", f"http://127.0.0.1:{closed}/")
-    assert unreachable.value.kind == "unreachable"
+    assert unreachable.value.kind == "connection_refused"
     assert "127.0.0.1 refused the connection." in str(unreachable.value)
     with pytest.raises(outbound.OutboundError) as tls:
         outbound.request("GET", f"https://127.0.0.1:{server.port}/", timeout=3)
