@@ -214,6 +214,11 @@ SOURCE_DATABASES = parse_databases(env_str("SOURCE_DATABASES"))
 SOURCE_FILES_DIR = Path(env_str("SOURCE_FILES_DIR", str(DATA_DIR / "sources")))
 SOURCE_TIMEOUT = env_int("SOURCE_TIMEOUT", 10)
 
+# Requests the server makes (webhooks, chat, data sources, single sign-on) never go to a
+# loopback, private or link-local address, save to the host names, addresses and networks
+# listed here ("chat.internal,10.0.8.0/24"): cible/lib/outbound.py.
+OUTBOUND_ALLOW = env_list("OUTBOUND_ALLOW", [])
+
 LANGUAGE_CODE = env_str("LANGUAGE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -70,6 +70,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
+def _loopback_allowed(settings) -> None:  # type: ignore[no-untyped-def]
+    """The test receivers and data sources listen on 127.0.0.1, which the outbound guard
+    refuses by default."""
+    settings.OUTBOUND_ALLOW = ["127.0.0.1"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """allauth counts sign-ins per IP in the cache (30 a minute by default): every test signs
     in from 127.0.0.1, so the whole suite would soon get 429s. Each test starts afresh."""

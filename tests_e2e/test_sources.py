@@ -71,7 +71,8 @@ def test_a_json_source_feeds_the_key_result(world, new_page: NewPage, server: Se
     viewer = new_page()
     sign_in(viewer, world.vera.email, PASSWORD)
     viewer.goto(world.kr.get_absolute_url())
-    expect(viewer.locator("#data-source .source-failing")).to_contain_text("Nothing at")
+    expect(viewer.locator("#data-source .source-failing")).to_contain_text("failing since")
+    expect(viewer.locator("#data-source .source-failing")).not_to_contain_text("Nothing at")
     expect(viewer.locator("#data-source")).not_to_contain_text(url)
     expect(viewer.get_by_role("button", name="Run now")).to_have_count(0)
 

@@ -5,11 +5,14 @@ provider, and joining the organisation of one's e-mail domain (CIBLE_OIDC_JOIN) 
 single sign-on, when the provider vouches for the address.
 """
 
+import functools
 import logging
 from collections.abc import Iterable
 from typing import Any
 
+import requests
 from allauth.account.signals import user_signed_up
+from allauth.socialaccount import app_settings as allauth_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.signals import social_account_added
@@ -21,6 +24,7 @@ from django.http import HttpRequest
 from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
+from cible.lib import outbound
 from cible.orgs.models import Membership, Organization, Role
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,15 @@ NAME_LENGTH = User._meta.get_field("name").max_length or 150
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self) -> requests.Session:
+        """The provider's discovery, keys and tokens go through the outbound guard: a
+        provider on the local network is one the operator lists in CIBLE_OUTBOUND_ALLOW."""
+        session = outbound.session()
+        session.request = functools.partial(  # type: ignore[method-assign]
+            session.request, timeout=allauth_settings.REQUESTS_TIMEOUT
+        )
+        return session
+
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict) -> Any:
         """Cible keeps one `name` field, where allauth fills first and last names."""
         user = super().populate_user(request, sociallogin, data)

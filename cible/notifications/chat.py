@@ -3,19 +3,17 @@ posting it to the team's incoming webhook.
 
 The content arrives already written in the organisation's language (`ChatMessage`, built by
 `services.build_chat`); this module only puts it in each chat's syntax, escaping what people
-typed (a key result titled `<!channel>` or `@all` pings nobody), and posts it with a
-timeout, following no redirect. Anything but a 2xx answer raises `WebhookError`, whose text
-never contains the webhook's address (it is a secret).
+typed (a key result titled `<!channel>` or `@all` pings nobody), and posts it through the
+outbound guard (cible/lib/outbound.py) with a timeout, following no redirect. Anything but
+a 2xx answer raises `WebhookError`, whose text never contains the webhook's address (it is
+a secret).
 """
 
-import http.client
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from cible.lib import outbound
 from cible.orgs.models import ChatFormat
 
 # Seconds to connect and for each read: a receiver that hangs must not stall the worker.
@@ -68,7 +66,16 @@ class ChatMessage:
 
 
 class WebhookError(Exception):
-    """The webhook did not take the message; the text says why (without its address)."""
+    """The webhook did not take the message; the text says why (without its address).
+    `final` when trying again would fail the same way (the address is refused)."""
+
+    def __init__(self, message: str, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
+
+
+# Outbound failures that no retry mends.
+FINAL = ("refused", "bad_address")
 
 
 # Formats -------------------------------------------------------------------------------
@@ -221,66 +228,36 @@ def payload(message: ChatMessage) -> dict[str, Any]:
 # Posting -------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer like any other non-2xx: a failure. Followed, it could lead
-    the message to another host, or turn the POST into a GET that drops it."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def _answer(body: bytes) -> str:
     text = body[:ERROR_BODY_LIMIT].decode("utf-8", "replace").strip()
     return " ".join(text.split())
 
 
-def _redacted(text: str, url: str) -> str:
-    parts = urlsplit(url)
-    for secret in (url, parts.path, parts.query):
-        if len(secret) > 1:
-            text = text.replace(secret, "…")
-    return text
-
-
 def post(message: ChatMessage, timeout: float | None = None) -> int:
     """Post the message; returns the HTTP status (2xx), else raises WebhookError."""
     url = message.url
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise WebhookError("The webhook is not an http:// or https:// address.")
     data = json.dumps(payload(message), ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Cible (OKR reminders)",
-        },
-    )
     try:
-        with _opener.open(request, timeout=timeout or TIMEOUT) as response:
-            status: int = response.status
-            body = response.read(ERROR_BODY_LIMIT)
-    except urllib.error.HTTPError as error:
-        try:
-            detail = _answer(error.read(ERROR_BODY_LIMIT))
-        except (OSError, http.client.HTTPException):
-            detail = ""
-        finally:
-            error.close()
-        text = f"HTTP {error.code}" + (f": {detail}" if detail else "")
-        raise WebhookError(_redacted(text, url)) from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        text = f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else reason
-        raise WebhookError(_redacted(f"{text}", url)) from None
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        # A timeout or a disconnection while reading the answer, a malformed address...
-        raise WebhookError(_redacted(f"{type(error).__name__}: {error}", url)) from None
+        answer = outbound.request(
+            "POST",
+            url,
+            body=data,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "Cible (OKR reminders)",
+            },
+            timeout=timeout or TIMEOUT,
+            max_bytes=ERROR_BODY_LIMIT,
+            truncate=True,
+        )
+    except outbound.OutboundError as error:
+        raise WebhookError(outbound.redacted(str(error), url), final=error.kind in FINAL) from None
+    status, body = answer.status, answer.body
+    if not answer.ok:
+        detail = _answer(body)
+        text = f"HTTP {status}" + (f": {detail}" if detail else "")
+        raise WebhookError(outbound.redacted(text, url))
     # Office 365 connectors answer some failures with a 200 and this text.
     if _answer(body).startswith("Webhook message delivery failed"):
-        raise WebhookError(_redacted(f"HTTP {status}: {_answer(body)}", url))
+        raise WebhookError(outbound.redacted(f"HTTP {status}: {_answer(body)}", url))
     return status

@@ -331,7 +331,8 @@ def _describe(error: Exception) -> str:
 
 def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> str:
     text = _describe(error)[:2000]
-    if delivery.attempts >= MAX_ATTEMPTS:
+    final = isinstance(error, chat.WebhookError) and error.final
+    if final or delivery.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Giving up on %s %s to %s after %d attempts: %s",
             delivery.kind,

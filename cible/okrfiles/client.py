@@ -1,24 +1,24 @@
-"""A check-in sent to a Cible server's API, with the standard library only, for scripts and
-CI jobs that push a key result's value.
+"""A check-in sent to a Cible server's API, for scripts and CI jobs that push a key
+result's value, through the outbound client with its guard off (the server is the
+person's own, often on this machine).
 
 Every request carries an idempotency key: a request retried after the connection broke
 (the server may have recorded it before the answer was lost) is recorded once. Redirects
 are not followed: they would carry the token to another address.
 """
 
-import http.client
 import json
-import socket
 from decimal import Decimal
 from typing import Any
-from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.utils.translation import gettext as _
 
+from cible.lib import outbound
+
 TIMEOUT = 20  # seconds
 ATTEMPTS = 2  # a request whose answer was lost is sent once more, with the same key
+MAX_ANSWER = 1_000_000  # bytes: a check-in's answer is a few hundred
 
 
 class CheckInFailed(Exception):
@@ -27,15 +27,6 @@ class CheckInFailed(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = messages
-
-
-class _NoRedirect(HTTPRedirectHandler):
-    def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> None:
-        raise CheckInFailed(
-            [_("The server redirects to %(url)s: give that address with --url.") % {"url": newurl}]
-        )
 
 
 def check_ins_url(base: str, org: str, kr: int) -> str:
@@ -98,38 +89,42 @@ def post_check_in(
         body["comment"] = comment
     if blockers is not None:
         body["blockers"] = blockers
-    request = Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Idempotency-Key": idempotency_key,
-            "User-Agent": "cible-checkin",
-        },
-    )
-    opener = build_opener(_NoRedirect)
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Idempotency-Key": idempotency_key,
+        "User-Agent": "cible-checkin",
+    }
+    data = json.dumps(body).encode()
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with opener.open(request, timeout=timeout) as response:
-                answer = response.read()
+            # The person's own server, often on this machine: no guard, no redirect.
+            response = outbound.request(
+                "POST",
+                url,
+                body=data,
+                headers=headers,
+                timeout=timeout,
+                max_bytes=MAX_ANSWER,
+                guard=False,
+            )
             break
-        except HTTPError as error:
-            raise CheckInFailed(error_messages(error.code, error.reason, error.read())) from error
-        except (http.client.RemoteDisconnected, ConnectionResetError) as error:
-            if attempt == ATTEMPTS:
-                raise CheckInFailed(
-                    [
-                        _("The connection to %(url)s broke: %(reason)s")
-                        % {"url": base, "reason": error}
-                    ]
-                ) from error
-        except URLError as error:
-            raise CheckInFailed([_unreachable(base, error.reason)]) from error
-        except OSError as error:
+        except outbound.OutboundError as error:
+            if error.kind == "disconnected" and attempt < ATTEMPTS:
+                continue
             raise CheckInFailed([_unreachable(base, error)]) from error
+    if response.status in outbound.REDIRECTS:
+        location = urljoin(url, response.headers.get("Location", ""))
+        raise CheckInFailed(
+            [
+                _("The server redirects to %(url)s: give that address with --url.")
+                % {"url": location}
+            ]
+        )
+    if not response.ok:
+        raise CheckInFailed(error_messages(response.status, response.reason, response.body))
+    answer = response.body
     try:
         result = json.loads(answer.decode("utf-8")) if answer else {}
     except (UnicodeDecodeError, ValueError):
@@ -137,13 +132,15 @@ def post_check_in(
     return result if isinstance(result, dict) else {}
 
 
-def _unreachable(base: str, reason: object) -> str:
-    if isinstance(reason, ConnectionRefusedError):
+def _unreachable(base: str, error: outbound.OutboundError) -> str:
+    if error.kind == "connection_refused":
         return _(
             "Cannot connect to %(url)s: the connection was refused. Is the server running?"
         ) % {"url": base}
-    if isinstance(reason, TimeoutError):
+    if error.kind == "timeout":
         return _("%(url)s did not answer in time.") % {"url": base}
-    if isinstance(reason, socket.gaierror):
+    if error.kind == "not_found":
         return _("Cannot find the server %(url)s: check the address.") % {"url": base}
-    return _("Cannot connect to %(url)s: %(reason)s") % {"url": base, "reason": reason}
+    if error.kind == "disconnected":
+        return _("The connection to %(url)s broke: %(reason)s") % {"url": base, "reason": error}
+    return _("Cannot connect to %(url)s: %(reason)s") % {"url": base, "reason": error}

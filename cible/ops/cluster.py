@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import urlopen
+
+from cible.lib import outbound
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180  # a first start migrates an empty database
@@ -362,10 +362,10 @@ class Cluster:
             if process is not None and not process.running():
                 raise RuntimeError(f"{process.name} exited at start:\n{process.log()[-5000:]}")
             try:
-                with urlopen(f"{base}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except (URLError, OSError):
+                # The cluster's own server on this machine: the guard is off.
+                if outbound.request("GET", f"{base}/healthz", timeout=5, guard=False).ok:
+                    return
+            except outbound.OutboundError:
                 pass
             time.sleep(0.3)
         name = process.name if process else base

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -106,7 +107,9 @@ class RoleForm(forms.Form):
 
 
 class TeamForm(forms.ModelForm):
-    """A team's name, place and lead, and its chat webhook (seen only by its managers)."""
+    """A team's name, place and lead, and its chat webhook (seen and set by admins only)."""
+
+    CHAT_FIELDS = ("chat_webhook_url", "chat_format")
 
     class Meta:
         model = Team
@@ -119,15 +122,27 @@ class TeamForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        organization: Organization,
+        may_set_chat: bool = True,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.instance.organization = organization
-        url = self.fields["chat_webhook_url"]
-        # Only http(s): the form's own check would also let ftp:// through.
-        url.validators = [v for v in url.validators if not isinstance(v, URLValidator)] + [
-            webhook_url_validator
-        ]
-        self.fields["chat_format"].required = False
+        if may_set_chat:
+            url = self.fields["chat_webhook_url"]
+            # Only http(s): the form's own check would also let ftp:// through.
+            url.validators = [v for v in url.validators if not isinstance(v, URLValidator)] + [
+                webhook_url_validator
+            ]
+            self.fields["chat_format"].required = False
+        else:
+            # The server posts to that address: like the organisation's webhooks, only
+            # admins choose it. A lead still sees on the team page that one is set.
+            del self.fields["chat_webhook_url"]
+            del self.fields["chat_format"]
         parents = Team.objects.filter(organization=organization)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -150,6 +165,13 @@ class TeamForm(forms.ModelForm):
         """Left out of a submitted form (one rendered before it existed), a field keeps its
         value: only an explicitly emptied webhook field removes the webhook."""
         return self.is_bound and name not in self.data
+
+    def changes_chat(self, data: Mapping[str, object]) -> bool:
+        """True when the submitted data would change the chat webhook or its format."""
+        return any(
+            name in data and str(data.get(name) or "").strip() != getattr(self.instance, name)
+            for name in self.CHAT_FIELDS
+        )
 
     def clean_chat_webhook_url(self) -> str:
         if self._kept("chat_webhook_url"):

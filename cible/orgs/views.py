@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -141,7 +141,7 @@ def org_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def team_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
-    form = TeamForm(request.POST or None, organization=org)
+    form = TeamForm(request.POST or None, organization=org, may_set_chat=membership.is_admin)
     if request.method == "POST":
         require_admin(membership)
         if form.is_valid():
@@ -190,7 +190,9 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     if can_manage:
         # The webhook's address is a secret: only the forms of its managers carry it.
         context["member_form"] = TeamMemberForm(organization=org)
-        context["edit_form"] = TeamForm(instance=team, organization=org)
+        context["edit_form"] = TeamForm(
+            instance=team, organization=org, may_set_chat=membership.is_admin
+        )
         context["chat_delivery"] = (
             Delivery.objects.filter(team=team, kind=Kind.CHAT)
             .order_by("-created_at", "-id")
@@ -204,7 +206,14 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
 def team_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     team, membership = get_team_for_user(request, slug, pk)
     require_team_manager(membership, team)
-    form = TeamForm(request.POST, instance=team, organization=membership.organization)
+    form = TeamForm(
+        request.POST,
+        instance=team,
+        organization=membership.organization,
+        may_set_chat=membership.is_admin,
+    )
+    if not membership.is_admin and form.changes_chat(request.POST):
+        raise PermissionDenied  # The chat webhook is the admins' to set.
     if form.is_valid():
         services.save_team(form.instance, request.user)
         messages.success(request, _("Team saved."))

@@ -34,7 +34,9 @@ class Every(models.TextChoices):
 EVERY_MINUTES = {Every.HOUR: 60, Every.DAY: 60 * 24, Every.WEEK: 60 * 24 * 7}
 
 # Why the last run failed, by code: the message is written in the reader's language when
-# shown, from the code and its parameters (technical details, never translated).
+# shown, from the code and its parameters (technical details, never translated). No
+# message quotes a value the source read: it may come from any service the server can
+# reach, and rows stored before kept it in their parameters.
 ERRORS: dict[str, Promise] = {
     "http_status": _("The address answered with HTTP status %(status)s."),
     "unreachable": _("The address could not be reached (%(reason)s)."),
@@ -44,10 +46,14 @@ ERRORS: dict[str, Promise] = {
     "bad_json": _("The answer is not valid JSON (%(reason)s)."),
     "missing_path": _("Nothing at %(path)s in the JSON document."),
     "no_value": _("The value is empty."),
-    "not_a_number": _("The value %(value)s is not a number."),
-    "not_finite": _("The value %(value)s is not a finite number."),
+    "not_a_number": _("The value read is not a number."),
+    "not_finite": _("The value read is not a finite number."),
     "too_many_digits": _(
-        "The value %(value)s is too large: at most 16 digits before the decimal point."
+        "The value read is too large: at most 16 digits before the decimal point."
+    ),
+    "blocked": _(
+        "The address %(host)s is on a private or internal network; the operator can allow "
+        "it with CIBLE_OUTBOUND_ALLOW."
     ),
     "empty": _("The data is empty."),
     "no_file": _("There is no file %(file)s in the data source folder."),

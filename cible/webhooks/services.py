@@ -300,7 +300,7 @@ def _give_up(delivery: WebhookDelivery, status: int | None, error: str) -> str:
 
 def _record_failure(delivery: WebhookDelivery, outcome: transport.Outcome, now: datetime) -> str:
     error = outcome.error or f"HTTP {outcome.status}"
-    if delivery.attempts >= MAX_ATTEMPTS:
+    if outcome.final or delivery.attempts >= MAX_ATTEMPTS:
         logger.error(
             "Giving up on webhook delivery %s (%s) after %d attempts: %s",
             delivery.uuid,

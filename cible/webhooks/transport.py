@@ -2,26 +2,28 @@
 
 The receiver checks `X-Cible-Signature` (an HMAC-SHA256 of "<timestamp>.<body>" with the
 endpoint's secret) and the age of `X-Cible-Timestamp`; docs/webhooks.md shows how. Posting
-follows no redirect, waits at most `TIMEOUT` seconds for each step, and reads only the
-first bytes of the answer: whatever the receiver does, the worker gets a status code or a
-short error, never an exception it did not expect.
+goes through the outbound guard (cible/lib/outbound.py), follows no redirect, waits at most
+`TIMEOUT` seconds for each step, and reads only the first bytes of the answer: whatever the
+receiver does, the worker gets a status code or a short error, never an exception it did
+not expect. An address the guard refuses fails the delivery at once: retrying would not
+change the answer.
 """
 
 import hashlib
 import hmac
-import http.client
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+
+from cible.lib import outbound
 
 # Seconds to connect and for each read: a receiver that hangs must not stall the worker.
 TIMEOUT = 10
 # What is read of an answer, to show in the log why it failed.
 ANSWER_LIMIT = 200
 USER_AGENT = "Cible-Webhooks/1"
+# Outbound failures that no retry mends.
+FINAL = ("refused", "bad_address")
 
 
 def body_of(payload: dict[str, Any]) -> bytes:
@@ -53,21 +55,12 @@ class Outcome:
 
     status: int | None
     error: str = ""
+    # Trying again would fail the same way: the address is refused, or not one at all.
+    final: bool = False
 
     @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is a failure: followed, it could take the event to another host, or turn
-    the POST into a GET that drops it."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _answer(raw: bytes) -> str:
@@ -81,39 +74,25 @@ def printable(text: str) -> str:
     return " ".join(text.split())
 
 
-def _redacted(text: str, url: str) -> str:
-    """Without the address's path and query, which may hold a token."""
-    parts = urlsplit(url)
-    for secret in (url, parts.path, parts.query):
-        if len(secret) > 1:
-            text = text.replace(secret, "…")
-    return text
-
-
 def post(
     url: str, body: bytes, request_headers: dict[str, str], timeout: float | None = None
 ) -> Outcome:
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        return Outcome(None, "The address is not an http:// or https:// address.")
+    """Post through the outbound guard, following no redirect: followed, it could take the
+    event to another host, or turn the POST into a GET that drops it."""
     try:
-        request = urllib.request.Request(url, data=body, method="POST", headers=request_headers)
-        with _opener.open(request, timeout=timeout or TIMEOUT) as response:
-            status: int = response.status
-            response.read(ANSWER_LIMIT)
-    except urllib.error.HTTPError as error:
-        try:
-            detail = _answer(error.read(ANSWER_LIMIT))
-        except (OSError, http.client.HTTPException):
-            detail = ""
-        finally:
-            error.close()
-        text = f"HTTP {error.code}" + (f": {detail}" if detail else "")
-        return Outcome(error.code, _redacted(text, url))
-    except urllib.error.URLError as error:
-        reason = error.reason
-        text = f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else reason
-        return Outcome(None, _redacted(str(text), url))
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        # A timeout or a disconnection while reading the answer, a malformed address...
-        return Outcome(None, _redacted(f"{type(error).__name__}: {error}", url))
-    return Outcome(status)
+        answer = outbound.request(
+            "POST",
+            url,
+            body=body,
+            headers=request_headers,
+            timeout=timeout or TIMEOUT,
+            max_bytes=ANSWER_LIMIT,
+            truncate=True,
+        )
+    except outbound.OutboundError as error:
+        return Outcome(None, outbound.redacted(str(error), url), final=error.kind in FINAL)
+    if 200 <= answer.status < 300:
+        return Outcome(answer.status)
+    detail = _answer(answer.body)
+    text = f"HTTP {answer.status}" + (f": {detail}" if detail else "")
+    return Outcome(answer.status, outbound.redacted(text, url))

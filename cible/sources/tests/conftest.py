@@ -81,6 +81,8 @@ def _sources_settings(settings, tmp_path: Path) -> None:  # type: ignore[no-unty
     folder.mkdir()
     settings.SOURCE_FILES_DIR = folder
     settings.SOURCE_DATABASES = {}
+    # The test servers listen on 127.0.0.1, which the outbound guard refuses by default.
+    settings.OUTBOUND_ALLOW = ["127.0.0.1"]
 
 
 @pytest.fixture

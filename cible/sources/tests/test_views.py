@@ -191,18 +191,90 @@ def test_run_now_checks_the_value_in(world, server: Server) -> None:  # type: ig
     assert KeyResult.objects.get(pk=world.kr.pk).current == Decimal("1.25")
 
 
-def test_a_failing_source_shows_its_error_to_every_reader(world, server: Server) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_source_shows_its_error_to_editors_and_since_when_to_others(
+    world, server: Server
+) -> None:  # type: ignore[no-untyped-def]
     secret = server.url("/kpi.json?token=s3cr3t")
     make_source(world.kr, world.bob, url=secret, path="v")
     world.client_for(world.bob).post(url(world, "key_result_source_run"))
 
     text = page(world.client_for(world.vera), world)
+    editor = page(world.client_for(world.bob), world)
 
     assert "Data source failing since" in text
-    assert "The address answered with HTTP status 404." in text
+    assert "HTTP status 404" not in text
     assert "s3cr3t" not in text  # the address is for editors only
     assert "Run now" not in text
-    assert "s3cr3t" in page(world.client_for(world.bob), world)
+    assert "The address answered with HTTP status 404." in editor
+    assert "s3cr3t" in editor
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"v": "hunter2"}',
+        '"hunter2"',
+        '{"v": {"password": "hunter2"}}',
+        '{"v": 1e99999, "w": "hunter2"}',
+    ],
+)
+def test_what_a_source_read_never_reaches_the_page(world, server: Server, body: str) -> None:  # type: ignore[no-untyped-def]
+    path = "" if body.startswith('"') else "v"
+    make_source(world.kr, world.bob, url=server.set("/internal.json", body), path=path)
+    world.client_for(world.bob).post(url(world, "key_result_source_run"), follow=True)
+
+    source = DataSource.objects.get(key_result=world.kr)
+    assert source.is_failing
+    assert "hunter2" not in str(source.last_error_params)
+    for person in (world.vera, world.bob, world.alice):
+        text = page(world.client_for(person), world)
+        assert "Data source failing since" in text
+        assert "hunter2" not in text
+    assert "is not a number" in page(world.client_for(world.bob), world) or (
+        "too large" in page(world.client_for(world.bob), world)
+    )
+
+
+def test_a_source_on_an_internal_address_is_refused_with_a_clear_reason(
+    world, server: Server, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OUTBOUND_ALLOW = []
+    source_url = server.set("/internal.json", '{"v": "hunter2"}')
+    make_source(world.kr, world.bob, url=source_url, path="v")
+
+    response = world.client_for(world.bob).post(url(world, "key_result_source_run"), follow=True)
+
+    assert server.hits == []
+    text = response.content.decode()
+    assert "is on a private or internal network" in text
+    assert "CIBLE_OUTBOUND_ALLOW" in text
+    assert "hunter2" not in text
+    assert DataSource.objects.get(key_result=world.kr).last_error == "blocked"
+
+
+def test_a_redirect_to_an_address_not_allowed_is_refused(world, server: Server) -> None:  # type: ignore[no-untyped-def]
+    port = server.httpd.server_address[1]
+    moved = server.set("/moved", b"", status=302, headers={"Location": f"http://[::1]:{port}/x"})
+    make_source(world.kr, world.bob, url=moved, path="v")
+
+    world.client_for(world.bob).post(url(world, "key_result_source_run"))
+
+    assert DataSource.objects.get(key_result=world.kr).last_error == "blocked"
+    assert server.hits == ["/moved"]
+
+
+def test_rows_stored_with_a_read_value_no_longer_show_it(world) -> None:  # type: ignore[no-untyped-def]
+    source = make_source(world.kr, world.bob, url="https://kpi.example.test/v.json", path="v")
+    DataSource.objects.filter(pk=source.pk).update(
+        last_error="not_a_number",
+        last_error_params={"value": "hunter2"},
+        failing_since="2026-01-05T09:00:00Z",
+    )
+
+    editor = page(world.client_for(world.bob), world)
+
+    assert "The value read is not a number." in editor
+    assert "hunter2" not in editor
 
 
 def test_turning_off_and_on(world) -> None:  # type: ignore[no-untyped-def]
