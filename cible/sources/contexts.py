@@ -1,18 +1,11 @@
-"""What the key result page shows of its data source, and who may change it."""
+"""What the key result page shows of its data source."""
 
 from dataclasses import dataclass
 
 from cible.okrs.models import KeyResult
 from cible.orgs.models import Membership
-from cible.sources.models import DataSource, SourceKind
-
-
-def may_configure(source: DataSource | None, membership: Membership, can_edit: bool) -> bool:
-    """Whoever may edit the KR configures its JSON or CSV source; an SQL source reads
-    company data, so only admins and owners set one up or change it."""
-    if not can_edit:
-        return False
-    return source is None or source.kind != SourceKind.SQL or membership.is_admin
+from cible.sources.access import may_configure
+from cible.sources.models import DataSource
 
 
 @dataclass

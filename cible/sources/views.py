@@ -12,7 +12,7 @@ from cible.okrs.access import get_key_result_for_user
 from cible.okrs.models import KeyResult
 from cible.orgs.models import Membership
 from cible.sources import services
-from cible.sources.contexts import may_configure
+from cible.sources.access import may_configure, may_use_sql
 from cible.sources.forms import DataSourceForm, EnableForm
 from cible.sources.models import DataSource
 
@@ -37,7 +37,7 @@ def source_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     if not may_configure(source, membership, True):
         raise PermissionDenied
     form = DataSourceForm(
-        request.POST or None, instance=source, key_result=kr, allow_sql=membership.is_admin
+        request.POST or None, instance=source, key_result=kr, allow_sql=may_use_sql(membership)
     )
     if request.method == "POST" and form.is_valid():
         services.save_source(kr, request.user, form.cleaned_data)
