@@ -19,11 +19,11 @@ from cible.checkins import reviews
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
-from cible.front.htmx import is_htmx
-from cible.front.refusal import named_errors, refuse
 from cible.lib import okrmath
+from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
+from cible.lib.refusal import named_errors, refuse
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, KeyResult, Objective
