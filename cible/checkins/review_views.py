@@ -24,6 +24,7 @@ from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
 from cible.lib.refusal import named_errors, refuse
+from cible.okrs import contexts
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, KeyResult, Objective
@@ -209,9 +210,7 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
         return redirect(kr.get_absolute_url())
     if recorded:
         form = CheckInRowForm(key_result=kr)
-    from cible.okrs.contexts import kr_row
-
-    row = kr_row(kr, membership.organization, timezone.localdate(), {})
+    row = contexts.kr_row(kr, membership.organization, timezone.localdate(), {})
     context = {"org": membership.organization, "item": (row, form, True)}
     return render(request, "checkins/_agenda_row.html", context, status=status)
 

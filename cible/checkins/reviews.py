@@ -15,6 +15,7 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import Review
 from cible.lib import okrmath
+from cible.okrs import signals as okrs_signals
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -25,7 +26,6 @@ from cible.okrs.models import (
 )
 from cible.okrs.services import objective_progress, record_change
 from cible.orgs.models import Organization, Team
-from cible.webhooks import events as webhooks
 
 SCORE_TOLERANCE = Decimal("0.005")
 
@@ -166,12 +166,12 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
             record_change(
                 objective, actor, Change.Action.UPDATED, {"state": before}, {"state": "closed"}
             )
-            webhooks.objective_closed(objective)
+            okrs_signals.objective_closed.send(Objective, objective=objective)
     before = cycle.state
     cycle.state = CycleState.CLOSED
     cycle.save(update_fields=["state"])
     record(cycle.organization, actor, cycle, Action.CLOSED, {"state": before}, {"state": "closed"})
-    webhooks.cycle_closed(cycle)
+    okrs_signals.cycle_closed.send(Cycle, cycle=cycle)
 
 
 REVIEW_FIELDS = ("kind", "held_on", "team", "cycle")
@@ -252,5 +252,5 @@ def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
             position=position,
         )
     record_change(copy, actor, Change.Action.CARRIED, after={"from": objective.cycle.name})
-    webhooks.objective_created(copy)
+    okrs_signals.objective_created.send(Objective, objective=copy)
     return copy
