@@ -101,8 +101,8 @@ def organisation(people: int, seed: int) -> tuple[Any, float | None]:
     """The benchmark organisation, built on first use: (organisation, seconds to build)."""
     from django.core.management import call_command
 
-    from cible.front.benchdata import generate
     from cible.orgs.models import Organization
+    from cible.samples.benchdata import generate
 
     call_command("migrate", verbosity=0)
     slug = f"bench-{people}"
@@ -168,7 +168,7 @@ def objectives_floor(where: str) -> str:
 
 def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     from cible.checkins.models import CheckIn
-    from cible.front.benchdata import subjects
+    from cible.samples.benchdata import subjects
 
     chosen = subjects(org, reader)  # the same pages as the query-count test
     cycle, team, objective = chosen.cycle, chosen.team, chosen.objective
@@ -637,7 +637,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from cible.front.benchdata import analyze, sample_member
+    from cible.samples.benchdata import analyze, sample_member
 
     org, build_seconds = organisation(args.people, args.seed)
     analyze()  # what the worker (SQLite) or autovacuum (PostgreSQL) keeps up to date

@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
-from cible.front.benchdata import Page, api_pages, generate, pages, sample_member, subjects
+from cible.samples.benchdata import Page, api_pages, generate, pages, sample_member, subjects
 
 SMALL, LARGE = 30, 120
 

@@ -32,9 +32,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 import pytest
 from aiosmtpd.controller import Controller
 
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD
 from cible.front.tests.instance import PICK_KR, postgres_url
-from cible.ops.cluster import (
+from cible.samples.cluster import (
     UPSTREAM_HEADER,
     Cluster,
     drop_database,
@@ -44,6 +43,7 @@ from cible.ops.cluster import (
     postgres_reachable,
     redis_reachable,
 )
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 
