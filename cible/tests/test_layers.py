@@ -65,8 +65,10 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
 
 # Apps of one layer import each other in these directions only (never both ways).
 SIBLINGS: set[tuple[str, str]] = {
-    # The pages show the trail recorded below them; nothing below shows the pages.
-    ("audit pages", "audit"),
+    # The dashboard's check-in discipline and the data sources' failure messages reuse the
+    # notifications' recipients, time zones and sending; notifications use neither.
+    ("insights", "notifications"),
+    ("sources", "notifications"),
     # `cible serve --prod` runs the production mode of ops.
     ("front", "ops"),
     # The demo and benchmark organisations use the web pages' helpers and the ops locks.
@@ -77,7 +79,7 @@ SIBLINGS: set[tuple[str, str]] = {
 # Imports inside a function that are deliberate lazy loads, as (importing module, imported).
 LAZY: set[tuple[str, str]] = {
     # fpdf and openpyxl load only when someone asks for a PDF or an XLSX file, not in every
-    # web and worker process at start-up (cible/tests/test_startup.py proves it).
+    # web and worker process at start-up (cible/ops/tests/test_settings.py proves it).
     ("cible.insights.reports", "cible.insights.report_pdf"),
     ("cible.insights.exports", "cible.insights.xlsx"),
 }
@@ -90,6 +92,28 @@ TYPE_ONLY: set[tuple[str, str]] = {
     # The recorder's signatures name the organisation and team they are given.
     ("cible.audit.models", "cible.orgs.models"),
     ("cible.audit.services", "cible.orgs.models"),
+}
+
+
+# Imports that break the rules today, each to be untangled; this list only shrinks, and any
+# import not in it is held to the rules.
+KNOWN: set[tuple[str, str]] = {
+    # The tasks are queued by the services they run: their queueing goes to tasks.py.
+    ("cible.insights.snapshots", "cible.insights.tasks"),
+    ("cible.notifications.services", "cible.notifications.tasks"),
+    ("cible.sources.services", "cible.sources.tasks"),
+    ("cible.webhooks.services", "cible.webhooks.tasks"),
+    # The objective, key result and team pages show check-ins, forecasts and data sources:
+    # they go up to a layer that sees them all, with the key result charts.
+    ("cible.okrs.authoring", "cible.okrs.views"),
+    ("cible.okrs.charts", "cible.checkins.models"),
+    ("cible.okrs.charts", "cible.insights.forecasts"),
+    ("cible.okrs.views", "cible.checkins.forms"),
+    ("cible.okrs.views", "cible.checkins.models"),
+    ("cible.okrs.views", "cible.insights.forecasts"),
+    ("cible.okrs.views", "cible.sources.contexts"),
+    ("cible.orgs.views", "cible.notifications.models"),
+    ("cible.orgs.views", "cible.okrs.views"),
 }
 
 
@@ -191,6 +215,8 @@ def problems(found: Iterable[Import]) -> list[str]:
     """What breaks the rules: upward, sideways against SIBLINGS, or inside a function."""
     result = []
     for item in dict.fromkeys(found):
+        if (item.module, item.imported) in KNOWN:
+            continue
         rank, app = place(item.module)
         other_rank, other_app = place(item.imported)
         if item.function is not None:
@@ -261,6 +287,11 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
     # A package imports its own modules (`from cible.x import y`) without a circle.
     found = [item for item in project_imports() if not item.module.startswith(item.imported)]
     assert cycles(found) == []
+
+
+def test_every_known_exception_is_still_needed() -> None:
+    found = {(item.module, item.imported) for item in project_imports()}
+    assert KNOWN - found == set()
 
 
 def test_every_module_is_in_a_layer() -> None:

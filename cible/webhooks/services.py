@@ -24,12 +24,12 @@ from cible.audit.models import Action, TargetType
 from cible.audit.services import Target, record
 from cible.orgs.models import Organization
 from cible.webhooks import transport
-from cible.webhooks.events import new_delivery
 from cible.webhooks.models import (
     DeliveryState,
     Event,
     WebhookDelivery,
     WebhookEndpoint,
+    new_delivery,
     new_secret,
 )
 
