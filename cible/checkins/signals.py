@@ -9,7 +9,8 @@ from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
-from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.expressions import BaseExpression
 from django.dispatch import Signal
 
 # check_in, current, confidence: the new check-in, and the newest check-in's value and
@@ -18,10 +19,10 @@ check_in_recorded = Signal()
 
 # Each listening app adds a function of the organisation's id giving, as a query
 # expression, whether it listens: the service adds it to a query it runs anyway.
-LISTENERS: list[Callable[[int], Expression]] = []
+LISTENERS: list[Callable[[int], BaseExpression]] = []
 
 
-def listening(organization_id: int) -> Expression:
+def listening(organization_id: int) -> BaseExpression:
     """Whether any app listens to the organisation's check-ins, as an expression."""
     expressions = [listener(organization_id) for listener in LISTENERS]
     if not expressions:
