@@ -607,7 +607,7 @@ def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
     """Compute the organisation dashboard as the worker does for a large organisation
     (`cible.insights.snapshots`), so that the page measured is the stored one; returns
     how long the worker takes."""
-    from cible.insights import snapshots
+    from cible.insights import snapshots, tasks
     from cible.okrs.models import Cycle
 
     if only and only not in "dashboard":
@@ -616,7 +616,7 @@ def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
     if cycle is None or not snapshots.is_large(cycle):
         return None
     print("  computing the stored organisation dashboard (the worker's task)...", flush=True)
-    snapshot = snapshots.refresh(org.pk, cycle.pk)
+    snapshot = tasks.refresh(org.pk, cycle.pk)
     assert snapshot is not None
     # This process has loaded little else: its peak is about what the worker needs.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
