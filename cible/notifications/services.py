@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -36,7 +35,7 @@ from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
 from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState, Visibility
 from cible.okrs.templatetags.okrs import percent, status_label
-from cible.orgs.models import Membership, Organization, Role, Team, TeamMember
+from cible.orgs.models import Membership, Organization, Role, Team, TeamMember, org_zone
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +58,6 @@ CHAT_LIST_LIMIT = 10
 
 
 # When ---------------------------------------------------------------------------------
-
-
-def org_zone(org: Organization) -> ZoneInfo:
-    try:
-        return ZoneInfo(org.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("Organisation %s has an unknown time zone %r", org.slug, org.time_zone)
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 def _slot_on(org: Organization, day: date) -> datetime:

@@ -28,9 +28,9 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
-from cible.notifications.services import org_zone, send_message, site_url
+from cible.notifications.services import send_message, site_url
 from cible.okrs.models import CycleState, KeyResult
-from cible.orgs.models import Membership, Role
+from cible.orgs.models import Membership, Role, org_zone
 from cible.sources.models import DataSource, SourceKind
 from cible.sources.readers import SourceError, csv_table, json_url, sql_query
 

@@ -65,9 +65,8 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
 
 # Apps of one layer import each other in these directions only (never both ways).
 SIBLINGS: set[tuple[str, str]] = {
-    # The dashboard's check-in discipline and the data sources' failure messages reuse the
-    # notifications' recipients, time zones and sending; notifications use neither.
-    ("insights", "notifications"),
+    # A data source's failure is mailed to its owner as the notifications send their mail;
+    # notifications know nothing of data sources.
     ("sources", "notifications"),
     # `cible serve --prod` runs the production mode of ops.
     ("front", "ops"),
