@@ -10,9 +10,9 @@ from cible.accounts.models import User
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
+from cible.insights.key_result_chart import key_result_chart
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.charts import key_result_chart
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
 from cible.okrs.forms import DependencyForm
