@@ -25,6 +25,7 @@ from cible.okrs.forms import (
     parent_label,
 )
 from cible.okrs.models import Cycle, Dependency, KRKind, Objective
+from cible.okrs.views import objective_context
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Organization
 
@@ -252,8 +253,6 @@ def dependency_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         )  # type: ignore[arg-type]
         messages.success(request, _("Dependency recorded."))
         return redirect(objective.get_absolute_url() + "#dependencies")
-    from cible.okrs.views import objective_context
-
     context = objective_context(request, objective, membership, powers, dependency_form=form)
     return render(request, "okrs/objective_detail.html", context, status=422)
 

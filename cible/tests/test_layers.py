@@ -94,23 +94,6 @@ TYPE_ONLY: set[tuple[str, str]] = {
 }
 
 
-# Imports that break the rules today, each to be untangled; this list only shrinks, and any
-# import not in it is held to the rules.
-KNOWN: set[tuple[str, str]] = {
-    # The objective, key result and team pages show check-ins, forecasts and data sources:
-    # they go up to a layer that sees them all, with the key result charts.
-    ("cible.okrs.authoring", "cible.okrs.views"),
-    ("cible.okrs.charts", "cible.checkins.models"),
-    ("cible.okrs.charts", "cible.insights.forecasts"),
-    ("cible.okrs.views", "cible.checkins.forms"),
-    ("cible.okrs.views", "cible.checkins.models"),
-    ("cible.okrs.views", "cible.insights.forecasts"),
-    ("cible.okrs.views", "cible.sources.contexts"),
-    ("cible.orgs.views", "cible.notifications.models"),
-    ("cible.orgs.views", "cible.okrs.views"),
-}
-
-
 @dataclass(frozen=True)
 class Import:
     module: str
@@ -209,8 +192,6 @@ def problems(found: Iterable[Import]) -> list[str]:
     """What breaks the rules: upward, sideways against SIBLINGS, or inside a function."""
     result = []
     for item in dict.fromkeys(found):
-        if (item.module, item.imported) in KNOWN:
-            continue
         rank, app = place(item.module)
         other_rank, other_app = place(item.imported)
         if item.function is not None:
@@ -281,11 +262,6 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
     # A package imports its own modules (`from cible.x import y`) without a circle.
     found = [item for item in project_imports() if not item.module.startswith(item.imported)]
     assert cycles(found) == []
-
-
-def test_every_known_exception_is_still_needed() -> None:
-    found = {(item.module, item.imported) for item in project_imports()}
-    assert KNOWN - found == set()
 
 
 def test_every_module_is_in_a_layer() -> None:
