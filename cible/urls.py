@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from cible.checkins import review_views as rhythm
 from cible.checkins import views as checkins
+from cible.checkins.views import reviews as rhythm
 from cible.front import views as front
 from cible.front.views import key_results, teams
 from cible.lib.http import IdConverter
