@@ -7,8 +7,8 @@ from cible.front import views as front
 from cible.front.views import key_results, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
-from cible.okrs import authoring, cycles, tree
 from cible.okrs import views as okrs
+from cible.okrs.views import authoring, cycles, tree
 from cible.orgs import views as orgs
 
 register_converter(IdConverter, "id")
