@@ -79,8 +79,8 @@ SIBLINGS: set[tuple[str, str]] = {
 LAZY: set[tuple[str, str]] = {
     # fpdf and openpyxl load only when someone asks for a PDF or an XLSX file, not in every
     # web and worker process at start-up (cible/ops/tests/test_settings.py proves it).
-    ("cible.insights.reports", "cible.insights.report_pdf"),
-    ("cible.insights.exports", "cible.insights.xlsx"),
+    ("cible.insights.views.reports", "cible.insights.report_pdf"),
+    ("cible.insights.views.exports", "cible.insights.xlsx"),
 }
 
 # Imports under `if TYPE_CHECKING:` follow the layers too, except these, which never run.
