@@ -70,9 +70,6 @@ SIBLINGS: set[tuple[str, str]] = {
     ("sources", "notifications"),
     # `cible serve --prod` runs the production mode of ops.
     ("front", "ops"),
-    # The demo and benchmark organisations use the web pages' helpers and the ops locks.
-    ("samples", "front"),
-    ("samples", "ops"),
 }
 
 # Imports inside a function that are deliberate lazy loads, as (importing module, imported).
@@ -262,6 +259,19 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
     # A package imports its own modules (`from cible.x import y`) without a circle.
     found = [item for item in project_imports() if not item.module.startswith(item.imported)]
     assert cycles(found) == []
+
+
+def test_every_allowance_is_still_used() -> None:
+    found = project_imports()
+    sideways = set()
+    for item in found:
+        (rank, app), (other_rank, other_app) = place(item.module), place(item.imported)
+        if rank == other_rank and app != other_app:
+            sideways.add((app, other_app))
+    assert SIBLINGS - sideways == set()
+    assert LAZY - {(item.module, item.imported) for item in found if item.function} == set()
+    type_only = {(item.module, item.imported) for item in found if item.type_only}
+    assert TYPE_ONLY - type_only == set()
 
 
 def test_every_module_is_in_a_layer() -> None:
