@@ -101,8 +101,8 @@ def organisation(people: int, seed: int) -> tuple[Any, float | None]:
     """The benchmark organisation, built on first use: (organisation, seconds to build)."""
     from django.core.management import call_command
 
-    from cible.front.benchdata import generate
     from cible.orgs.models import Organization
+    from cible.samples.benchdata import generate
 
     call_command("migrate", verbosity=0)
     slug = f"bench-{people}"
@@ -168,7 +168,7 @@ def objectives_floor(where: str) -> str:
 
 def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     from cible.checkins.models import CheckIn
-    from cible.front.benchdata import subjects
+    from cible.samples.benchdata import subjects
 
     chosen = subjects(org, reader)  # the same pages as the query-count test
     cycle, team, objective = chosen.cycle, chosen.team, chosen.objective
@@ -607,7 +607,7 @@ def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
     """Compute the organisation dashboard as the worker does for a large organisation
     (`cible.insights.snapshots`), so that the page measured is the stored one; returns
     how long the worker takes."""
-    from cible.insights import snapshots
+    from cible.insights import snapshots, tasks
     from cible.okrs.models import Cycle
 
     if only and only not in "dashboard":
@@ -616,7 +616,7 @@ def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
     if cycle is None or not snapshots.is_large(cycle):
         return None
     print("  computing the stored organisation dashboard (the worker's task)...", flush=True)
-    snapshot = snapshots.refresh(org.pk, cycle.pk)
+    snapshot = tasks.refresh(org.pk, cycle.pk)
     assert snapshot is not None
     # This process has loaded little else: its peak is about what the worker needs.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -637,7 +637,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from cible.front.benchdata import analyze, sample_member
+    from cible.samples.benchdata import analyze, sample_member
 
     org, build_seconds = organisation(args.people, args.seed)
     analyze()  # what the worker (SQLite) or autovacuum (PostgreSQL) keeps up to date

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cible.okrfiles",
     "cible.ops",
     "cible.front",
+    "cible.samples",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from cible.checkins import review_views as rhythm
 from cible.checkins import views as checkins
+from cible.checkins.views import reviews as rhythm
 from cible.front import views as front
+from cible.front.views import key_results, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
-from cible.okrs import authoring, cycles, tree
 from cible.okrs import views as okrs
+from cible.okrs.views import authoring, cycles, tree
 from cible.orgs import views as orgs
 
 register_converter(IdConverter, "id")
@@ -35,7 +36,7 @@ urlpatterns = [
     path(org + "leave/", orgs.org_leave, name="org_leave"),
     path(org + "teams/", orgs.team_list, name="team_list"),
     path(org + "teams/suggest/", orgs.team_suggest, name="team_suggest"),
-    path(org + "teams/<id:pk>/", orgs.team_detail, name="team_detail"),
+    path(org + "teams/<id:pk>/", teams.team_detail, name="team_detail"),
     path(org + "teams/<id:pk>/edit/", orgs.team_edit, name="team_edit"),
     path(org + "teams/<id:pk>/members/", orgs.team_member_add, name="team_member_add"),
     path(
@@ -106,7 +107,7 @@ urlpatterns = [
         authoring.dependency_delete,
         name="dependency_delete",
     ),
-    path(org + "key-results/<id:pk>/", okrs.key_result_detail, name="key_result_detail"),
+    path(org + "key-results/<id:pk>/", key_results.key_result_detail, name="key_result_detail"),
     path(org + "key-results/<id:pk>/edit/", authoring.key_result_edit, name="key_result_edit"),
     path(
         org + "key-results/<id:pk>/archive/",

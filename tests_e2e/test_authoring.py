@@ -147,7 +147,7 @@ def test_alignment_tree_loads_aligned_objectives_on_demand(world, new_page: NewP
 def test_the_tree_loads_the_next_page_of_unaligned_objectives(
     world, new_page: NewPage, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    monkeypatch.setattr("cible.okrs.views.tree.ORPHANS_PAGE", 2)
     for n in range(3):
         create_objective(
             world.org, world.alice, cycle=world.cycle, title=f"Unaligned {n}",

@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cible.checkins.models import CheckIn
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from cible.lib import okrmath
 from cible.okrs.models import KeyResult, Level, Objective, Origin, thresholds_for
 from cible.orgs.models import Organization, TeamMember
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from tests_e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser

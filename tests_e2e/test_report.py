@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from cible.checkins.scoring import close_cycle
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from cible.okrs.models import KeyResult, Level, Objective
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 from tests_e2e.conftest import NewPage, sign_in
 from tests_e2e.test_a11y import AXE, violations
 

@@ -7,7 +7,7 @@ import hmac
 import pytest
 from playwright.sync_api import expect
 
-from cible.webhooks import services
+from cible.webhooks import sending, services
 from cible.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from cible.webhooks.tests.receiver import Receiver
 from conftest import PASSWORD
@@ -53,7 +53,7 @@ def test_admin_adds_a_webhook_pings_it_and_sees_the_delivery(
         expect(row).to_contain_text("Pending")
 
         ping = WebhookDelivery.objects.get()
-        assert services.deliver(ping.pk, ping.attempts) == "delivered"
+        assert sending.deliver(ping.pk, ping.attempts) == "delivered"
 
         page.reload()
         row = page.get_by_role("row").filter(has_text="ping")

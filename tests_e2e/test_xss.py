@@ -26,8 +26,8 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page, Response, expect
 from cible.accounts.forms import ProfileForm
 from cible.checkins import reviews, scoring
 from cible.checkins.models import ReviewKind
-from cible.checkins.review_views import NotesForm, RetrospectiveForm
 from cible.checkins.services import record_check_in
+from cible.checkins.views.reviews import NotesForm, RetrospectiveForm
 from cible.okrs.access import Powers
 from cible.okrs.forms import CycleForm, DependencyForm
 from cible.okrs.models import KeyResult, Level, Objective

@@ -15,6 +15,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from cible.api.auth import anonymous_throttle
+
 
 class ErrorItem(Schema):
     field: str | None
@@ -126,8 +128,6 @@ def install(api: NinjaAPI) -> None:
         return error_response(api, request, exc.status_code, [(None, exc.message)])
 
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        from cible.api.auth import anonymous_throttle
-
         # Guessing tokens is slowed down: failed attempts count against the address.
         if not anonymous_throttle.allow_request(request):
             return error_response(api, request, 429, [(None, _("Too many requests: wait."))])

@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.audit.models import Action, AuditEntry, TargetType
 from cible.audit.services import Target, record
+from cible.notifications.models import Delivery
+from cible.okrs.models import Change
 from cible.orgs.models import Invitation, Membership, Role
+from cible.orgs.services import drop_from_teams
 
 # The keys of before/after whose value names a person.
 PERSON_KEYS = ("person", "member", "owner", "lead", "email")
@@ -39,8 +42,6 @@ def erase_member(actor: Membership, target: Membership, confirmation: str) -> bo
             raise ValidationError(_("An organisation keeps at least one owner."))
         if actor.role != Role.OWNER:
             raise ValidationError(_("Only an owner can erase an owner."))
-    from cible.notifications.models import Delivery
-    from cible.orgs.services import drop_from_teams
 
     org = target.organization
     drop_from_teams(target, actor.user)
@@ -102,8 +103,6 @@ def _scrub_audit_trail(names: set[str], erased: str) -> None:
 
 
 def _scrub_changes(names: set[str], erased: str) -> None:
-    from cible.okrs.models import Change
-
     changes = Change.objects.filter(Q(before__has_key="owner") | Q(after__has_key="owner"))
     for change in _in_batches(changes):
         changed = _scrub(change.before, names, erased)

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.apps import apps
 from django.conf import settings
@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cible.orgs.models import Membership, Organization, Team
+if TYPE_CHECKING:
+    from cible.orgs.models import Membership, Team
 
 
 class Action(models.TextChoices):
@@ -92,7 +93,7 @@ class FieldChange:
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_team(self, team: Team) -> "AuditEntryQuerySet":
+    def for_team(self, team: "Team") -> "AuditEntryQuerySet":
         """The team's own changes and those of its members list."""
         return self.filter(
             organization_id=team.organization_id,
@@ -100,14 +101,14 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
             target_id=team.pk,
         )
 
-    def visible_to(self, membership: Membership) -> "AuditEntryQuerySet":
+    def visible_to(self, membership: "Membership") -> "AuditEntryQuerySet":
         """The organisation's entries, without those about an objective this member may not
         see (admins see everything)."""
         qs = self.filter(organization_id=membership.organization_id)
         if membership.is_admin:
             return qs
-        from cible.okrs.models import Objective
-
+        # By name, as the foreign keys below: the trail sits below the apps it records.
+        Objective = apps.get_model("okrs", "Objective")
         visible = Objective.objects.visible_to(membership).values("pk")
         return qs.filter(Q(objective_id__isnull=True) | Q(objective_id__in=visible))
 
@@ -133,7 +134,7 @@ class AuditEntry(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization,
+        "orgs.Organization",
         models.CASCADE,
         null=True,
         blank=True,

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db import models
 
 from cible.audit.models import AuditEntry, TargetType
-from cible.orgs.models import Organization
 
 if TYPE_CHECKING:
     from cible.accounts.models import User
+    from cible.orgs.models import Organization
 
 TYPE_OF_MODEL = {
     "orgs.organization": TargetType.ORGANIZATION,
@@ -99,7 +99,7 @@ def _describe(target: models.Model | Target) -> tuple[str, int, str, int | None]
 
 
 def record(
-    org: Organization | None,
+    org: "Organization | None",
     actor: "User | None",
     target: models.Model | Target,
     action: str,

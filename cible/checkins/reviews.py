@@ -15,6 +15,7 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import Review
 from cible.okrs import rules
+from cible.okrs import signals as okrs_signals
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -25,7 +26,6 @@ from cible.okrs.models import (
 )
 from cible.okrs.services import record_change
 from cible.orgs.models import Organization, Team
-from cible.webhooks import events as webhooks
 
 
 def _require_reason(reason: str) -> str:
@@ -158,5 +158,5 @@ def carry_over(objective: Objective, into: Cycle, actor: User) -> Objective:
             position=position,
         )
     record_change(copy, actor, Change.Action.CARRIED, after={"from": objective.cycle.name})
-    webhooks.objective_created(copy)
+    okrs_signals.objective_created.send(Objective, objective=copy)
     return copy

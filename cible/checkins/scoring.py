@@ -14,10 +14,10 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.lib import okrmath
 from cible.okrs import rules
+from cible.okrs import signals as okrs_signals
 from cible.okrs.contexts import KRRow
 from cible.okrs.models import Change, Cycle, CycleState, KeyResult, Objective, ObjectiveState
 from cible.okrs.services import objective_progress, record_change
-from cible.webhooks import events as webhooks
 
 # A score this close to the proposed one confirms it: no reason is asked for.
 SCORE_TOLERANCE = Decimal("0.005")
@@ -111,9 +111,9 @@ def close_cycle(cycle: Cycle, actor: User) -> None:
             record_change(
                 objective, actor, Change.Action.UPDATED, {"state": before}, {"state": "closed"}
             )
-            webhooks.objective_closed(objective)
+            okrs_signals.objective_closed.send(Objective, objective=objective)
     before = cycle.state
     cycle.state = CycleState.CLOSED
     cycle.save(update_fields=["state"])
     record(cycle.organization, actor, cycle, Action.CLOSED, {"state": before}, {"state": "closed"})
-    webhooks.cycle_closed(cycle)
+    okrs_signals.cycle_closed.send(Cycle, cycle=cycle)

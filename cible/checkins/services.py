@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
+from cible.checkins import signals
 from cible.checkins.models import CheckIn
 from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
-from cible.webhooks import events as webhooks
-from cible.webhooks.services import listening as webhook_listeners
 
 
 def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
@@ -65,7 +64,7 @@ def record_check_in(
     # database's one write lock, which every other writer waits for.
     newest_first = (
         CheckIn.objects.filter(key_result_id=kr.pk)
-        .annotate(listened=webhook_listeners(organization.pk))
+        .annotate(listened=signals.listening(organization.pk))
         .order_by("-created_at", "-id")
         .values_list("value", "confidence", "listened")
     )
@@ -82,7 +81,9 @@ def record_check_in(
         check_in.save(force_insert=True)
         newest_value, newest_confidence, listened = newest_first[0]
         if listened:
-            webhooks.check_in_recorded(check_in, newest_value, newest_confidence)
+            signals.check_in_recorded.send(
+                CheckIn, check_in=check_in, current=newest_value, confidence=newest_confidence
+            )
         this_kr.update(current=newest_value, confidence=newest_confidence)
         kr.current, kr.confidence = newest_value, newest_confidence
         record(

@@ -42,7 +42,6 @@ from cible.accounts.models import User
 from cible.checkins.models import CheckIn
 from cible.insights.forecasts import Attention, forecasts, is_forecast, needs_attention
 from cible.lib import okrmath
-from cible.notifications.services import org_zone
 from cible.okrs.contexts import ObjectiveRow, objective_rows
 from cible.okrs.models import (
     Cycle,
@@ -55,7 +54,7 @@ from cible.okrs.models import (
     Origin,
     Visibility,
 )
-from cible.orgs.models import Membership, Organization, Team, TeamMember
+from cible.orgs.models import Membership, Organization, Team, TeamMember, org_zone
 
 FOCUS_RANGE = (3, 5)
 TOP_DOWN_TARGET = Decimal("0.6")

@@ -27,3 +27,8 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.cycle_id} at {self.computed_at}"
+
+
+# The shape of the stored copy: a change of `Dashboard` or of what it holds changes it,
+# and older copies are then computed again rather than read.
+FORMAT = "1"

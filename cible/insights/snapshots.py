@@ -12,7 +12,6 @@ its copy is missing or old. The page says when its figures were computed.
 
 import logging
 import pickle
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,16 +20,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cible.insights.dashboard import Dashboard, build
-from cible.insights.models import DashboardSnapshot
+from cible.insights.dashboard import Dashboard
+from cible.insights.models import FORMAT, DashboardSnapshot
+from cible.insights.tasks import refresh_dashboard
 from cible.okrs.models import Cycle, CycleState, Objective, ObjectiveQuerySet, ObjectiveState
-from cible.orgs.models import Membership, Organization
+from cible.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
-
-# The shape of the stored copy: a change of `Dashboard` or of what it holds changes it,
-# and older copies are then computed again rather than read.
-FORMAT = "1"
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ def load(snapshot: DashboardSnapshot | None) -> Dashboard | None:
     if snapshot is None or snapshot.version != FORMAT or not snapshot.data:
         return None
     try:
-        # Safe to unpickle: the row is written by `refresh` only, never from input.
+        # Safe to unpickle: the row is written by `tasks.refresh` only, never from input.
         board = pickle.loads(bytes(snapshot.data))
     except Exception:
         logger.warning("Dashboard snapshot %s could not be read; computing it again", snapshot.pk)
@@ -99,43 +95,9 @@ def request(org: Organization, cycle: Cycle, now: datetime | None = None) -> boo
         .update(requested_at=now)
     )
     if claimed:
-        from cible.insights.tasks import refresh_dashboard
-
         org_id, cycle_id = org.pk, cycle.pk
         transaction.on_commit(lambda: refresh_dashboard.enqueue(org_id, cycle_id))
     return bool(claimed)
-
-
-def refresh(org_id: int, cycle_id: int, now: datetime | None = None) -> DashboardSnapshot | None:
-    """Compute and store the cycle's organisation dashboard (None when the cycle is gone)."""
-    cycle = (
-        Cycle.objects.filter(pk=cycle_id, organization_id=org_id)
-        .select_related("organization")
-        .first()
-    )
-    if cycle is None:
-        return None
-    org = cycle.organization
-    now = now or timezone.now()
-    started = time.perf_counter()
-    board = build(Membership(organization=org), cycle, now=now, public=True).compact()
-    data = pickle.dumps(board, protocol=pickle.HIGHEST_PROTOCOL)
-    seconds = time.perf_counter() - started
-    snapshot, _created = DashboardSnapshot.objects.update_or_create(
-        organization=org,
-        cycle=cycle,
-        defaults={
-            "data": data,
-            "version": FORMAT,
-            "computed_at": now,
-            "seconds": seconds,
-            "requested_at": None,
-        },
-    )
-    logger.info(
-        "Dashboard of %s, %s computed in %.1f s (%d bytes)", org.slug, cycle, seconds, len(data)
-    )
-    return snapshot
 
 
 def refresh_due(now: datetime | None = None) -> int:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cible.insights import exports, reports, views
+from cible.insights import views
+from cible.insights.views import exports, reports
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -1,6 +1,6 @@
 """Check-in reminders and weekly digests: who gets one, when, and sending it exactly once.
 
-The scheduler (`dispatch`, run every minute by `cible worker`) plans each organisation's
+The scheduler (`tasks.dispatch`, run every minute by `cible worker`) plans each organisation's
 round once its check-in day and time have passed in the current week (in its own time
 zone), then queues one task per delivery. The task claims its row before sending and marks
 it after, so a restarted worker or a second one never sends the same mail twice; a failed
@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -36,7 +35,7 @@ from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
 from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState, Visibility
 from cible.okrs.templatetags.okrs import percent, status_label
-from cible.orgs.models import Membership, Organization, Role, Team, TeamMember
+from cible.orgs.models import Membership, Organization, Role, Team, TeamMember, org_zone
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +58,6 @@ CHAT_LIST_LIMIT = 10
 
 
 # When ---------------------------------------------------------------------------------
-
-
-def org_zone(org: Organization) -> ZoneInfo:
-    try:
-        return ZoneInfo(org.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("Organisation %s has an unknown time zone %r", org.slug, org.time_zone)
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 def _slot_on(org: Organization, day: date) -> datetime:
@@ -243,39 +234,6 @@ def due_chats(now: datetime | None = None) -> int:
         except Exception:
             logger.exception("Could not plan the chat messages of %s for %s", org.slug, period)
     return count
-
-
-def _lease_free(now: datetime) -> Q:
-    return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-
-
-def enqueue_pending(now: datetime | None = None) -> int:
-    """Queue a sending task for each pending delivery whose (next) attempt is due and that
-    no queued task owns yet. Returns how many were queued."""
-    from cible.notifications.tasks import send_delivery  # The tasks module imports this one.
-
-    now = now or timezone.now()
-    ready = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    queued = 0
-    for pk, attempts in ready.filter(_lease_free(now)).order_by("pk").values_list("pk", "attempts"):
-        leased = (
-            Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, attempts=attempts)
-            .filter(_lease_free(now))
-            .update(leased_until=now + QUEUE_LEASE)
-        )
-        if leased:
-            send_delivery.enqueue(pk, attempts)
-            queued += 1
-    return queued
-
-
-def dispatch(now: datetime | None = None) -> int:
-    """One scheduler pass: plan what became due, queue what is ready to send."""
-    now = now or timezone.now()
-    due_reminders(now)
-    due_digests(now)
-    due_chats(now)
-    return enqueue_pending(now)
 
 
 # Sending ------------------------------------------------------------------------------

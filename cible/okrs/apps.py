@@ -8,8 +8,9 @@ class OkrsConfig(AppConfig):
     verbose_name = _("Objectives and key results")
 
     def ready(self) -> None:
-        from cible.okrs import alignment
+        from cible.okrs import alignment, receivers
 
+        receivers.connect()
         m2m_changed.connect(
             alignment.links_changed, sender=alignment.Links, dispatch_uid="cible.alignment"
         )

@@ -13,7 +13,7 @@ from cible.accounts.models import User
 from cible.audit import services as audit
 from cible.audit.models import Action
 from cible.lib import okrmath
-from cible.okrs import alignment, rules
+from cible.okrs import alignment, rules, signals
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -25,7 +25,6 @@ from cible.okrs.models import (
     Objective,
 )
 from cible.orgs.models import Organization
-from cible.webhooks import events as webhooks
 
 if TYPE_CHECKING:
     from cible.okrs.library import ObjectiveTemplate
@@ -56,7 +55,7 @@ def set_cycle_state(cycle: Cycle, actor: User | None, state: str) -> Cycle:
     audit.record(
         cycle.organization, actor, cycle, Action.STATE_CHANGED, {"state": before}, {"state": state}
     )
-    webhooks.cycle_state_changed(cycle, before)
+    signals.cycle_state_changed.send(Cycle, cycle=cycle, before=before)
     return cycle
 
 
@@ -202,7 +201,7 @@ def create_objective(
     record_change(
         objective, actor or owner, Change.Action.CREATED, after=_snapshot(objective, ("title",))
     )
-    webhooks.objective_created(objective)
+    signals.objective_created.send(Objective, objective=objective)
     return objective
 
 
@@ -227,7 +226,7 @@ def update_objective(
     record_change(
         objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)
     )
-    webhooks.objective_state_changed(objective, before["state"])
+    signals.objective_state_changed.send(Objective, objective=objective, before=before["state"])
     if parents is not None:
         set_parents(objective, parents, actor, correction=correction)
     return objective

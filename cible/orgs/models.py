@@ -1,7 +1,9 @@
+import logging
 import secrets
 from datetime import time, timedelta
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class Weekday(models.IntegerChoices):
@@ -289,3 +293,12 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+def org_zone(org: Organization) -> ZoneInfo:
+    """The organisation's time zone (the server's when its name is unknown)."""
+    try:
+        return ZoneInfo(org.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("Organisation %s has an unknown time zone %r", org.slug, org.time_zone)
+        return ZoneInfo(settings.TIME_ZONE)

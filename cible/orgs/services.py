@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.audit.models import Action, TargetType
 from cible.audit.services import Target, diff, record, snapshot
+from cible.orgs import signals
 from cible.orgs.models import Invitation, Membership, Organization, Role, Team, TeamMember
 
 ORGANIZATION_FIELDS = (
@@ -43,10 +44,8 @@ def create_organization(
     record(org, creator, org, Action.CREATED, after=snapshot(org, ORGANIZATION_FIELDS))
     membership = Membership.objects.create(organization=org, user=creator, role=Role.OWNER)
     record(org, creator, membership, Action.JOINED, after=_member_facts(membership))
-    # Start with this year and its quarters so that OKRs can be written at once.
-    from cible.okrs.services import start_current_year
-
-    start_current_year(org, timezone.localdate(), creator)
+    # The OKRs start it with this year and its quarters, so that OKRs can be written at once.
+    signals.organization_created.send(Organization, organization=org, creator=creator)
     return org
 
 

@@ -8,12 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cible.accounts.models import User
-from cible.audit.models import AuditEntry
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.orgs import services
 from cible.orgs.access import (
-    can_manage_team,
     get_membership,
     get_team_for_user,
     require_admin,
@@ -166,39 +164,6 @@ def _team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
 
     walk(None, 0)
     return ordered
-
-
-@login_required
-def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    from cible.notifications.models import Delivery, Kind
-    from cible.okrs.views import team_context
-
-    team, membership = get_team_for_user(request, slug, pk)
-    org = membership.organization
-    can_manage = can_manage_team(membership, team)
-    context = {
-        "org": org,
-        "membership": membership,
-        "team": team,
-        "members": team.members.order_by("name", "email"),
-        "sub_teams": team.children.select_related("lead", "organization"),
-        "can_manage": can_manage,
-        "can_write": membership.can_write,
-        "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
-        **team_context(request, team, membership),
-    }
-    if can_manage:
-        # The webhook's address is a secret: only the forms of its managers carry it.
-        context["member_form"] = TeamMemberForm(organization=org)
-        context["edit_form"] = TeamForm(
-            instance=team, organization=org, may_set_chat=membership.is_admin
-        )
-        context["chat_delivery"] = (
-            Delivery.objects.filter(team=team, kind=Kind.CHAT)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-    return render(request, "orgs/team_detail.html", context)
 
 
 @login_required

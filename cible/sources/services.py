@@ -1,7 +1,7 @@
-"""Key results fed by a data source: configuring one, the scheduler's pass, and a run.
+"""Key results fed by a data source: configuring one, and a run.
 
-`run_due` (called by `cible worker` on each pass) queues one task per enabled source whose
-next run has come, leasing the row so that the next pass does not queue it again. A run
+`tasks.run_due` (called by `cible worker` on each pass) queues one task per enabled source
+whose next run has come, leasing the row so that the next pass does not queue it again. A run
 claims the source first (the `runs` counter moves from the value the task was queued with),
 so two copies of a task, or a task and "Run now", never both run it.
 
@@ -28,10 +28,10 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
-from cible.notifications.services import org_zone, send_message, site_url
+from cible.notifications.services import send_message, site_url
 from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult
-from cible.orgs.models import Membership, Role
+from cible.orgs.models import Membership, Role, org_zone
 from cible.sources.models import DataSource, SourceKind
 from cible.sources.readers import SourceError, csv_table, json_url, sql_query
 
@@ -106,7 +106,7 @@ def _audit(kr: KeyResult, author: User, before: str, after: str) -> None:
 # Scheduling ---------------------------------------------------------------------------
 
 
-def _lease_free(now: datetime) -> Q:
+def lease_free(now: datetime) -> Q:
     return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
 
 
@@ -122,28 +122,8 @@ def _live() -> Q:
 
 def due_sources(now: datetime) -> QuerySet[DataSource]:
     return DataSource.objects.filter(enabled=True, next_run_at__lte=now).filter(
-        _lease_free(now), _live()
+        lease_free(now), _live()
     )
-
-
-def run_due(now: datetime | None = None) -> int:
-    """Queue a run of every source that is due and that no queued task owns yet. Returns
-    how many were queued."""
-    from cible.sources.tasks import run_source  # The tasks module imports this one.
-
-    now = now or timezone.now()
-    queued = 0
-    due = due_sources(now).order_by("next_run_at", "pk").values_list("pk", "runs")
-    for pk, runs in due[:BATCH]:
-        leased = (
-            DataSource.objects.filter(pk=pk, runs=runs)
-            .filter(_lease_free(now))
-            .update(leased_until=now + QUEUE_LEASE)
-        )
-        if leased:
-            run_source.enqueue(pk, runs)
-            queued += 1
-    return queued
 
 
 def _with_key_result() -> QuerySet[DataSource]:

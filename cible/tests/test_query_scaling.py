@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
-from cible.front.benchdata import Page, api_pages, generate, pages, sample_member, subjects
+from cible.samples.benchdata import Page, api_pages, generate, pages, sample_member, subjects
 
 SMALL, LARGE = 30, 120
 
@@ -113,7 +113,7 @@ def test_a_page_costs_the_same_queries_at_both_sizes(
 def test_the_stored_organisation_dashboard_costs_the_same_queries_at_both_sizes(
     organisations: dict[int, Any], db: None, settings: Any
 ) -> None:
-    from cible.insights import snapshots
+    from cible.insights import tasks
     from cible.okrs.models import Cycle
 
     settings.DASHBOARD_LIVE_LIMIT = 0  # both organisations count as large
@@ -122,7 +122,7 @@ def test_the_stored_organisation_dashboard_costs_the_same_queries_at_both_sizes(
         org = reader.organization
         cycle = Cycle.objects.current_for(org)
         assert cycle is not None
-        snapshots.refresh(org.pk, cycle.pk)
+        tasks.refresh(org.pk, cycle.pk)
         page = Page("dashboard (stored)", f"/o/{org.slug}/dashboard/")
         counts[people] = count(reader, page)[0]
         client = Client()

@@ -20,7 +20,8 @@ from django.utils import timezone
 from cible.lib import okrmath
 from cible.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState, Visibility
 from cible.orgs.models import Organization
-from cible.webhooks.models import Event, WebhookDelivery, WebhookEndpoint
+from cible.webhooks.models import Event, WebhookDelivery, WebhookEndpoint, new_delivery
+from cible.webhooks.services import queue
 
 if TYPE_CHECKING:
     from cible.accounts.models import User
@@ -49,8 +50,6 @@ def emit(
             logger.exception("Could not record the %s webhooks of %s", event, organization.slug)
             return
         if deliveries:
-            from cible.webhooks.services import queue  # The services import this module.
-
             queue([d.pk for d in deliveries])
 
     transaction.on_commit(create, robust=True)
@@ -70,31 +69,6 @@ def _create_deliveries(
         if endpoint.wants(event, private)
     ]
     return WebhookDelivery.objects.bulk_create(rows)
-
-
-def new_delivery(
-    endpoint: WebhookEndpoint,
-    event: str,
-    data: dict[str, Any],
-    created_at: datetime,
-    slug: str,
-) -> WebhookDelivery:
-    """An unsaved delivery, its payload carrying its own id."""
-    delivery = WebhookDelivery(
-        organization_id=endpoint.organization_id,
-        endpoint=endpoint,
-        event=event,
-        created_at=created_at,
-        next_attempt_at=created_at,
-    )
-    delivery.payload = {
-        "id": str(delivery.uuid),
-        "event": event,
-        "created_at": created_at.isoformat(),
-        "organization": slug,
-        "data": data,
-    }
-    return delivery
 
 
 # What payloads say ----------------------------------------------------------------------

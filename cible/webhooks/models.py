@@ -3,7 +3,8 @@ to each of them (its delivery), kept with its payload, attempts and outcome."""
 
 import secrets
 import uuid
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -171,3 +172,28 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.uuid}"
+
+
+def new_delivery(
+    endpoint: WebhookEndpoint,
+    event: str,
+    data: dict[str, Any],
+    created_at: datetime,
+    slug: str,
+) -> WebhookDelivery:
+    """An unsaved delivery, its payload carrying its own id."""
+    delivery = WebhookDelivery(
+        organization_id=endpoint.organization_id,
+        endpoint=endpoint,
+        event=event,
+        created_at=created_at,
+        next_attempt_at=created_at,
+    )
+    delivery.payload = {
+        "id": str(delivery.uuid),
+        "event": event,
+        "created_at": created_at.isoformat(),
+        "organization": slug,
+        "data": data,
+    }
+    return delivery

@@ -1,7 +1,8 @@
-"""Webhooks: managing an organisation's endpoints, and sending each delivery once.
+"""Webhooks: managing an organisation's endpoints; sending each delivery once is in
+`sending.py`, queueing it in `tasks.py`.
 
 Sending follows the notifications' pattern. A new delivery is queued at once (a task per
-delivery); the scheduler pass of `cible worker` (`dispatch`) queues again whatever is due
+delivery); the scheduler pass of `cible worker` (`tasks.dispatch`) queues again whatever is due
 and owned by no queued task: a retry whose time has come, or a delivery whose task was
 lost. The task claims the row for its attempt before posting, so two workers (or a
 duplicated task) never send the same attempt twice. A receiver that does not answer 2xx
@@ -12,45 +13,29 @@ dropped: an admin can send it again from the log.
 import hashlib
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists
 from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.audit.models import Action, TargetType
 from cible.audit.services import Target, record
 from cible.orgs.models import Organization
-from cible.webhooks import transport
-from cible.webhooks.events import new_delivery
 from cible.webhooks.models import (
     DeliveryState,
     Event,
     WebhookDelivery,
     WebhookEndpoint,
+    new_delivery,
     new_secret,
 )
+from cible.webhooks.tasks import queue
 
 logger = logging.getLogger(__name__)
 
-# How long to wait after the 1st, 2nd, ... failed attempt; after the last, it has failed.
-BACKOFF = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=12),
-)
-MAX_ATTEMPTS = len(BACKOFF) + 1
-# A queued task owns its row this long; past it, the scheduler queues the row again (the
-# task was lost). A claimed row is owned while it is posted (a few timeouts at most).
-QUEUE_LEASE = timedelta(hours=1)
-SEND_LEASE = timedelta(minutes=5)
-# Finished deliveries stay in the log this long.
-KEEP = timedelta(days=30)
-ERROR_LENGTH = WebhookDelivery._meta.get_field("last_error").max_length or 300
 
 # What the audit trail calls an endpoint.
 TARGET_TYPE = TargetType.WEBHOOK
@@ -169,158 +154,3 @@ def redeliver(delivery: WebhookDelivery, actor: User, now: datetime | None = Non
     )
     transaction.on_commit(lambda: queue([delivery.pk]), robust=True)
     return True
-
-
-# Queueing -------------------------------------------------------------------------------
-
-
-def _lease_free(now: datetime) -> Q:
-    return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-
-
-def _queue_one(pk: int, attempts: int, now: datetime) -> bool:
-    """Lease the row to one task for this attempt, then queue the task."""
-    from cible.webhooks.tasks import send_webhook  # The tasks module imports this one.
-
-    leased = (
-        WebhookDelivery.objects.filter(pk=pk, state=DeliveryState.PENDING, attempts=attempts)
-        .filter(_lease_free(now))
-        .update(leased_until=now + QUEUE_LEASE)
-    )
-    if not leased:
-        return False
-    try:
-        send_webhook.enqueue(pk, attempts)
-    except Exception:
-        # Leave it to the next scheduler pass rather than to a lease that never ends.
-        logger.exception("Could not queue webhook delivery %s", pk)
-        WebhookDelivery.objects.filter(pk=pk).update(leased_until=None)
-        return False
-    return True
-
-
-def queue(delivery_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Queue new deliveries at once, rather than at the next scheduler pass."""
-    now = now or timezone.now()
-    ready = WebhookDelivery.objects.filter(
-        pk__in=list(delivery_ids), state=DeliveryState.PENDING, next_attempt_at__lte=now
-    )
-    rows = ready.order_by("pk").values_list("pk", "attempts")
-    return sum(_queue_one(pk, attempts, now) for pk, attempts in rows)
-
-
-def enqueue_pending(now: datetime | None = None) -> int:
-    """Queue a task for each pending delivery whose (next) attempt is due and that no
-    queued task owns yet. Returns how many were queued."""
-    now = now or timezone.now()
-    ready = WebhookDelivery.objects.filter(
-        state=DeliveryState.PENDING, next_attempt_at__lte=now
-    ).filter(_lease_free(now))
-    rows = ready.order_by("next_attempt_at", "pk").values_list("pk", "attempts")
-    return sum(_queue_one(pk, attempts, now) for pk, attempts in rows)
-
-
-def prune(now: datetime) -> int:
-    """Forget finished deliveries past their time in the log."""
-    old = WebhookDelivery.objects.filter(created_at__lt=now - KEEP).exclude(
-        state=DeliveryState.PENDING
-    )
-    return old.delete()[0]
-
-
-def dispatch(now: datetime | None = None) -> int:
-    """One scheduler pass: queue what is due, forget what is old. Returns how many were
-    queued."""
-    now = now or timezone.now()
-    queued = enqueue_pending(now)
-    prune(now)
-    return queued
-
-
-# Sending --------------------------------------------------------------------------------
-
-
-def claim(delivery_id: int, attempt: int, now: datetime) -> WebhookDelivery | None:
-    """Take the row for this attempt, or None when another task already took it (the
-    attempt counter moved on) or it is no longer pending."""
-    with transaction.atomic():
-        taken = WebhookDelivery.objects.filter(
-            pk=delivery_id, state=DeliveryState.PENDING, attempts=attempt
-        ).update(attempts=attempt + 1, leased_until=now + SEND_LEASE)
-    if not taken:
-        return None
-    return WebhookDelivery.objects.select_related("endpoint", "organization").get(pk=delivery_id)
-
-
-def deliver(delivery_id: int, attempt: int, now: datetime | None = None) -> str:
-    """Post one delivery (claimed first); returns what became of it: "delivered",
-    "retry", "failed", or "taken" when another task had it."""
-    now = now or timezone.now()
-    delivery = claim(delivery_id, attempt, now)
-    if delivery is None:
-        return "taken"
-    endpoint = delivery.endpoint
-    if not endpoint.active and delivery.event != Event.PING:
-        return _give_up(delivery, None, "The webhook is paused.")
-    try:
-        outcome = _post(delivery, endpoint, now)
-    except Exception as error:  # Whatever went wrong, it is recorded, not lost.
-        logger.exception("Webhook delivery %s broke", delivery.uuid)
-        outcome = transport.Outcome(None, f"{type(error).__name__}: {error}")
-    if outcome.ok:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.DELIVERED,
-            delivered_at=now,
-            last_status_code=outcome.status,
-            last_error="",
-            leased_until=None,
-        )
-        return DeliveryState.DELIVERED.value
-    return _record_failure(delivery, outcome, now)
-
-
-def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: datetime) -> transport.Outcome:
-    body = transport.body_of(delivery.payload)
-    timestamp = int(now.timestamp())
-    headers = transport.headers(
-        delivery.event, str(delivery.uuid), endpoint.secret, timestamp, body
-    )
-    return transport.post(endpoint.url, body, headers)
-
-
-def _give_up(delivery: WebhookDelivery, status: int | None, error: str) -> str:
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.FAILED,
-        last_status_code=status,
-        last_error=transport.printable(error)[:ERROR_LENGTH],
-        leased_until=None,
-    )
-    return DeliveryState.FAILED.value
-
-
-def _record_failure(delivery: WebhookDelivery, outcome: transport.Outcome, now: datetime) -> str:
-    error = outcome.error or f"HTTP {outcome.status}"
-    if outcome.final or delivery.attempts >= MAX_ATTEMPTS:
-        logger.error(
-            "Giving up on webhook delivery %s (%s) after %d attempts: %s",
-            delivery.uuid,
-            delivery.event,
-            delivery.attempts,
-            error,
-        )
-        return _give_up(delivery, outcome.status, error)
-    wait = BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
-    logger.warning(
-        "Attempt %d of webhook delivery %s failed, retrying in %s: %s",
-        delivery.attempts,
-        delivery.uuid,
-        wait,
-        error,
-    )
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        last_status_code=outcome.status,
-        last_error=transport.printable(error)[:ERROR_LENGTH],
-        next_attempt_at=now + wait,
-        leased_until=None,
-    )
-    return "retry"

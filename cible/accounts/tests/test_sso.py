@@ -17,10 +17,11 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from cible.accounts.models import User
-from cible.accounts.sso import SocialAccountAdapter, join_by_email_domain
+from cible.accounts.sso import SocialAccountAdapter
 from cible.accounts.sso_config import PROVIDER_ID, join_domains, oidc_providers
 from cible.audit.models import Action, AuditEntry
 from cible.orgs.models import Membership, Role
+from cible.orgs.sso import join_by_email_domain
 from conftest import make_user
 
 LOGIN_URL = "/accounts/login/"

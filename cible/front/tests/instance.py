@@ -30,8 +30,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 
 import dj_database_url
 
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD
 from cible.lib.backup import pg_environment
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
 COMMAND_TIMEOUT = 120

@@ -9,7 +9,6 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from cible.checkins.models import CheckIn
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD, DemoResult, create_demo
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import (
@@ -24,6 +23,7 @@ from cible.okrs.models import (
     Visibility,
 )
 from cible.orgs.models import Membership, Organization, Role, Team
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD, DemoResult, create_demo
 
 pytestmark = pytest.mark.django_db
 

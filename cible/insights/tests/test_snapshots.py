@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cible.insights import snapshots
+from cible.insights import snapshots, tasks
 from cible.insights.dashboard import build
 from cible.insights.dashboard_charts import charts
 from cible.insights.models import DashboardSnapshot
@@ -54,7 +54,7 @@ def test_the_first_visit_queues_the_computation_once(
 
 
 def test_the_stored_dashboard_shows_what_everyone_may_see(world, large, settings) -> None:
-    snapshots.refresh(world.org.pk, world.cycle.pk)
+    tasks.refresh(world.org.pk, world.cycle.pk)
 
     stored_for_vera = world.client_for(world.vera).get(url()).content.decode()
     stored_for_bob = world.client_for(world.bob).get(url()).content.decode()
@@ -82,7 +82,7 @@ def test_the_team_dashboard_stays_live(world, large) -> None:
 def test_an_old_copy_is_shown_while_a_new_one_is_queued(
     world, large, settings, django_capture_on_commit_callbacks
 ) -> None:
-    snapshots.refresh(world.org.pk, world.cycle.pk)
+    tasks.refresh(world.org.pk, world.cycle.pk)
     old = timezone.now() - timedelta(seconds=settings.DASHBOARD_REFRESH + 1)
     DashboardSnapshot.objects.update(computed_at=old)
     client = world.client_for(world.vera)
@@ -100,7 +100,7 @@ def test_an_old_copy_is_shown_while_a_new_one_is_queued(
 def test_an_unreadable_copy_is_computed_again_without_an_error(
     world, large, django_capture_on_commit_callbacks
 ) -> None:
-    snapshots.refresh(world.org.pk, world.cycle.pk)
+    tasks.refresh(world.org.pk, world.cycle.pk)
     DashboardSnapshot.objects.update(data=b"not a dashboard")
     with django_capture_on_commit_callbacks(execute=True):
         response = world.client_for(world.vera).get(url())
@@ -113,7 +113,7 @@ def test_an_unreadable_copy_is_computed_again_without_an_error(
 
 
 def test_the_stored_page_costs_a_few_queries(world, large) -> None:
-    snapshots.refresh(world.org.pk, world.cycle.pk)
+    tasks.refresh(world.org.pk, world.cycle.pk)
     client = world.client_for(world.vera)
     client.get(url())
     with CaptureQueriesContext(connection) as queries:
@@ -135,14 +135,14 @@ def test_the_worker_queues_the_large_active_cycles_that_are_due(
         assert snapshots.refresh_due() == 1  # Acme's active cycle; Small has no objective
         assert snapshots.refresh_due() == 0  # already queued
     assert queued() == 1
-    snapshots.refresh(world.org.pk, world.cycle.pk)
+    tasks.refresh(world.org.pk, world.cycle.pk)
     assert snapshots.refresh_due() == 0  # fresh
     later = timezone.now() + timedelta(seconds=settings.DASHBOARD_REFRESH + 1)
     assert snapshots.refresh_due(later) == 1
 
 
 def test_a_deleted_cycle_is_not_computed(world) -> None:
-    assert snapshots.refresh(world.org.pk, 10**9) is None
+    assert tasks.refresh(world.org.pk, 10**9) is None
     assert refresh_dashboard.call(world.org.pk, 10**9) == "gone"
 
 

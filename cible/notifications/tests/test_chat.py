@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cible.checkins.services import record_check_in
-from cible.notifications import chat, services
+from cible.notifications import chat, services, tasks
 from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.models import Visibility
 from cible.okrs.services import create_key_result, create_objective
@@ -175,7 +175,7 @@ def section(lines: list[str], start: str, end: str | None = None) -> list[str]:
 def test_a_slack_webhook_gets_text_and_mrkdwn_blocks(product, slot, receiver) -> None:
     hook(product.team, receiver.url, ChatFormat.SLACK)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [request] = receiver.received
     assert request.path == f"/hooks/{SECRET}"
@@ -206,7 +206,7 @@ def test_a_slack_webhook_gets_text_and_mrkdwn_blocks(product, slot, receiver) ->
 def test_a_mattermost_webhook_gets_markdown_text(product, slot, receiver) -> None:
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [request] = receiver.received
     body = request.json()
@@ -225,7 +225,7 @@ def test_a_mattermost_webhook_gets_markdown_text(product, slot, receiver) -> Non
 def test_a_teams_webhook_gets_an_adaptive_card(product, slot, receiver) -> None:
     hook(product.team, receiver.url, ChatFormat.TEAMS)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [request] = receiver.received
     body = request.json()
@@ -261,7 +261,7 @@ def test_a_teams_webhook_gets_an_adaptive_card(product, slot, receiver) -> None:
 def test_each_format_is_delivered_once_and_recorded(product, slot, receiver, chat_format) -> None:
     hook(product.team, receiver.url, chat_format)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert len(receiver.received) == 1
     lines = lines_of(chat_format, receiver.received[0].json())
@@ -283,7 +283,7 @@ def test_a_team_without_a_webhook_gets_nothing(product, slot, receiver) -> None:
     TeamMember.objects.create(team=support, user=product.adam)
     hook(product.team, receiver.url)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert [r.json()["text"] for r in receiver.received] == ["Product: weekly OKR check-in"]
     assert not Delivery.objects.filter(team=support).exists()
@@ -291,7 +291,7 @@ def test_a_team_without_a_webhook_gets_nothing(product, slot, receiver) -> None:
 
 
 def test_without_any_webhook_no_chat_is_planned(product, slot, receiver) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert receiver.received == []
     assert not Delivery.objects.filter(kind=Kind.CHAT).exists()
@@ -312,7 +312,7 @@ def test_each_team_gets_its_own_message_at_its_own_webhook(product, slot) -> Non
         hook(product.team, first.url, ChatFormat.MATTERMOST)
         hook(support, second.url, ChatFormat.MATTERMOST)
 
-        services.dispatch(later(slot, minutes=1))
+        tasks.dispatch(later(slot, minutes=1))
 
     [product_message] = [r.json()["text"] for r in first.received]
     [support_message] = [r.json()["text"] for r in second.received]
@@ -323,9 +323,9 @@ def test_each_team_gets_its_own_message_at_its_own_webhook(product, slot) -> Non
 def test_running_the_scheduler_twice_sends_once(product, slot, receiver) -> None:
     hook(product.team, receiver.url)
 
-    services.dispatch(later(slot, minutes=1))
-    services.dispatch(later(slot, minutes=2))
-    services.dispatch(later(slot, hours=5))
+    tasks.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=2))
+    tasks.dispatch(later(slot, hours=5))
 
     assert len(receiver.received) == 1
     assert Round.objects.filter(organization=product.org, kind=Kind.CHAT).count() == 1
@@ -336,7 +336,7 @@ def test_the_next_week_gets_the_next_message(product, slot, receiver) -> None:
     hook(product.team, receiver.url)
 
     for hours in (0, 1, 30, 24 * 7, 24 * 7 + 1):
-        services.dispatch(later(slot, minutes=1, hours=hours))
+        tasks.dispatch(later(slot, minutes=1, hours=hours))
 
     assert len(receiver.received) == 2
     sent = Delivery.objects.filter(kind=Kind.CHAT, status=DeliveryStatus.SENT)
@@ -381,7 +381,7 @@ def test_a_french_organisation_gets_a_french_message(product, slot, receiver) ->
     product.org.save()
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     text = receiver.received[0].json()["text"]
     assert text.startswith("#### Product\u00a0: point OKR hebdomadaire")
@@ -399,7 +399,7 @@ def test_a_checked_in_key_result_is_not_in_the_reminder(product, slot, receiver)
     record_check_in(product.kr, product.bob, Decimal(2), at=later(slot, days=-1))
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     text = receiver.received[0].json()["text"]
     assert "Cut first response time" not in text.split("**Objectives**")[0]
@@ -412,7 +412,7 @@ def test_muted_members_and_viewers_are_not_named_in_the_reminder(product, slot, 
     add_key_result(product, product.vera, "Vera's KR")
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     reminder = receiver.received[0].json()["text"].split("**Objectives**")[0]
     assert "**Bob Durand**" in reminder
@@ -440,7 +440,7 @@ def test_private_objectives_stay_out_of_the_chat(product, slot, receiver, mailou
     )
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     text = receiver.received[0].json()["text"]
     assert "Cut first response time" in text
@@ -454,7 +454,7 @@ def test_what_people_typed_is_escaped(product, slot, receiver, chat_format) -> N
     add_key_result(product, product.bob, "<!channel> *bold* @all")
     hook(product.team, receiver.url, chat_format)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     raw = receiver.received[0].body.decode()
     body = receiver.received[0].json()
@@ -474,7 +474,7 @@ def test_a_long_list_is_cut_and_counted(product, slot, receiver) -> None:
         add_key_result(product, product.bob, f"Extra KR {number:02}")
     hook(product.team, receiver.url, ChatFormat.MATTERMOST)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     reminder = receiver.received[0].json()["text"].split("**Objectives**")[0]
     assert reminder.count("\n- ") == services.CHAT_LIST_LIMIT
@@ -485,7 +485,7 @@ def test_a_team_with_nothing_to_say_posts_nothing(world, slot, receiver) -> None
     idle = Team.objects.create(organization=world.org, name="Idle", lead=world.adam)
     hook(idle, receiver.url)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert receiver.received == []
     assert chat_delivery(idle).status == DeliveryStatus.SKIPPED
@@ -497,7 +497,7 @@ def test_a_webhook_removed_before_the_message_leaves_gets_nothing(product, slot,
     services.due_chats(now)
     hook(product.team, "")
 
-    services.enqueue_pending(now)
+    tasks.enqueue_pending(now)
 
     assert receiver.received == []
     assert chat_delivery(product.team).status == DeliveryStatus.SKIPPED
@@ -522,10 +522,10 @@ def test_a_500_is_retried_after_the_back_off_then_delivered(product, slot, caplo
         [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
         assert "team Product" in warning.getMessage()
 
-        services.dispatch(later(now, seconds=59))
+        tasks.dispatch(later(now, seconds=59))
         assert len(flaky.received) == 1
 
-        services.dispatch(later(now, minutes=1))
+        tasks.dispatch(later(now, minutes=1))
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
@@ -584,7 +584,7 @@ def test_a_redirect_is_not_followed(product, slot) -> None:
         with Receiver((302, {"Location": elsewhere.url})) as moved:
             hook(product.team, moved.url)
 
-            services.dispatch(later(slot, minutes=1))
+            tasks.dispatch(later(slot, minutes=1))
 
         assert len(moved.received) == 1
     assert elsewhere.received == []
@@ -599,7 +599,7 @@ def test_a_receiver_that_hangs_times_out(product, slot, monkeypatch) -> None:
         hook(product.team, slow.url)
         started = time.monotonic()
 
-        services.dispatch(later(slot, minutes=1))
+        tasks.dispatch(later(slot, minutes=1))
 
         assert time.monotonic() - started < 2
     delivery = chat_delivery(product.team)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cible.checkins.services import record_check_in
-from cible.notifications import services
+from cible.notifications import tasks
 from cible.notifications.models import Delivery, DeliveryStatus, Kind
 from cible.okrs.services import create_objective
 from cible.orgs.models import Team
@@ -36,7 +36,7 @@ def digest_for(outbox, email: str):  # type: ignore[no-untyped-def]
 def test_the_lead_gets_the_teams_progress_risks_and_missing_check_ins(
     product, slot, mailoutbox
 ) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     message = digest_for(mailoutbox, "bob@acme.test")
     assert message.subject == "Acme: your teams' weekly OKR digest"
@@ -58,7 +58,7 @@ def test_the_lead_gets_the_teams_progress_risks_and_missing_check_ins(
 
 
 def test_only_team_leads_get_a_digest(product, slot, mailoutbox) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert [m.to for m in of_kind(mailoutbox, "digest")] == [["bob@acme.test"]]
 
@@ -75,7 +75,7 @@ def test_a_lead_of_two_teams_gets_one_digest_with_both(product, slot, mailoutbox
         team=support,
     )
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     body = digest_for(mailoutbox, "bob@acme.test").body
     assert "== Product ==" in body
@@ -86,14 +86,14 @@ def test_a_lead_of_two_teams_gets_one_digest_with_both(product, slot, mailoutbox
 def test_a_team_without_live_objectives_sends_no_digest(world, slot, mailoutbox) -> None:
     Team.objects.create(organization=world.org, name="Idle", lead=world.adam)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert [m.to for m in of_kind(mailoutbox, "digest")] == [["bob@acme.test"]]
 
 
 def test_the_digest_goes_out_once_a_week(product, slot, mailoutbox) -> None:
     for hours in (0, 1, 30, 24 * 7):
-        services.dispatch(later(slot, minutes=1, hours=hours))
+        tasks.dispatch(later(slot, minutes=1, hours=hours))
 
     assert len(of_kind(mailoutbox, "digest")) == 2
     periods = Delivery.objects.filter(kind=Kind.DIGEST, status=DeliveryStatus.SENT)
@@ -107,7 +107,7 @@ def test_a_french_lead_reads_a_french_digest(product, slot, mailoutbox) -> None:
     product.org.language = "fr"
     product.org.save()
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     message = digest_for(mailoutbox, "bob@acme.test")
     assert message.subject == "Acme\u00a0: le point hebdomadaire de vos équipes"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cible.checkins.services import record_check_in
-from cible.notifications import services
+from cible.notifications import services, tasks
 from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.notifications.tasks import send_delivery
 from cible.okrs.services import archive_key_result
@@ -44,7 +44,7 @@ def crowd(world, slot):  # type: ignore[no-untyped-def]
 
 
 def test_only_owners_who_have_not_checked_in_are_reminded(crowd, slot, mailoutbox) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert reminded(mailoutbox) == ["bob@acme.test", "frank@acme.test"]
 
@@ -52,7 +52,7 @@ def test_only_owners_who_have_not_checked_in_are_reminded(crowd, slot, mailoutbo
 def test_each_reminder_is_recorded_as_sent(crowd, slot, mailoutbox) -> None:
     now = later(slot, minutes=1)
 
-    services.dispatch(now)
+    tasks.dispatch(now)
 
     rows = Delivery.objects.filter(kind=Kind.REMINDER).order_by("user__email")
     assert [(d.recipient, d.status, d.attempts) for d in rows] == [
@@ -64,9 +64,9 @@ def test_each_reminder_is_recorded_as_sent(crowd, slot, mailoutbox) -> None:
 
 
 def test_running_the_scheduler_twice_sends_each_reminder_once(crowd, slot, mailoutbox) -> None:
-    services.dispatch(later(slot, minutes=1))
-    services.dispatch(later(slot, minutes=2))
-    services.dispatch(later(slot, hours=5))
+    tasks.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=2))
+    tasks.dispatch(later(slot, hours=5))
 
     assert reminded(mailoutbox) == ["bob@acme.test", "frank@acme.test"]
     assert Round.objects.filter(organization=crowd.org, kind=Kind.REMINDER).count() == 1
@@ -109,10 +109,10 @@ def test_a_queued_delivery_is_not_queued_again(world, slot, settings) -> None:
     now = later(slot, minutes=1)
     services.due_reminders(now)
 
-    assert services.enqueue_pending(now) == 1
-    assert services.enqueue_pending(later(now, minutes=1)) == 0
+    assert tasks.enqueue_pending(now) == 1
+    assert tasks.enqueue_pending(later(now, minutes=1)) == 0
     # The queued task was lost (its lease ran out): the row is queued again.
-    assert services.enqueue_pending(later(now, hours=2)) == 1
+    assert tasks.enqueue_pending(later(now, hours=2)) == 1
 
 
 def test_someone_who_checks_in_before_the_mail_leaves_is_not_reminded(
@@ -122,7 +122,7 @@ def test_someone_who_checks_in_before_the_mail_leaves_is_not_reminded(
     services.due_reminders(now)
     record_check_in(world.kr, world.bob, Decimal(2), at=now)
 
-    services.enqueue_pending(now)
+    tasks.enqueue_pending(now)
 
     assert of_kind(mailoutbox) == []
     assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
@@ -133,7 +133,7 @@ def test_someone_who_mutes_before_the_mail_leaves_is_not_reminded(world, slot, m
     services.due_reminders(now)
     services.set_reminders_muted(world.bob.memberships.get(), True)
 
-    services.enqueue_pending(now)
+    tasks.enqueue_pending(now)
 
     assert of_kind(mailoutbox) == []
 
@@ -142,7 +142,7 @@ def test_the_reminder_lists_only_the_key_results_still_to_check_in(world, slot, 
     other = add_key_result(world, world.bob, "Ship the help centre")
     record_check_in(other, world.bob, Decimal(4), at=later(slot, days=-2))
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [message] = of_kind(mailoutbox)
     assert "Cut first response time" in message.body
@@ -152,7 +152,7 @@ def test_the_reminder_lists_only_the_key_results_still_to_check_in(world, slot, 
 def test_the_reminder_links_to_the_check_in_page(world, slot, mailoutbox, settings) -> None:
     settings.SITE_URL = "https://okr.example.org/"
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [message] = of_kind(mailoutbox)
     assert message.subject == "Acme: 1 key result to check in"
@@ -168,7 +168,7 @@ def test_the_reminder_links_to_the_check_in_page(world, slot, mailoutbox, settin
 def test_the_html_reminder_escapes_titles(world, slot, mailoutbox) -> None:
     add_key_result(world, world.bob, "<script>alert(1)</script>")
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [message] = of_kind(mailoutbox)
     html = message.alternatives[0][0]
@@ -181,7 +181,7 @@ def test_a_french_organisation_gets_french_reminders(world, slot, mailoutbox) ->
     world.org.language = "fr"
     world.org.save()
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     [message] = of_kind(mailoutbox)
     assert message.subject == "Acme\u00a0: 1 résultat clé à mettre à jour"
@@ -197,14 +197,14 @@ def test_the_language_of_the_scheduler_does_not_leak(world, slot, mailoutbox) ->
     world.org.save()
 
     with translation.override("en"):
-        services.dispatch(later(slot, minutes=1))
+        tasks.dispatch(later(slot, minutes=1))
         assert translation.get_language() == "en"
 
 
 def test_a_member_who_left_is_not_reminded(world, slot, mailoutbox) -> None:
     world.bob.memberships.all().delete()
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert of_kind(mailoutbox) == []
 
@@ -212,13 +212,13 @@ def test_a_member_who_left_is_not_reminded(world, slot, mailoutbox) -> None:
 def test_a_viewer_is_never_reminded(world, slot, mailoutbox) -> None:
     world.bob.memberships.update(role=Role.VIEWER)
 
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert of_kind(mailoutbox) == []
 
 
 def test_the_other_organisations_are_left_alone(world, slot, mailoutbox) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     assert not Delivery.objects.filter(organization=world.other_org).exists()
     assert [m.to for m in of_kind(mailoutbox)] == [["bob@acme.test"]]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cible.checkins.services import record_check_in
-from cible.notifications import services
+from cible.notifications import services, tasks
 from cible.orgs.models import Organization, Weekday
 
 from .conftest import later, of_kind
@@ -82,26 +82,26 @@ def test_before_the_slot_nothing_after_it_sent_a_week_later_sent_again(world, ma
     world.org.save()
     slot = services.week_slot(world.org, datetime.now(UTC))
 
-    services.dispatch(later(slot, minutes=-1))
+    tasks.dispatch(later(slot, minutes=-1))
     assert of_kind(mailoutbox) == []
 
-    services.dispatch(slot)
+    tasks.dispatch(slot)
     assert [m.to for m in of_kind(mailoutbox)] == [["bob@acme.test"]]
 
-    services.dispatch(later(slot, days=3))
+    tasks.dispatch(later(slot, days=3))
     assert len(of_kind(mailoutbox)) == 1
 
-    services.dispatch(later(slot, days=7))
+    tasks.dispatch(later(slot, days=7))
     assert [m.to for m in of_kind(mailoutbox)] == [["bob@acme.test"]] * 2
 
 
 @pytest.mark.django_db
 def test_a_check_in_during_the_week_spares_next_weeks_reminder(world, mailoutbox) -> None:
     slot = services.week_slot(world.org, datetime.now(UTC))
-    services.dispatch(slot)
+    tasks.dispatch(slot)
     record_check_in(world.kr, world.bob, Decimal(2), at=later(slot, days=2))
 
-    services.dispatch(later(slot, days=7))
+    tasks.dispatch(later(slot, days=7))
 
     assert len(of_kind(mailoutbox)) == 1
 
@@ -115,7 +115,7 @@ def test_the_slot_follows_the_organisations_time_zone(world, mailoutbox) -> None
     assert slot.utcoffset() is not None
     assert slot.astimezone(UTC).hour in (20, 21)  # 09:00 in Auckland, UTC+12 or +13
 
-    services.dispatch(later(slot, seconds=-1))
+    tasks.dispatch(later(slot, seconds=-1))
     assert of_kind(mailoutbox) == []
-    services.dispatch(slot)
+    tasks.dispatch(slot)
     assert len(of_kind(mailoutbox)) == 1

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from cible.notifications import services
+from cible.notifications import services, tasks
 from cible.notifications.models import Delivery, DeliveryStatus, Kind
 
 from .conftest import free_port, later, smtp_mailers
@@ -57,7 +57,7 @@ def reminder(world) -> Delivery:  # type: ignore[no-untyped-def]
 
 
 def test_the_reminder_arrives_at_the_smtp_server(world, slot, smtp_server) -> None:
-    services.dispatch(later(slot, minutes=1))
+    tasks.dispatch(later(slot, minutes=1))
 
     reminders = [m for m in smtp_server.messages if m["X-Cible-Notification"] == "reminder"]
     [message] = reminders
@@ -107,8 +107,8 @@ def test_the_scheduler_waits_out_the_back_off_before_retrying(
     services.deliver(delivery.pk, 0, now)
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
-    assert services.enqueue_pending(later(now, seconds=59)) == 0
-    assert services.enqueue_pending(later(now, minutes=1)) == 1
+    assert tasks.enqueue_pending(later(now, seconds=59)) == 0
+    assert tasks.enqueue_pending(later(now, minutes=1)) == 1
 
 
 def test_the_mail_goes_out_once_the_server_is_back(world, slot, dead_server, settings) -> None:
@@ -121,7 +121,7 @@ def test_the_mail_goes_out_once_the_server_is_back(world, slot, dead_server, set
     controller = Controller(inbox, hostname="127.0.0.1", port=dead_server)
     controller.start()
     try:
-        services.dispatch(later(now, minutes=1))
+        tasks.dispatch(later(now, minutes=1))
     finally:
         controller.stop()
 

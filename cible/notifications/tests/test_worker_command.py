@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cible.notifications import services
+from cible.notifications import services, tasks
 from cible.notifications.models import Delivery, DeliveryStatus, Kind
 
 from .conftest import DATABASE, of_kind
@@ -69,7 +69,7 @@ def test_a_failed_pass_fails_the_command(due_now, monkeypatch) -> None:
     def broken(now: object = None) -> int:
         raise RuntimeError("database is away")
 
-    monkeypatch.setattr(services, "dispatch", broken)
+    monkeypatch.setattr(tasks, "dispatch", broken)
 
     with pytest.raises(CommandError):
         call_command("worker", "--once")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cible.lib import okrmath
+from cible.okrs.models import KeyResult, Objective
 
 register = template.Library()
 
@@ -82,8 +83,6 @@ FIELD_LABELS = {
 @register.filter
 def field_label(name: str) -> str:
     """The translated label of a field named in the history."""
-    from cible.okrs.models import KeyResult, Objective
-
     if name in FIELD_LABELS:
         return str(FIELD_LABELS[name])
     for model in (Objective, KeyResult):

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from cible.accounts.models import User
-from cible.front.benchdata import generate
 from cible.okrs import alignment
 from cible.okrs.models import Level, Objective
 from cible.okrs.services import (
@@ -15,6 +14,7 @@ from cible.okrs.services import (
     create_objective,
     set_parents,
 )
+from cible.samples.benchdata import generate
 from conftest import World
 
 

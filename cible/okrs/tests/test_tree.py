@@ -307,7 +307,7 @@ def orphans(world, sales, n: int) -> list[Objective]:  # type: ignore[no-untyped
 
 
 def test_orphans_come_a_page_at_a_time(world, sales, monkeypatch) -> None:
-    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    monkeypatch.setattr("cible.okrs.views.tree.ORPHANS_PAGE", 2)
     orphans(world, sales, 5)
     html = orphans_part(get(world, WITH_ORPHANS))
     shown = [t for t in (f"Orphan {i:02}" for i in range(5)) if t in html]
@@ -341,7 +341,7 @@ def test_the_orphans_page_of_another_organisation_is_404(world) -> None:
 
 
 def test_the_orphans_page_costs_the_same_queries_for_any_page(world, sales, monkeypatch) -> None:
-    monkeypatch.setattr("cible.okrs.tree.ORPHANS_PAGE", 2)
+    monkeypatch.setattr("cible.okrs.views.tree.ORPHANS_PAGE", 2)
     orphans(world, sales, 6)
     client = world.client_for(world.vera)
     counts = []

@@ -1,5 +1,5 @@
 """The whole production set-up, end to end, on the loopback: two app servers (`cible serve
---prod`) behind nginx, two workers, PostgreSQL and Redis (cible/ops/cluster.py, what
+--prod`) behind nginx, two workers, PostgreSQL and Redis (cible/samples/cluster.py, what
 `make cluster` runs).
 
 - A session holds while nginx sends the requests to one app server then the other.
@@ -32,9 +32,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 import pytest
 from aiosmtpd.controller import Controller
 
-from cible.front.demo import DEMO_EMAIL, DEMO_PASSWORD
 from cible.front.tests.instance import PICK_KR, postgres_url
-from cible.ops.cluster import (
+from cible.samples.cluster import (
     UPSTREAM_HEADER,
     Cluster,
     drop_database,
@@ -44,6 +43,7 @@ from cible.ops.cluster import (
     postgres_reachable,
     redis_reachable,
 )
+from cible.samples.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from cible.ops.cluster import free_port
+from cible.samples.cluster import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from django.db import OperationalError, connections
 from django.test import Client
 
 from cible.notifications.tasks import send_delivery
-from cible.ops.cluster import free_port
+from cible.samples.cluster import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from cible.notifications.management.commands.worker import Command as Worker
 from cible.ops import locks, production
+from cible.ops.management.commands.worker import Command as Worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

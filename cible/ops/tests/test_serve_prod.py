@@ -23,7 +23,7 @@ from cible.front.tests.instance import (
     postgres_url,
     throwaway_name,
 )
-from cible.ops.cluster import free_port
+from cible.samples.cluster import free_port
 
 pytestmark = pytest.mark.slow
 

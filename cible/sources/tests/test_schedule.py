@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cible.checkins.models import CheckIn
 from cible.okrs.models import KeyResult
-from cible.sources import services
+from cible.sources import services, tasks
 from cible.sources.models import DataSource
 
 from .conftest import DATABASE, Server, make_source
@@ -31,7 +31,7 @@ def due(world, server: Server) -> DataSource:
 
 @pytest.mark.django_db
 def test_a_due_source_is_run(due: DataSource) -> None:
-    assert services.run_due() == 1
+    assert tasks.run_due() == 1
 
     due.refresh_from_db()
     assert due.runs == 1 and due.last_success_at is not None
@@ -51,7 +51,7 @@ def test_sources_not_due_are_left_alone(
     setattr(due, name, timezone.now() + timedelta(minutes=5) if value == "later" else value)
     due.save()
 
-    assert services.run_due() == 0
+    assert tasks.run_due() == 0
     assert server.hits == []
 
 
@@ -60,7 +60,7 @@ def test_a_source_of_a_closed_cycle_is_not_queued(world, due: DataSource) -> Non
     world.cycle.state = "closed"
     world.cycle.save()
 
-    assert services.run_due() == 0
+    assert tasks.run_due() == 0
 
 
 @pytest.mark.django_db
@@ -68,9 +68,9 @@ def test_a_lost_task_is_queued_again_once_its_lease_ends(due: DataSource, settin
     settings.TASKS = DATABASE
     now = timezone.now()
 
-    assert services.run_due(now) == 1
-    assert services.run_due(now + timedelta(minutes=1)) == 0  # queued, not run yet
-    assert services.run_due(now + services.QUEUE_LEASE + timedelta(minutes=1)) == 1
+    assert tasks.run_due(now) == 1
+    assert tasks.run_due(now + timedelta(minutes=1)) == 0  # queued, not run yet
+    assert tasks.run_due(now + services.QUEUE_LEASE + timedelta(minutes=1)) == 1
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_the_claim_lets_one_run_through(due: DataSource, server: Server) -> None
 @pytest.mark.django_db
 def test_run_now_takes_the_source_from_a_queued_task(due: DataSource, settings, server) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = DATABASE
-    services.run_due()
+    tasks.run_due()
     queued = DBTaskResult.objects.get()
 
     assert services.run_now(DataSource.objects.get(pk=due.pk)) == "recorded"

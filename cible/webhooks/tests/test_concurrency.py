@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from cible.tests.concurrency import race
-from cible.webhooks import services
+from cible.webhooks import sending, tasks
 from cible.webhooks.events import new_delivery
 from cible.webhooks.models import DeliveryState, Event, WebhookDelivery
 
@@ -27,7 +27,7 @@ def test_two_workers_sending_the_same_delivery_send_it_once(endpoint, receiver) 
     delivery = new_delivery(endpoint, Event.PING, {}, NOW, "acme")
     delivery.save()
 
-    outcomes = race(lambda: services.deliver(delivery.pk, 0, NOW))
+    outcomes = race(lambda: sending.deliver(delivery.pk, 0, NOW))
 
     assert sorted(outcomes) == ["delivered", "taken"]
     assert len(receiver.received) == 1
@@ -38,6 +38,6 @@ def test_two_schedulers_queue_a_delivery_once(endpoint) -> None:
     delivery = new_delivery(endpoint, Event.PING, {}, NOW, "acme")
     delivery.save()
 
-    counts = race(lambda: services.dispatch(NOW))
+    counts = race(lambda: tasks.dispatch(NOW))
 
     assert sorted(counts) == [0, 1]

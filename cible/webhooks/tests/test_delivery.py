@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.tasks import default_task_backend
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cible.webhooks import services, transport
+from cible.webhooks import sending, services, tasks, transport
 from cible.webhooks.events import new_delivery
 from cible.webhooks.models import DeliveryState, Event, WebhookDelivery, WebhookEndpoint
 
@@ -47,7 +48,7 @@ def later(**delta: float) -> datetime:
 def test_the_body_arrives_signed_with_the_endpoint_secret(endpoint, receiver) -> None:
     delivery = pending(endpoint)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "delivered"
+    assert sending.deliver(delivery.pk, 0, NOW) == "delivered"
 
     [got] = receiver.received
     assert got.path == "/hooks/t0k3n"
@@ -71,7 +72,7 @@ def test_the_body_arrives_signed_with_the_endpoint_secret(endpoint, receiver) ->
 
 
 def test_a_signature_made_with_another_secret_does_not_match(endpoint, receiver) -> None:
-    services.deliver(pending(endpoint).pk, 0, NOW)
+    sending.deliver(pending(endpoint).pk, 0, NOW)
 
     [got] = receiver.received
     timestamp = int(got.headers["X-Cible-Timestamp"])
@@ -93,7 +94,7 @@ def test_a_500_then_a_200_is_retried_after_a_minute_and_delivered_once(endpoint,
     receiver.script(500)
     delivery = pending(endpoint)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "retry"
+    assert sending.deliver(delivery.pk, 0, NOW) == "retry"
     delivery = fresh(delivery)
     assert delivery.state == DeliveryState.PENDING
     assert (delivery.attempts, delivery.last_status_code) == (1, 500)
@@ -101,16 +102,16 @@ def test_a_500_then_a_200_is_retried_after_a_minute_and_delivered_once(endpoint,
     assert delivery.next_attempt_at == later(minutes=1)
 
     # Not due yet: the scheduler leaves it; a minute later it queues it, once.
-    assert services.dispatch(later(seconds=59)) == 0
-    assert services.dispatch(later(minutes=1)) == 1
-    assert services.dispatch(later(minutes=1, seconds=1)) == 0
+    assert tasks.dispatch(later(seconds=59)) == 0
+    assert tasks.dispatch(later(minutes=1)) == 1
+    assert tasks.dispatch(later(minutes=1, seconds=1)) == 0
     queued = default_task_backend.results  # type: ignore[attr-defined]
     assert [r.args for r in queued] == [[delivery.pk, 1]]
 
-    assert services.deliver(delivery.pk, 1, later(minutes=1)) == "delivered"
+    assert sending.deliver(delivery.pk, 1, later(minutes=1)) == "delivered"
     # A duplicate of that task, or a late one, finds the attempt taken.
-    assert services.deliver(delivery.pk, 1, later(minutes=2)) == "taken"
-    assert services.deliver(delivery.pk, 0, later(minutes=2)) == "taken"
+    assert sending.deliver(delivery.pk, 1, later(minutes=2)) == "taken"
+    assert sending.deliver(delivery.pk, 0, later(minutes=2)) == "taken"
 
     assert [r.headers["X-Cible-Delivery"] for r in receiver.received] == [str(delivery.uuid)] * 2
     delivery = fresh(delivery)
@@ -124,8 +125,8 @@ def test_a_refused_connection_backs_off_then_fails(endpoint) -> None:
     delivery = pending(endpoint)
     waits = []
     at = NOW
-    for attempt in range(services.MAX_ATTEMPTS - 1):
-        assert services.deliver(delivery.pk, attempt, at) == "retry"
+    for attempt in range(sending.MAX_ATTEMPTS - 1):
+        assert sending.deliver(delivery.pk, attempt, at) == "retry"
         delivery = fresh(delivery)
         waits.append(delivery.next_attempt_at - at)
         assert delivery.last_status_code is None
@@ -139,13 +140,13 @@ def test_a_refused_connection_backs_off_then_fails(endpoint) -> None:
         timedelta(hours=2),
         timedelta(hours=12),
     ]
-    assert services.deliver(delivery.pk, services.MAX_ATTEMPTS - 1, at) == "failed"
+    assert sending.deliver(delivery.pk, sending.MAX_ATTEMPTS - 1, at) == "failed"
     delivery = fresh(delivery)
     assert delivery.state == DeliveryState.FAILED
-    assert delivery.attempts == services.MAX_ATTEMPTS
+    assert delivery.attempts == sending.MAX_ATTEMPTS
     assert delivery.last_error
     # A failed delivery is never queued again by itself.
-    assert services.dispatch(at + timedelta(days=1)) == 0
+    assert tasks.dispatch(at + timedelta(days=1)) == 0
 
 
 def test_a_receiver_that_hangs_is_a_recorded_failure(endpoint, receiver, monkeypatch) -> None:
@@ -153,7 +154,7 @@ def test_a_receiver_that_hangs_is_a_recorded_failure(endpoint, receiver, monkeyp
     receiver.script("hang")
     delivery = pending(endpoint)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "retry"
+    assert sending.deliver(delivery.pk, 0, NOW) == "retry"
 
     delivery = fresh(delivery)
     assert "did not answer within 0.3 seconds" in delivery.last_error
@@ -174,7 +175,7 @@ def test_odd_answers_are_recorded_failures(endpoint, receiver, answer, status, e
     receiver.script(answer)
     delivery = pending(endpoint)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "retry"
+    assert sending.deliver(delivery.pk, 0, NOW) == "retry"
 
     delivery = fresh(delivery)
     assert delivery.last_status_code == status
@@ -186,7 +187,7 @@ def test_odd_answers_are_recorded_failures(endpoint, receiver, answer, status, e
 def test_a_huge_2xx_answer_is_delivered(endpoint, receiver) -> None:
     receiver.script((200, {}, b"y" * 2_000_000))
 
-    assert services.deliver(pending(endpoint).pk, 0, NOW) == "delivered"
+    assert sending.deliver(pending(endpoint).pk, 0, NOW) == "delivered"
 
 
 def test_the_error_never_shows_the_address_token(endpoint) -> None:
@@ -194,7 +195,7 @@ def test_the_error_never_shows_the_address_token(endpoint) -> None:
     endpoint.save()
     delivery = pending(endpoint)
 
-    services.deliver(delivery.pk, 0, NOW)
+    sending.deliver(delivery.pk, 0, NOW)
 
     error = fresh(delivery).last_error
     assert error
@@ -204,10 +205,10 @@ def test_the_error_never_shows_the_address_token(endpoint) -> None:
 def test_a_retry_is_signed_with_the_secret_of_its_time(world, endpoint, receiver) -> None:
     receiver.script(500)
     delivery = pending(endpoint)
-    services.deliver(delivery.pk, 0, NOW)
+    sending.deliver(delivery.pk, 0, NOW)
     secret = services.rotate_secret(endpoint, world.alice)
 
-    services.deliver(delivery.pk, 1, later(minutes=1))
+    sending.deliver(delivery.pk, 1, later(minutes=1))
 
     first, second = receiver.received
     assert first.body == second.body
@@ -221,18 +222,18 @@ def test_a_retry_is_signed_with_the_secret_of_its_time(world, endpoint, receiver
 def test_claiming_an_attempt_twice_gives_it_once(endpoint) -> None:
     delivery = pending(endpoint)
 
-    assert services.claim(delivery.pk, 0, NOW) is not None
-    assert services.claim(delivery.pk, 0, NOW) is None
+    assert sending.claim(delivery.pk, 0, NOW) is not None
+    assert sending.claim(delivery.pk, 0, NOW) is None
     assert fresh(delivery).attempts == 1
 
 
 def test_a_queued_delivery_is_not_queued_again_until_its_lease_ends(endpoint) -> None:
     delivery = pending(endpoint)
 
-    assert services.dispatch(NOW) == 1
-    assert services.dispatch(later(minutes=59)) == 0
+    assert tasks.dispatch(NOW) == 1
+    assert tasks.dispatch(later(minutes=59)) == 0
     # Its task was lost (a worker died): an hour later the scheduler queues it again.
-    assert services.dispatch(later(hours=1, minutes=1)) == 1
+    assert tasks.dispatch(later(hours=1, minutes=1)) == 1
     queued = default_task_backend.results  # type: ignore[attr-defined]
     assert [r.args for r in queued] == [[delivery.pk, 0], [delivery.pk, 0]]
 
@@ -244,8 +245,8 @@ def test_a_paused_endpoint_fails_its_pending_deliveries_but_takes_a_ping(
     services.update_endpoint(endpoint, world.alice, active=False)
     ping = services.send_ping(endpoint, world.alice, NOW)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "failed"
-    assert services.deliver(ping.pk, 0, NOW) == "delivered"
+    assert sending.deliver(delivery.pk, 0, NOW) == "failed"
+    assert sending.deliver(ping.pk, 0, NOW) == "delivered"
 
     assert fresh(delivery).last_error == "The webhook is paused."
     assert [r.headers["X-Cible-Event"] for r in receiver.received] == ["ping"]
@@ -255,7 +256,7 @@ def test_a_failed_delivery_can_be_sent_again_with_the_same_id(world, endpoint, r
     receiver.script(500)
     delivery = pending(endpoint)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.FAILED, attempts=services.MAX_ATTEMPTS, last_status_code=500
+        state=DeliveryState.FAILED, attempts=sending.MAX_ATTEMPTS, last_status_code=500
     )
 
     assert services.redeliver(fresh(delivery), world.adam, NOW)
@@ -263,8 +264,8 @@ def test_a_failed_delivery_can_be_sent_again_with_the_same_id(world, endpoint, r
 
     delivery = fresh(delivery)
     assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0)
-    assert services.deliver(delivery.pk, 0, NOW) == "retry"
-    assert services.deliver(delivery.pk, 1, later(minutes=1)) == "delivered"
+    assert sending.deliver(delivery.pk, 0, NOW) == "retry"
+    assert sending.deliver(delivery.pk, 1, later(minutes=1)) == "delivered"
     assert {r.json()["id"] for r in receiver.received} == {str(delivery.uuid)}
 
 
@@ -275,7 +276,7 @@ def test_old_finished_deliveries_leave_the_log(endpoint) -> None:
     recent = pending(endpoint, at=NOW - timedelta(days=29))
     WebhookDelivery.objects.filter(pk=recent.pk).update(state=DeliveryState.FAILED)
 
-    services.dispatch(NOW)
+    tasks.dispatch(NOW)
 
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {old_pending.pk, recent.pk}
 
@@ -321,7 +322,7 @@ def test_the_documented_verification_accepts_a_real_request_and_refuses_the_rest
     endpoint, receiver
 ) -> None:
     verify = _documented_verify()
-    services.deliver(pending(endpoint).pk, 0, NOW)
+    sending.deliver(pending(endpoint).pk, 0, NOW)
     [got] = receiver.received
     stamp, signature = got.headers["X-Cible-Timestamp"], got.headers["X-Cible-Signature"]
     now = NOW.timestamp()
@@ -340,7 +341,7 @@ def test_an_address_the_guard_refuses_fails_at_once_with_the_reason(
     settings.OUTBOUND_ALLOW = []
     delivery = pending(endpoint)
 
-    assert services.deliver(delivery.pk, 0, NOW) == "failed"
+    assert sending.deliver(delivery.pk, 0, NOW) == "failed"
 
     delivery = fresh(delivery)
     assert receiver.received == []
@@ -349,14 +350,12 @@ def test_an_address_the_guard_refuses_fails_at_once_with_the_reason(
     assert "is on a private or internal network" in delivery.last_error
     assert "CIBLE_OUTBOUND_ALLOW" in delivery.last_error
     assert "t0k3n" not in delivery.last_error
-    assert services.dispatch(NOW + timedelta(days=1)) == 0
+    assert tasks.dispatch(NOW + timedelta(days=1)) == 0
 
 
 def test_the_refusal_shows_on_the_webhooks_page(world, endpoint, receiver, settings) -> None:  # type: ignore[no-untyped-def]
-    from django.urls import reverse
-
     settings.OUTBOUND_ALLOW = []
-    services.deliver(pending(endpoint).pk, 0, NOW)
+    sending.deliver(pending(endpoint).pk, 0, NOW)
 
     page = world.client_for(world.alice).get(
         reverse("webhook_detail", args=[world.org.slug, endpoint.pk])

@@ -4,16 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from cible.accounts.models import User
-from cible.checkins.forms import CheckInRowForm
-from cible.checkins.models import CheckIn
-from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.lib.http import AuthenticatedHttpRequest
-from cible.okrs import rules
-from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.charts import key_result_chart
+from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
 from cible.okrs.forms import DependencyForm
@@ -29,7 +23,6 @@ from cible.okrs.models import (
 from cible.okrs.queries import visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
-from cible.sources.contexts import source_panel
 
 
 def _objectives(membership: Membership) -> Any:
@@ -126,31 +119,6 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     context = objective_context(request, objective, membership, powers)
     return render(request, "okrs/objective_detail.html", context)
-
-
-@login_required
-def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    kr, membership, powers = get_key_result_for_user(request, slug, pk)
-    check_ins = list(CheckIn.objects.filter(key_result=kr).select_related("author")[:200])
-    points = [(timezone.localtime(c.created_at), c.value) for c in reversed(check_ins)]
-    forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
-    context = {
-        "org": membership.organization,
-        "membership": membership,
-        "kr": kr,
-        "check_ins": check_ins,
-        "forecast": forecast,
-        "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
-        "can_edit": powers.can_edit_key_result(kr),
-        "can_edit_objective": powers.can_edit(kr.objective) and kr.objective.team_id,
-        "source_panel": source_panel(kr, membership, powers.can_edit_key_result(kr)),
-        "check_in_form": CheckInRowForm(key_result=kr)
-        if powers.can_edit_key_result(kr)
-        and not kr.cancelled_at
-        and rules.cycle_takes_changes(kr.objective.cycle)
-        else None,
-    }
-    return render(request, "okrs/key_result_detail.html", context)
 
 
 def team_context(request: HttpRequest, team: Team, membership: Membership) -> dict[str, Any]:

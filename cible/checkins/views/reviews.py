@@ -19,12 +19,12 @@ from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
-from cible.front.htmx import is_htmx
-from cible.front.refusal import named_errors, refuse
 from cible.lib import okrmath
+from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
-from cible.okrs import rules
+from cible.lib.refusal import named_errors, refuse
+from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, Objective
@@ -204,9 +204,7 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
         return redirect(kr.get_absolute_url())
     if recorded:
         form = CheckInRowForm(key_result=kr)
-    from cible.okrs.contexts import kr_row
-
-    row = kr_row(kr, membership.organization, timezone.localdate(), {})
+    row = contexts.kr_row(kr, membership.organization, timezone.localdate(), {})
     context = {"org": membership.organization, "item": (row, form, True)}
     return render(request, "checkins/_agenda_row.html", context, status=status)
 

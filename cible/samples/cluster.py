@@ -38,7 +38,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cible_cluster"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 
 NGINX_CONFIG = """\
-# Written by cible/ops/cluster.py for a cluster on the loopback.
+# Written by cible/samples/cluster.py for a cluster on the loopback.
 {user}worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log warn;

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cible.front.demo import LANGUAGES, create_demo
 from cible.orgs.models import Organization
+from cible.samples.demo import LANGUAGES, create_demo
 
 LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
 

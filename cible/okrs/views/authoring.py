@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cible.front.htmx import is_htmx
+from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.okrs import library, services
@@ -25,6 +25,7 @@ from cible.okrs.forms import (
     parent_label,
 )
 from cible.okrs.models import Cycle, Dependency, KRKind, Objective
+from cible.okrs.views import objective_context
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Organization
 
@@ -264,8 +265,6 @@ def dependency_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         )  # type: ignore[arg-type]
         messages.success(request, _("Dependency recorded."))
         return redirect(objective.get_absolute_url() + "#dependencies")
-    from cible.okrs.views import objective_context
-
     context = objective_context(request, objective, membership, powers, dependency_form=form)
     return render(request, "okrs/objective_detail.html", context, status=422)
 

@@ -26,11 +26,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 from cible.api import idempotency
 from cible.insights import snapshots
 from cible.lib import dbstats
-from cible.notifications import services
+from cible.notifications import tasks as notifications
 from cible.okrs import alignment
 from cible.ops import locks
-from cible.sources import services as sources
-from cible.webhooks import services as webhooks
+from cible.sources import tasks as sources
+from cible.webhooks import tasks as webhooks
 
 logger = logging.getLogger("cible.worker")
 
@@ -107,7 +107,7 @@ class Command(BaseCommand):
 
     def plan(self) -> bool:
         try:
-            queued = services.dispatch()
+            queued = notifications.dispatch()
             queued += webhooks.dispatch()
             queued += sources.run_due()
             queued += snapshots.refresh_due()

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cible.front.benchdata import analyze, generate
+from cible.samples.benchdata import analyze, generate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,41 @@
+"""The key result page: its check-ins, their chart and forecast, its data source and the
+check-in form, from the apps that hold each."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cible.checkins.forms import CheckInRowForm
+from cible.checkins.models import CheckIn
+from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
+from cible.insights.key_result_chart import key_result_chart
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs import rules
+from cible.okrs.access import get_key_result_for_user
+from cible.sources.contexts import source_panel
+
+
+@login_required
+def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    kr, membership, powers = get_key_result_for_user(request, slug, pk)
+    check_ins = list(CheckIn.objects.filter(key_result=kr).select_related("author")[:200])
+    points = [(timezone.localtime(c.created_at), c.value) for c in reversed(check_ins)]
+    forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "kr": kr,
+        "check_ins": check_ins,
+        "forecast": forecast,
+        "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
+        "can_edit": powers.can_edit_key_result(kr),
+        "can_edit_objective": powers.can_edit(kr.objective) and kr.objective.team_id,
+        "source_panel": source_panel(kr, membership, powers.can_edit_key_result(kr)),
+        "check_in_form": CheckInRowForm(key_result=kr)
+        if powers.can_edit_key_result(kr)
+        and not kr.cancelled_at
+        and rules.cycle_takes_changes(kr.objective.cycle)
+        else None,
+    }
+    return render(request, "okrs/key_result_detail.html", context)

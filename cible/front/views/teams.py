@@ -1,0 +1,42 @@
+"""The team page: its members and sub-teams, its OKRs, its history and its chat messages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from cible.audit.models import AuditEntry
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.notifications.models import Delivery, Kind
+from cible.okrs.views import team_context
+from cible.orgs.access import can_manage_team, get_team_for_user
+from cible.orgs.forms import TeamForm, TeamMemberForm
+
+
+@login_required
+def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, membership = get_team_for_user(request, slug, pk)
+    org = membership.organization
+    can_manage = can_manage_team(membership, team)
+    context = {
+        "org": org,
+        "membership": membership,
+        "team": team,
+        "members": team.members.order_by("name", "email"),
+        "sub_teams": team.children.select_related("lead", "organization"),
+        "can_manage": can_manage,
+        "can_write": membership.can_write,
+        "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
+        **team_context(request, team, membership),
+    }
+    if can_manage:
+        # The webhook's address is a secret: only the forms of its managers carry it.
+        context["member_form"] = TeamMemberForm(organization=org)
+        context["edit_form"] = TeamForm(
+            instance=team, organization=org, may_set_chat=membership.is_admin
+        )
+        context["chat_delivery"] = (
+            Delivery.objects.filter(team=team, kind=Kind.CHAT)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    return render(request, "orgs/team_detail.html", context)

@@ -1,0 +1,17 @@
+"""What happens to cycles and objectives, told to the apps above that react to it (the
+webhooks). The services send these inside the change's transaction: a receiver that acts
+outside the database waits for the commit (`transaction.on_commit`), so a change that is
+rolled back tells nothing."""
+
+from django.dispatch import Signal
+
+# objective: a new objective, created or carried over into the next cycle.
+objective_created = Signal()
+# objective, before: an edited objective and its state before the edit.
+objective_state_changed = Signal()
+# objective: closed with its cycle at the end-of-cycle review.
+objective_closed = Signal()
+# cycle, before: a cycle moved one step, and its state before the move.
+cycle_state_changed = Signal()
+# cycle: closed at the end-of-cycle review.
+cycle_closed = Signal()

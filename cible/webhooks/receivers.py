@@ -1,0 +1,48 @@
+"""The webhooks' receivers of what the OKR and check-in services announce (their
+`signals.py`), connected by the app's `ready()`."""
+
+from decimal import Decimal
+from typing import Any
+
+from cible.checkins import signals as checkins
+from cible.checkins.models import CheckIn
+from cible.okrs import signals as okrs
+from cible.okrs.models import Cycle, Objective
+from cible.webhooks import events
+from cible.webhooks.services import listening
+
+
+def check_in_recorded(
+    sender: Any, check_in: CheckIn, current: Decimal, confidence: int | None, **kwargs: Any
+) -> None:
+    events.check_in_recorded(check_in, current, confidence)
+
+
+def objective_created(sender: Any, objective: Objective, **kwargs: Any) -> None:
+    events.objective_created(objective)
+
+
+def objective_state_changed(sender: Any, objective: Objective, before: str, **kwargs: Any) -> None:
+    events.objective_state_changed(objective, before)
+
+
+def objective_closed(sender: Any, objective: Objective, **kwargs: Any) -> None:
+    events.objective_closed(objective)
+
+
+def cycle_state_changed(sender: Any, cycle: Cycle, before: str, **kwargs: Any) -> None:
+    events.cycle_state_changed(cycle, before)
+
+
+def cycle_closed(sender: Any, cycle: Cycle, **kwargs: Any) -> None:
+    events.cycle_closed(cycle)
+
+
+def connect() -> None:
+    checkins.LISTENERS.append(listening)
+    checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
+    okrs.objective_created.connect(objective_created, dispatch_uid="cible.webhooks")
+    okrs.objective_state_changed.connect(objective_state_changed, dispatch_uid="cible.webhooks")
+    okrs.objective_closed.connect(objective_closed, dispatch_uid="cible.webhooks")
+    okrs.cycle_state_changed.connect(cycle_state_changed, dispatch_uid="cible.webhooks")
+    okrs.cycle_closed.connect(cycle_closed, dispatch_uid="cible.webhooks")
