@@ -4,22 +4,30 @@ after the point): an out-of-bounds value is a 422 naming the field, never a 500.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from cible.api.types import LINE, TEXT, StrictInt, Value, Weight
 from cible.lib.http import MAX_ID_DIGITS
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
 
 MAX_ID = 10**MAX_ID_DIGITS - 1
+# An id in a path or a query (text there by nature), and one in a JSON body (a number).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Value = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
-Weight = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2, allow_inf_nan=False)]
-Confidence = Annotated[int, Field(ge=0, le=10)]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(max_length=LONG_TEXT)]
-ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
+Ref = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Confidence = Annotated[StrictInt, Field(ge=0, le=10)]
+Title = Annotated[str, Field(min_length=1, max_length=200), LINE]
+Name = Annotated[str, Field(min_length=1, max_length=120), LINE]
+Unit = Annotated[str, Field(max_length=20), LINE]
+LongText = Annotated[str, Field(max_length=LONG_TEXT), TEXT]
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT), TEXT]
+# An organisation's short name in a path: any text (an unknown one is a 404) but a NUL or
+# a control character, which no short name holds.
+Slug = Annotated[str, Field(max_length=60), LINE]
+# Words to look for, in a query.
+SearchText = Annotated[str, Field(max_length=200), LINE]
 
 Role = Literal["owner", "admin", "member", "viewer"]
 CycleKind = Literal["year", "quarter", "custom"]
@@ -38,6 +46,15 @@ class Input(Schema):
     """A request body: an unknown field is refused rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def unchanged() -> Any:
+    """A PATCH field that may be left out (the value stays) but never sent as null."""
+    return Field(None, json_schema_extra=_no_default)
 
 
 # Organisations, people, teams, cycles.
@@ -74,15 +91,15 @@ class TeamOut(Schema):
 
 
 class TeamIn(Input):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    parent: Id | None = None
-    lead: Id | None = None
+    name: Name
+    parent: Ref | None = None
+    lead: Ref | None = None
 
 
 class TeamPatch(Input):
-    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    parent: Id | None = None
-    lead: Id | None = None
+    name: Name = unchanged()
+    parent: Ref | None = None
+    lead: Ref | None = None
 
 
 class CycleOut(Schema):
@@ -96,11 +113,11 @@ class CycleOut(Schema):
 
 
 class CycleIn(Input):
-    name: Annotated[str, Field(min_length=1, max_length=60)]
+    name: Annotated[str, Field(min_length=1, max_length=60), LINE]
     kind: CycleKind
     start: date
     end: date
-    parent: Id | None = None
+    parent: Ref | None = None
 
 
 class CyclePatch(Input):
@@ -159,55 +176,55 @@ class ObjectiveDetailOut(ObjectiveOut):
 
 
 class ObjectiveIn(Input):
-    cycle: Id | None = Field(None, description="Defaults to the current cycle.")
+    cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
     title: Title
     description: LongText = ""
     level: Level
-    team: Id | None = None
-    owner: Id | None = Field(None, description="Defaults to the caller.")
-    parents: Annotated[list[Id], Field(max_length=50)] = []
+    team: Ref | None = None
+    owner: Ref | None = Field(None, description="Defaults to the caller.")
+    parents: Annotated[list[Ref], Field(max_length=50)] = []
     visibility: Visibility = "organization"
     state: NewObjectiveState = "active"
     origin: Origin | None = Field(None, description="Decided from who sets it when omitted.")
 
 
 class ObjectivePatch(Input):
-    title: Title | None = None
-    description: LongText | None = None
-    level: Level | None = None
-    team: Id | None = None
-    owner: Id | None = None
-    parents: Annotated[list[Id], Field(max_length=50)] | None = None
-    visibility: Visibility | None = None
-    state: ObjectiveState | None = None
-    origin: Origin | None = None
+    title: Title = unchanged()
+    description: LongText = unchanged()
+    level: Level = unchanged()
+    team: Ref | None = Field(None, description="Null for no team.")
+    owner: Ref = unchanged()
+    parents: Annotated[list[Ref], Field(max_length=50)] = unchanged()
+    visibility: Visibility = unchanged()
+    state: ObjectiveState = unchanged()
+    origin: Origin = unchanged()
 
 
 class KeyResultIn(Input):
-    objective: Id
+    objective: Ref
     title: Title
     kind: KRKind = "increase"
     start: Value = Decimal(0)
     target: Value = Decimal(1)
     target_max: Value | None = None
-    unit: Annotated[str, Field(max_length=20)] = ""
+    unit: Unit = ""
     weight: Weight = Decimal(1)
-    owner: Id | None = Field(None, description="Defaults to the objective's owner.")
+    owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
     due_date: date | None = None
-    driven_by: Id | None = None
+    driven_by: Ref | None = None
 
 
 class KeyResultPatch(Input):
-    title: Title | None = None
-    kind: KRKind | None = None
-    start: Value | None = None
-    target: Value | None = None
+    title: Title = unchanged()
+    kind: KRKind = unchanged()
+    start: Value = unchanged()
+    target: Value = unchanged()
     target_max: Value | None = None
-    unit: Annotated[str, Field(max_length=20)] | None = None
-    weight: Weight | None = None
-    owner: Id | None = None
+    unit: Unit = unchanged()
+    weight: Weight = unchanged()
+    owner: Ref = unchanged()
     due_date: date | None = None
-    driven_by: Id | None = None
+    driven_by: Ref | None = None
 
 
 class DependencyOut(Schema):
@@ -222,10 +239,10 @@ class DependencyOut(Schema):
 
 
 class DependencyIn(Input):
-    from_objective: Id
-    from_key_result: Id | None = None
-    to_objective: Id
-    to_key_result: Id | None = None
+    from_objective: Ref
+    from_key_result: Ref | None = None
+    to_objective: Ref
+    to_key_result: Ref | None = None
     note: ShortText = ""
 
 
@@ -269,8 +286,8 @@ class ReviewOut(Schema):
 
 class ReviewIn(Input):
     kind: ReviewKind
-    cycle: Id | None = Field(None, description="Defaults to the current cycle.")
-    team: Id | None = Field(None, description="None for the company's monthly review.")
+    cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
+    team: Ref | None = Field(None, description="None for the company's monthly review.")
     held_on: date | None = None
     notes: LongText = ""
     decisions: LongText = ""
@@ -278,7 +295,7 @@ class ReviewIn(Input):
     did_not_work: LongText = ""
     learned: LongText = ""
     celebrate: LongText = ""
-    duration_seconds: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    duration_seconds: Annotated[StrictInt, Field(ge=0, le=86_400)] | None = None
 
 
 # Pages of results.

@@ -1,0 +1,110 @@
+"""The API's input types, strict: a boolean or a string is no whole number, a number is a
+JSON number or a string of ASCII digits, and every text follows cible.lib.text's rule.
+Each type says in the OpenAPI schema what it accepts, so that a client generated from the
+schema sends what the server takes."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from cible.lib.text import Kind, message_of, text_problem
+
+# A key result's values, as its DecimalFields store them: 16 digits before the point, 4
+# after.
+VALUE_WHOLE_DIGITS = 16
+VALUE_DECIMAL_PLACES = 4
+VALUE_LIMIT = Decimal(10**VALUE_WHOLE_DIGITS) - Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)
+# A weight: 4 digits before the point, 2 after.
+WEIGHT_WHOLE_DIGITS = 4
+WEIGHT_DECIMAL_PLACES = 2
+
+
+def _decimal_pattern(whole: int, places: int) -> str:
+    return rf"^[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"
+
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def _number(value: Any) -> Any:
+    """A JSON number as it is, a string only when it is a plain ASCII decimal: no "١٢٣",
+    "1_000", " 5 ", "NaN", "1e3"; a boolean never."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", _("Enter a number."))
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, str):
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise PydanticCustomError("decimal_parsing", _("Enter a number."))
+        try:
+            return Decimal(value)
+        except InvalidOperation as error:  # pragma: no cover - the pattern rules it out
+            raise PydanticCustomError("decimal_parsing", _("Enter a number.")) from error
+    raise PydanticCustomError("decimal_type", _("Enter a number."))
+
+
+def _number_schema(whole: int, places: int, minimum: Decimal, maximum: Decimal) -> Any:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": float(minimum), "maximum": float(maximum)},
+                {"type": "string", "pattern": _decimal_pattern(whole, places)},
+            ]
+        }
+    )
+
+
+Value = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(
+        max_digits=VALUE_WHOLE_DIGITS + VALUE_DECIMAL_PLACES,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+    _number_schema(VALUE_WHOLE_DIGITS, VALUE_DECIMAL_PLACES, -VALUE_LIMIT, VALUE_LIMIT),
+]
+Weight = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(
+        gt=0,
+        max_digits=WEIGHT_WHOLE_DIGITS + WEIGHT_DECIMAL_PLACES,
+        decimal_places=WEIGHT_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 9999.99},
+                {
+                    "type": "string",
+                    "pattern": _decimal_pattern(WEIGHT_WHOLE_DIGITS, WEIGHT_DECIMAL_PLACES),
+                },
+            ]
+        }
+    ),
+]
+# A whole number in JSON: true and "5" are refused.
+StrictInt = Annotated[int, Strict()]
+
+
+def _checked(kind: Kind) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = text_problem(value, kind=kind)
+        if problem is not None:
+            raise PydanticCustomError(str(problem.code), message_of(problem))
+        return value
+
+    return AfterValidator(check)
+
+
+# The rule for one-line texts (titles, names, units, query words, header values) and for
+# long texts, to put after a text's bounds: `Annotated[str, Field(max_length=9), LINE]`.
+LINE = _checked("title")
+TEXT = _checked("text")
+CleanLine = Annotated[str, LINE]
