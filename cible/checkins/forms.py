@@ -4,12 +4,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.lib.text import TextRulesMixin
 from cible.okrs.models import KeyResult, KRKind
 
 MILESTONE_CHOICES = [("", "—"), ("1", _("Done")), ("0", _("Not done yet"))]
 
 
-class CheckInRowForm(forms.Form):
+class CheckInRowForm(TextRulesMixin, forms.Form):
     """One KR's line on the weekly check-in page. A line left empty records nothing."""
 
     value = forms.DecimalField(

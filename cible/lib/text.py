@@ -62,6 +62,12 @@ def check_text(value: str, *, kind: Kind = "text") -> str:
     return value
 
 
+def searchable(words: str) -> str:
+    """Typed words to look for, or "" (nothing is looked for, nothing found) when they
+    hold a character that no stored title or name may hold."""
+    return "" if text_problem(words, kind="title") else words
+
+
 def message_of(error: ValidationError) -> str:
     """The error's sentence, its parameters filled in."""
     return str(next(iter(error)))
@@ -80,14 +86,22 @@ check_title_field = validator("title")
 check_text_field = validator("text")
 
 
+# A one-line text is at most this long (a title): a longer or unbounded one is a long text.
+LINE_LENGTH = 200
+
+
 def guard_fields(form: forms.BaseForm) -> None:
-    """Every text field of the form follows the rule: a field typed into a text area is a
-    long text, any other a one-line title (choice fields are no text fields: their values
-    are checked against the choices)."""
+    """Every text field of the form follows the rule: a field typed into a text area, or
+    longer than a title, is a long text; any other is one line (choice fields are no text
+    fields: their values are checked against the choices)."""
     for field in form.fields.values():
         if not isinstance(field, forms.CharField):
             continue
-        long_text = isinstance(field.widget, forms.Textarea)
+        long_text = (
+            isinstance(field.widget, forms.Textarea)
+            or field.max_length is None
+            or field.max_length > LINE_LENGTH
+        )
         check = check_text_field if long_text else check_title_field
         # Django's own NUL check would say it a second time, in other words.
         field.validators = [

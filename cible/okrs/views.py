@@ -11,6 +11,7 @@ from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.charts import key_result_chart
 from cible.okrs.coach import advice_for_objective
@@ -231,7 +232,7 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
 @login_required
 def search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
+    query = searchable(request.GET.get("q", "").strip()[:200])
     objectives: list[Objective] = []
     key_results: list[KeyResult] = []
     if query:
