@@ -24,7 +24,7 @@ from cible.api.schemas import (
     ReviewPage,
     Slug,
 )
-from cible.api.types import CleanLine
+from cible.api.types import CleanLine, Moment
 from cible.checkins import reviews
 from cible.checkins.models import CheckIn, Review
 from cible.checkins.services import record_check_in
@@ -53,7 +53,7 @@ def check_in_out(c: CheckIn) -> dict[str, Any]:
 
 class CheckInFilters(PageQuery):
     key_result: Id | None = None
-    since: datetime | None = Field(None, description="Check-ins at or after this moment.")
+    since: Moment | None = Field(None, description="Check-ins at or after this moment.")
 
 
 @router.get(ORG + "/check-ins", response={200: CheckInPage, **ERRORS}, tags=["check-ins"])

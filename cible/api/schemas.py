@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from cible.api.types import LINE, TEXT, StrictInt, Value, Weight
+from cible.api.types import LINE, TEXT, Day, StrictInt, Value, Weight
 from cible.lib.http import MAX_ID_DIGITS
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
 
@@ -115,8 +115,8 @@ class CycleOut(Schema):
 class CycleIn(Input):
     name: Annotated[str, Field(min_length=1, max_length=60), LINE]
     kind: CycleKind
-    start: date
-    end: date
+    start: Day
+    end: Day
     parent: Ref | None = None
 
 
@@ -210,7 +210,7 @@ class KeyResultIn(Input):
     unit: Unit = ""
     weight: Weight = Decimal(1)
     owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
-    due_date: date | None = None
+    due_date: Day | None = None
     driven_by: Ref | None = None
 
 
@@ -223,7 +223,7 @@ class KeyResultPatch(Input):
     unit: Unit = unchanged()
     weight: Weight = unchanged()
     owner: Ref = unchanged()
-    due_date: date | None = None
+    due_date: Day | None = None
     driven_by: Ref | None = None
 
 
@@ -288,7 +288,7 @@ class ReviewIn(Input):
     kind: ReviewKind
     cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
     team: Ref | None = Field(None, description="None for the company's monthly review.")
-    held_on: date | None = None
+    held_on: Day | None = None
     notes: LongText = ""
     decisions: LongText = ""
     worked: LongText = ""

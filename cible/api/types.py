@@ -4,6 +4,7 @@ Each type says in the OpenAPI schema what it accepts, so that a client generated
 schema sends what the server takes."""
 
 import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from cible.lib.limits import YEARS
 from cible.lib.text import Kind, message_of, text_problem
 
 # A key result's values, as its DecimalFields store them: 16 digits before the point, 4
@@ -108,3 +110,18 @@ def _checked(kind: Kind) -> AfterValidator:
 LINE = _checked("title")
 TEXT = _checked("text")
 CleanLine = Annotated[str, LINE]
+
+
+def _in_years[D: (date, datetime)](value: D) -> D:
+    if value.year not in YEARS:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            _("Enter a date between the years %(first)d and %(last)d.")
+            % {"first": YEARS.start, "last": YEARS.stop - 1},
+        )
+    return value
+
+
+# A date or a moment within the years the app keeps (not year 1, not 9999).
+Day = Annotated[date, AfterValidator(_in_years)]
+Moment = Annotated[datetime, AfterValidator(_in_years)]

@@ -156,3 +156,30 @@ def test_seventeen_digits_before_the_point_are_refused(world: World, api_for: Ap
     response = api_for(world.bob).post(check_ins(world), {"value": "1" * 17})
     assert response.status_code == 422
     assert fields_of(response) == ["value"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1969-12-31"])
+def test_a_cycle_dated_outside_the_sane_years_is_refused(
+    world: World, api_for: ApiFor, day: str
+) -> None:
+    body = {"name": "Far", "kind": "custom", "start": day, "end": "2030-12-31"}
+    response = api_for(world.alice).post("/orgs/acme/cycles", body)
+    assert response.status_code == 422
+    assert fields_of(response) == ["start"]
+    assert "1970" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_review_held_outside_the_sane_years_is_refused(
+    world: World, api_for: ApiFor, day: str
+) -> None:
+    body = {"kind": "weekly", "team": world.team.pk, "held_on": day}
+    response = api_for(world.bob).post("/orgs/acme/reviews", body)
+    assert response.status_code == 422
+    assert fields_of(response) == ["held_on"]
+
+
+def test_check_ins_since_year_9999_is_refused_naming_since(world: World, api_for: ApiFor) -> None:
+    response = api_for(world.bob).get("/orgs/acme/check-ins", since="9999-01-01T00:00:00Z")
+    assert response.status_code == 422
+    assert fields_of(response) == ["since"]
