@@ -183,3 +183,14 @@ def test_check_ins_since_year_9999_is_refused_naming_since(world: World, api_for
     response = api_for(world.bob).get("/orgs/acme/check-ins", since="9999-01-01T00:00:00Z")
     assert response.status_code == 422
     assert fields_of(response) == ["since"]
+
+
+def test_the_refusal_of_a_nul_speaks_french_to_a_french_reader(
+    world: World, api_for: ApiFor
+) -> None:
+    response = api_for(world.bob).post(
+        check_ins(world), {"value": 2, "comment": "a\u0000"}, headers={"Accept-Language": "fr"}
+    )
+    assert (
+        response.json()["errors"][0]["message"] == "Retirez le caractère nul (U+0000) de ce texte."
+    )
