@@ -638,3 +638,40 @@ def test_a_search_with_a_null_character_finds_nothing_and_fails_not(world: World
     assert response.status_code == 200
     found = [response.context.get(name) for name in ("objectives", "key_results", "suggestions")]
     assert [rows for rows in found if rows is not None] in ([[], []], [[]])
+
+
+NUL_QUERY = (
+    "q=%00&cycle=%00&team=%00&owner=%00&status=%00&level=%00&kind=%00&template=%00"
+    "&parent=%00&objective=%00&field=%00&page=%00&type=%00&actor=%00&since=%00&until=%00"
+    "&orphans=%00&state=%00&event=%00&endpoint=%00&owner_search=%00&team_search=%00"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/acme/",
+        "/o/acme/search/",
+        "/o/acme/tree/",
+        "/o/acme/tree/orphans/",
+        "/o/acme/cycles/",
+        "/o/acme/check-in/",
+        "/o/acme/monthly-review/",
+        "/o/acme/objectives/new/",
+        "/o/acme/objectives/parents/suggest/",
+        "/o/acme/people/suggest/",
+        "/o/acme/teams/suggest/",
+        "/o/acme/dashboard/",
+        "/o/acme/calibration/",
+        "/o/acme/audit/",
+        "/o/acme/audit.csv",
+        "/o/acme/webhooks/deliveries/",
+        "/o/acme/notifications/",
+    ],
+)
+def test_a_null_character_in_any_query_parameter_is_no_server_error(
+    world: World, path: str
+) -> None:
+    """PostgreSQL refuses a NUL in any text it is sent: no page may pass one on."""
+    response = world.client_for(world.alice).get(f"{path}?{NUL_QUERY}")
+    assert response.status_code < 500, (path, response.status_code)
