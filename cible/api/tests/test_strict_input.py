@@ -2,6 +2,7 @@
 are numbers, JSON bodies that say so, PATCH fields that the schema marks as they behave."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,34 @@ def test_the_refusal_of_a_nul_speaks_french_to_a_french_reader(
     assert (
         response.json()["errors"][0]["message"] == "Retirez le caractère nul (U+0000) de ce texte."
     )
+
+
+def _text_fields(schema: dict[str, Any], components: dict[str, Any]) -> list[str]:
+    """The body's free-text fields (no choice, no date)."""
+    body = components[schema["$ref"].split("/")[-1]]
+    names = []
+    for name, prop in body["properties"].items():
+        options = prop.get("anyOf", [prop])
+        free = [o for o in options if o.get("type") == "string"]
+        if free and not any({"enum", "format", "pattern"} & set(o) for o in free):
+            names.append(name)
+    return names
+
+
+def test_every_text_field_of_every_body_refuses_a_nul(world: World, api_for: ApiFor) -> None:
+    api = api_for(world.alice)
+    schema = api.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    checked = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            url = path.removeprefix("/api/v1").replace("{slug}", "acme").replace("{id}", "1")
+            for name in _text_fields(content["application/json"]["schema"], components):
+                response = api.call(method.upper(), url, {name: "a\u0000b"})
+                assert response.status_code == 422, (method, path, name, response.status_code)
+                assert name in fields_of(response), (method, path, name)
+                checked.append(name)
+    assert {"title", "description", "comment", "blockers", "name", "unit", "note"} <= set(checked)
