@@ -19,7 +19,6 @@ from cible.lib.text import Kind, message_of, text_problem
 # after.
 VALUE_WHOLE_DIGITS = 16
 VALUE_DECIMAL_PLACES = 4
-VALUE_LIMIT = Decimal(10**VALUE_WHOLE_DIGITS) - Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)
 # A weight: 4 digits before the point, 2 after.
 WEIGHT_WHOLE_DIGITS = 4
 WEIGHT_DECIMAL_PLACES = 2
@@ -49,14 +48,14 @@ def _number(value: Any) -> Any:
     raise PydanticCustomError("decimal_type", _("Enter a number."))
 
 
-def _number_schema(whole: int, places: int, minimum: Decimal, maximum: Decimal) -> Any:
+def _number_schema(whole: int, places: int, positive: bool = False) -> Any:
+    """A JSON number below 10^whole (exclusive bounds: the largest decimal allowed has no
+    exact float), or a string of at most `whole` digits before the point and `places`
+    after."""
+    number: dict[str, Any] = {"type": "number", "exclusiveMaximum": 10**whole}
+    number["exclusiveMinimum"] = 0 if positive else -(10**whole)
     return WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": float(minimum), "maximum": float(maximum)},
-                {"type": "string", "pattern": _decimal_pattern(whole, places)},
-            ]
-        }
+        {"anyOf": [number, {"type": "string", "pattern": _decimal_pattern(whole, places)}]}
     )
 
 
@@ -68,7 +67,7 @@ Value = Annotated[
         decimal_places=VALUE_DECIMAL_PLACES,
         allow_inf_nan=False,
     ),
-    _number_schema(VALUE_WHOLE_DIGITS, VALUE_DECIMAL_PLACES, -VALUE_LIMIT, VALUE_LIMIT),
+    _number_schema(VALUE_WHOLE_DIGITS, VALUE_DECIMAL_PLACES),
 ]
 Weight = Annotated[
     Decimal,
@@ -79,17 +78,7 @@ Weight = Annotated[
         decimal_places=WEIGHT_DECIMAL_PLACES,
         allow_inf_nan=False,
     ),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": 9999.99},
-                {
-                    "type": "string",
-                    "pattern": _decimal_pattern(WEIGHT_WHOLE_DIGITS, WEIGHT_DECIMAL_PLACES),
-                },
-            ]
-        }
-    ),
+    _number_schema(WEIGHT_WHOLE_DIGITS, WEIGHT_DECIMAL_PLACES, positive=True),
 ]
 # A whole number in JSON: true and "5" are refused.
 StrictInt = Annotated[int, Strict()]

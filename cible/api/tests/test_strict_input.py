@@ -147,7 +147,9 @@ def test_a_null_in_an_objective_patch_is_refused_where_the_schema_says_so(
 def test_the_schema_states_the_bounds_of_a_value(world: World, api_for: ApiFor) -> None:
     schemas = api_for(world.bob).get("/openapi.json").json()["components"]["schemas"]
     number, text = schemas["CheckInIn"]["properties"]["value"]["anyOf"]
-    assert number == {"type": "number", "minimum": -1e16 + 1e-4, "maximum": 1e16 - 1e-4}
+    assert number == {"type": "number", "exclusiveMinimum": -(10**16), "exclusiveMaximum": 10**16}
+    weight = schemas["KeyResultIn"]["properties"]["weight"]["anyOf"][0]
+    assert weight == {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**4}
     assert text["pattern"] == r"^[+-]?[0-9]{1,16}(\.[0-9]{1,4})?$"
     confidence = schemas["CheckInIn"]["properties"]["confidence"]["anyOf"][0]
     assert confidence == {"type": "integer", "minimum": 0, "maximum": 10}
