@@ -117,3 +117,12 @@ def test_signing_up_with_a_registered_address_answers_like_a_new_one(
     assert _main(taken) == _main(new)
     assert "already" not in _main(taken)
     assert sorted(m.to[0] for m in mailoutbox) == ["alice@acme.test", "nina@example.test"]
+
+
+@pytest.mark.parametrize("name", ["Nina \u202eenomiS", "Nina\x00", "Nina\nSimone"])
+def test_a_name_with_a_control_or_bidi_character_is_refused(client, name: str) -> None:
+    response = client.post(SIGNUP_URL, signup_data(name=name))
+
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not User.objects.filter(email="nina@example.test").exists()
