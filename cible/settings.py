@@ -161,6 +161,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "cible.accounts.forms.SignupForm"
+# A sign-up never says that an address is already registered (cible/accounts/signup.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "cible.accounts.signup.PrivateSignupForm"}
+# The confirmation link of a sign-up signs in (in the browser that signed up).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
@@ -199,6 +204,9 @@ MAILERS = {
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Cible <cible@localhost>")
+# Mail on the console is a choice (no CIBLE_EMAIL_HOST), not a broken deployment: Django's
+# error about it gives way to Cible's warning (cible/ops/checks.py).
+SILENCED_SYSTEM_CHECKS = [] if _email_host else ["mail.E001"]
 
 # Background work (reminders, digests) queues in the database; `cible worker` runs it.
 TASKS = {

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 
 # Playwright's sync API runs an asyncio event loop in this thread; without this, Django
@@ -133,6 +134,14 @@ def sign_up(page: Page, email: str, name: str, password: str = PASSWORD) -> None
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
+    # The address is confirmed first: the mail's link signs in and goes on where sign-up
+    # was heading.
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    [body] = [m.body for m in mail.outbox if email in m.to][-1:]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", body)
+    assert link, body
+    page.goto(link.group(0))
+    page.get_by_role("main").get_by_role("button", name="Confirm").click()
 
 
 def add_member(

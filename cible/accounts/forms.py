@@ -3,9 +3,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
+from cible.lib.text import TextRulesMixin
 
 
-class SignupForm(forms.Form):
+class SignupForm(TextRulesMixin, forms.Form):
     """Extra sign-up field: the name other people see next to your OKRs."""
 
     name = forms.CharField(label=_("Your name"), max_length=150, required=False)
@@ -15,7 +16,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TextRulesMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["name"]

@@ -22,7 +22,9 @@ from cible.api.schemas import (
     ReviewKind,
     ReviewOut,
     ReviewPage,
+    Slug,
 )
+from cible.api.types import CleanLine, Moment
 from cible.checkins import reviews
 from cible.checkins.access import may_hold
 from cible.checkins.models import CheckIn, Review
@@ -51,11 +53,11 @@ def check_in_out(c: CheckIn) -> dict[str, Any]:
 
 class CheckInFilters(PageQuery):
     key_result: Id | None = None
-    since: datetime | None = Field(None, description="Check-ins at or after this moment.")
+    since: Moment | None = Field(None, description="Check-ins at or after this moment.")
 
 
 @router.get(ORG + "/check-ins", response={200: CheckInPage, **ERRORS}, tags=["check-ins"])
-def list_check_ins(request: Request, slug: str, filters: Query[CheckInFilters]) -> Any:
+def list_check_ins(request: Request, slug: Slug, filters: Query[CheckInFilters]) -> Any:
     """Newest first, on the key results of the objectives the caller may see."""
     membership = get_membership(request, slug)
     qs = CheckIn.objects.filter(key_result__objective__in=Objective.objects.visible_to(membership))
@@ -85,11 +87,11 @@ def _aware(moment: datetime) -> datetime:
 )
 def create_check_in(
     request: Request,
-    slug: str,
+    slug: Slug,
     id: Id,
     data: CheckInIn,
     idempotency_key: Annotated[
-        str | None,
+        CleanLine | None,
         Header(
             alias=HEADER,
             min_length=1,
@@ -142,7 +144,7 @@ class ReviewFilters(PageQuery):
 
 
 @router.get(ORG + "/reviews", response={200: ReviewPage, **ERRORS}, tags=["reviews"])
-def list_reviews(request: Request, slug: str, filters: Query[ReviewFilters]) -> Any:
+def list_reviews(request: Request, slug: Slug, filters: Query[ReviewFilters]) -> Any:
     membership = get_membership(request, slug)
     qs = Review.objects.filter(organization=membership.organization)
     for name in ("kind", "cycle", "team"):
@@ -154,7 +156,7 @@ def list_reviews(request: Request, slug: str, filters: Query[ReviewFilters]) -> 
 
 
 @router.get(ORG + "/reviews/{id}", response={200: ReviewOut, **ERRORS}, tags=["reviews"])
-def get_review(request: Request, slug: str, id: Id) -> Any:
+def get_review(request: Request, slug: Slug, id: Id) -> Any:
     membership = get_membership(request, slug)
     review = Review.objects.filter(organization=membership.organization, pk=id).first()
     if review is None:
@@ -163,7 +165,7 @@ def get_review(request: Request, slug: str, id: Id) -> Any:
 
 
 @router.post(ORG + "/reviews", response={201: ReviewOut, **ERRORS}, tags=["reviews"])
-def create_review(request: Request, slug: str, data: ReviewIn) -> Any:
+def create_review(request: Request, slug: Slug, data: ReviewIn) -> Any:
     """Record a weekly meeting's notes, a monthly review or a team's retrospective."""
     membership = get_membership(request, slug)
     require_writer(membership)

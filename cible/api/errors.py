@@ -27,14 +27,20 @@ class ErrorsOut(Schema):
     errors: list[ErrorItem]
 
 
-# The statuses every operation may answer with an error, for the OpenAPI schema.
+# The statuses every operation may answer with an error, for the OpenAPI schema (415: a
+# body sent without `Content-Type: application/json`).
 ERROR_RESPONSES: dict[int, Any] = {
     401: ErrorsOut,
     403: ErrorsOut,
     404: ErrorsOut,
+    415: ErrorsOut,
     422: ErrorsOut,
     429: ErrorsOut,
 }
+
+
+class UnsupportedMediaType(Exception):
+    """A request body that does not say it is JSON."""
 
 
 def error_response(
@@ -86,6 +92,10 @@ def _message(error: dict[str, Any]) -> str:
         "decimal_whole_digits": _("Too many digits before the point."),
         "too_long": _("Too many items."),
         "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "string_type": _("Enter a text."),
+        "list_type": _("Send a list."),
+        "date_type": _("Enter a date (YYYY-MM-DD)."),
         "model_attributes_type": _("Send a JSON object."),
         "dict_type": _("Send a JSON object."),
     }
@@ -120,6 +130,9 @@ def install(api: NinjaAPI) -> None:
             return _unauthenticated(request, exc)
         if isinstance(exc, Throttled):
             return error_response(api, request, 429, [(None, _("Too many requests: wait."))])
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnsupportedMediaType):
+            message = _("Send the body as JSON, with the header Content-Type: application/json.")
+            return error_response(api, request, 415, [(None, message)])
         if exc.status_code == 400:
             # Ninja's answer to a body that is not JSON.
             return error_response(api, request, 422, [(None, _("Send a valid JSON object."))])

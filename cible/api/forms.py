@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cible.api.models import ApiToken, Scope
+from cible.lib.text import TextRulesMixin
 
 MAX_LIFETIME_DAYS = 5 * 366
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextRulesMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=ApiToken._meta.get_field("name").max_length,

@@ -19,9 +19,13 @@ app itself, with your session and its CSRF token. Errors are
 
 
 class StrictJSONParser(Parser):
-    """JSON as the standard has it: NaN and Infinity are no numbers."""
+    """JSON as the standard has it (NaN and Infinity are no numbers), and only a body that
+    says it is JSON: a form or a text body is refused with a 415, not read as JSON."""
 
     def parse_body(self, request: HttpRequest) -> Any:
+        if request.content_type != "application/json":
+            raise errors.UnsupportedMediaType(request.content_type)
+
         def refuse(constant: str) -> None:
             raise ValueError(f"{constant} is not JSON")
 

@@ -3,7 +3,7 @@ rules: who may set an objective where, alignment, KR kinds and bounds) and the s
 (which record the history and the audit trail)."""
 
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
@@ -29,6 +29,8 @@ from cible.api.schemas import (
     ObjectivePage,
     ObjectivePatch,
     ObjectiveState,
+    SearchText,
+    Slug,
 )
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import services
@@ -57,7 +59,7 @@ class ObjectiveFilters(PageQuery):
     level: Level | None = None
     state: ObjectiveState | None = None
     archived: bool = Field(False, description="Archived objectives instead of live ones.")
-    q: Annotated[str, Field(max_length=200)] | None = Field(None, description="In the title.")
+    q: SearchText | None = Field(None, description="In the title.")
 
 
 def _with_parents(qs: Any, membership: Membership) -> Any:
@@ -142,7 +144,7 @@ def objective_detail(objective: Objective, membership: Membership) -> dict[str, 
 
 
 @router.get(ORG + "/objectives", response={200: ObjectivePage, **ERRORS}, tags=["objectives"])
-def list_objectives(request: Request, slug: str, filters: Query[ObjectiveFilters]) -> Any:
+def list_objectives(request: Request, slug: Slug, filters: Query[ObjectiveFilters]) -> Any:
     """The objectives the caller may see, live ones by default, in their order."""
     membership = get_membership(request, slug)
     qs = Objective.objects.visible_to(membership).filter(archived_at__isnull=not filters.archived)
@@ -161,7 +163,7 @@ def list_objectives(request: Request, slug: str, filters: Query[ObjectiveFilters
 @router.get(
     ORG + "/objectives/{id}", response={200: ObjectiveDetailOut, **ERRORS}, tags=["objectives"]
 )
-def get_objective(request: Request, slug: str, id: Id) -> Any:
+def get_objective(request: Request, slug: Slug, id: Id) -> Any:
     """The objective with its live key results."""
     objective, membership, _powers = get_objective_for_user(request, slug, id)
     return objective_detail(objective, membership)
@@ -180,7 +182,7 @@ def _objective_form(
 
 
 @router.post(ORG + "/objectives", response={201: ObjectiveDetailOut, **ERRORS}, tags=["objectives"])
-def create_objective(request: Request, slug: str, data: ObjectiveIn) -> Any:
+def create_objective(request: Request, slug: Slug, data: ObjectiveIn) -> Any:
     """Who may set an objective where follows the web: a member for themselves and their
     teams, a lead for the teams they lead, admins anywhere."""
     membership = get_membership(request, slug)
@@ -211,7 +213,7 @@ def create_objective(request: Request, slug: str, data: ObjectiveIn) -> Any:
 @router.patch(
     ORG + "/objectives/{id}", response={200: ObjectiveDetailOut, **ERRORS}, tags=["objectives"]
 )
-def update_objective(request: Request, slug: str, id: Id, data: ObjectivePatch) -> Any:
+def update_objective(request: Request, slug: Slug, id: Id, data: ObjectivePatch) -> Any:
     objective, membership, powers = get_objective_for_user(request, slug, id)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -247,7 +249,7 @@ def update_objective(request: Request, slug: str, id: Id, data: ObjectivePatch) 
     return objective_detail(objective, membership)
 
 
-def _archive_objective(request: Request, slug: str, id: int, archived: bool) -> Any:
+def _archive_objective(request: Request, slug: Slug, id: int, archived: bool) -> Any:
     objective, membership, powers = get_objective_for_user(request, slug, id)
     if not powers.can_edit(objective):
         raise PermissionDenied
@@ -260,7 +262,7 @@ def _archive_objective(request: Request, slug: str, id: int, archived: bool) -> 
     response={200: ObjectiveDetailOut, **ERRORS},
     tags=["objectives"],
 )
-def archive_objective(request: Request, slug: str, id: Id) -> Any:
+def archive_objective(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_objective(request, slug, id, archived=True)
 
 
@@ -269,7 +271,7 @@ def archive_objective(request: Request, slug: str, id: Id) -> Any:
     response={200: ObjectiveDetailOut, **ERRORS},
     tags=["objectives"],
 )
-def unarchive_objective(request: Request, slug: str, id: Id) -> Any:
+def unarchive_objective(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_objective(request, slug, id, archived=False)
 
 
@@ -294,7 +296,7 @@ def _key_result_detail(kr: KeyResult, membership: Membership) -> dict[str, Any]:
 
 
 @router.get(ORG + "/key-results", response={200: KeyResultPage, **ERRORS}, tags=["key results"])
-def list_key_results(request: Request, slug: str, filters: Query[KeyResultFilters]) -> Any:
+def list_key_results(request: Request, slug: Slug, filters: Query[KeyResultFilters]) -> Any:
     membership = get_membership(request, slug)
     qs = _key_results(membership).filter(archived_at__isnull=not filters.archived)
     if filters.objective is not None:
@@ -306,7 +308,7 @@ def list_key_results(request: Request, slug: str, filters: Query[KeyResultFilter
 
 
 @router.get(ORG + "/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=["key results"])
-def get_key_result(request: Request, slug: str, id: Id) -> Any:
+def get_key_result(request: Request, slug: Slug, id: Id) -> Any:
     kr, membership, _powers = get_key_result_for_user(request, slug, id)
     return _key_result_detail(kr, membership)
 
@@ -325,7 +327,7 @@ def _visible_objective(membership: Membership, pk: int) -> Objective:
 
 
 @router.post(ORG + "/key-results", response={201: KeyResultOut, **ERRORS}, tags=["key results"])
-def create_key_result(request: Request, slug: str, data: KeyResultIn) -> Any:
+def create_key_result(request: Request, slug: Slug, data: KeyResultIn) -> Any:
     membership = get_membership(request, slug)
     require_writer(membership)
     objective = _visible_objective(membership, data.objective)
@@ -349,7 +351,7 @@ def create_key_result(request: Request, slug: str, data: KeyResultIn) -> Any:
 @router.patch(
     ORG + "/key-results/{id}", response={200: KeyResultOut, **ERRORS}, tags=["key results"]
 )
-def update_key_result(request: Request, slug: str, id: Id, data: KeyResultPatch) -> Any:
+def update_key_result(request: Request, slug: Slug, id: Id, data: KeyResultPatch) -> Any:
     kr, membership, powers = get_key_result_for_user(request, slug, id)
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
@@ -367,7 +369,7 @@ def update_key_result(request: Request, slug: str, id: Id, data: KeyResultPatch)
     return _key_result_detail(kr, membership)
 
 
-def _archive_key_result(request: Request, slug: str, id: int, archived: bool) -> Any:
+def _archive_key_result(request: Request, slug: Slug, id: int, archived: bool) -> Any:
     kr, membership, powers = get_key_result_for_user(request, slug, id)
     if not powers.can_edit(kr.objective):
         raise PermissionDenied
@@ -380,7 +382,7 @@ def _archive_key_result(request: Request, slug: str, id: int, archived: bool) ->
     response={200: KeyResultOut, **ERRORS},
     tags=["key results"],
 )
-def archive_key_result(request: Request, slug: str, id: Id) -> Any:
+def archive_key_result(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_key_result(request, slug, id, archived=True)
 
 
@@ -389,7 +391,7 @@ def archive_key_result(request: Request, slug: str, id: Id) -> Any:
     response={200: KeyResultOut, **ERRORS},
     tags=["key results"],
 )
-def unarchive_key_result(request: Request, slug: str, id: Id) -> Any:
+def unarchive_key_result(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_key_result(request, slug, id, archived=False)
 
 
@@ -423,7 +425,7 @@ def _dependencies(membership: Membership) -> Any:
 
 
 @router.get(ORG + "/dependencies", response={200: DependencyPage, **ERRORS}, tags=["dependencies"])
-def list_dependencies(request: Request, slug: str, filters: Query[DependencyFilters]) -> Any:
+def list_dependencies(request: Request, slug: Slug, filters: Query[DependencyFilters]) -> Any:
     membership = get_membership(request, slug)
     qs = _dependencies(membership)
     if filters.objective is not None:
@@ -435,7 +437,7 @@ def list_dependencies(request: Request, slug: str, filters: Query[DependencyFilt
 
 
 @router.post(ORG + "/dependencies", response={201: DependencyOut, **ERRORS}, tags=["dependencies"])
-def create_dependency(request: Request, slug: str, data: DependencyIn) -> Any:
+def create_dependency(request: Request, slug: Slug, data: DependencyIn) -> Any:
     """Record that an objective (or one of its KRs) depends on another team's."""
     membership = get_membership(request, slug)
     require_writer(membership)
@@ -457,7 +459,7 @@ def create_dependency(request: Request, slug: str, data: DependencyIn) -> Any:
 
 
 @router.delete(ORG + "/dependencies/{id}", response={204: None, **ERRORS}, tags=["dependencies"])
-def delete_dependency(request: Request, slug: str, id: Id) -> Any:
+def delete_dependency(request: Request, slug: Slug, id: Id) -> Any:
     membership = get_membership(request, slug)
     dependency = (
         _dependencies(membership)

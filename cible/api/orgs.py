@@ -19,6 +19,7 @@ from cible.api.schemas import (
     MemberPage,
     MemberPatch,
     OrganizationOut,
+    Slug,
     TeamIn,
     TeamOut,
     TeamPage,
@@ -61,7 +62,7 @@ def list_organizations(request: Request) -> Any:
 
 
 @router.get(ORG, response={200: OrganizationOut, **ERRORS}, tags=["organisations"])
-def get_organization(request: Request, slug: str) -> Any:
+def get_organization(request: Request, slug: Slug) -> Any:
     return org_out(get_membership(request, slug))
 
 
@@ -80,7 +81,7 @@ def member_out(m: Membership) -> dict[str, Any]:
 
 
 @router.get(ORG + "/members", response={200: MemberPage, **ERRORS}, tags=["members"])
-def list_members(request: Request, slug: str, page: Query[PageQuery]) -> Any:
+def list_members(request: Request, slug: Slug, page: Query[PageQuery]) -> Any:
     membership = get_membership(request, slug)
     qs = (
         Membership.objects.filter(organization=membership.organization)
@@ -92,7 +93,7 @@ def list_members(request: Request, slug: str, page: Query[PageQuery]) -> Any:
 
 
 @router.patch(ORG + "/members/{id}", response={200: MemberOut, **ERRORS}, tags=["members"])
-def update_member(request: Request, slug: str, id: Id, data: MemberPatch) -> Any:
+def update_member(request: Request, slug: Slug, id: Id, data: MemberPatch) -> Any:
     """Change a member's role (admins; the owner role by owners only)."""
     membership = get_membership(request, slug)
     target = (
@@ -127,7 +128,7 @@ def team_out(team: Team) -> dict[str, Any]:
 
 
 @router.get(ORG + "/teams", response={200: TeamPage, **ERRORS}, tags=["teams"])
-def list_teams(request: Request, slug: str, page: Query[PageQuery]) -> Any:
+def list_teams(request: Request, slug: Slug, page: Query[PageQuery]) -> Any:
     membership = get_membership(request, slug)
     qs = _teams().filter(organization=membership.organization).order_by("name", "id")
     count, teams = paginate(qs, page)
@@ -135,7 +136,7 @@ def list_teams(request: Request, slug: str, page: Query[PageQuery]) -> Any:
 
 
 @router.get(ORG + "/teams/{id}", response={200: TeamOut, **ERRORS}, tags=["teams"])
-def get_team(request: Request, slug: str, id: Id) -> Any:
+def get_team(request: Request, slug: Slug, id: Id) -> Any:
     team, _membership = get_team_for_user(request, slug, id)
     return team_out(_teams().get(pk=team.pk))
 
@@ -149,7 +150,7 @@ def _save_team(request: Request, team: Team, fields: dict[str, Any]) -> Team:
 
 
 @router.post(ORG + "/teams", response={201: TeamOut, **ERRORS}, tags=["teams"])
-def create_team(request: Request, slug: str, data: TeamIn) -> Any:
+def create_team(request: Request, slug: Slug, data: TeamIn) -> Any:
     membership = get_membership(request, slug)
     require_admin(membership)
     team = _save_team(request, Team(organization=membership.organization), data.model_dump())
@@ -157,7 +158,7 @@ def create_team(request: Request, slug: str, data: TeamIn) -> Any:
 
 
 @router.patch(ORG + "/teams/{id}", response={200: TeamOut, **ERRORS}, tags=["teams"])
-def update_team(request: Request, slug: str, id: Id, data: TeamPatch) -> Any:
+def update_team(request: Request, slug: Slug, id: Id, data: TeamPatch) -> Any:
     team, membership = get_team_for_user(request, slug, id)
     require_team_manager(membership, team)
     fields = {"name": team.name, "parent": team.parent_id, "lead": team.lead_id}
@@ -189,7 +190,7 @@ def _cycle(membership: Membership, pk: int) -> Cycle:
 
 
 @router.get(ORG + "/cycles", response={200: CyclePage, **ERRORS}, tags=["cycles"])
-def list_cycles(request: Request, slug: str, page: Query[PageQuery]) -> Any:
+def list_cycles(request: Request, slug: Slug, page: Query[PageQuery]) -> Any:
     membership = get_membership(request, slug)
     qs = Cycle.objects.filter(organization=membership.organization).order_by("-start", "end", "id")
     count, cycles = paginate(qs, page)
@@ -197,12 +198,12 @@ def list_cycles(request: Request, slug: str, page: Query[PageQuery]) -> Any:
 
 
 @router.get(ORG + "/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
-def get_cycle(request: Request, slug: str, id: Id) -> Any:
+def get_cycle(request: Request, slug: Slug, id: Id) -> Any:
     return cycle_out(_cycle(get_membership(request, slug), id))
 
 
 @router.post(ORG + "/cycles", response={201: CycleOut, **ERRORS}, tags=["cycles"])
-def create_cycle(request: Request, slug: str, data: CycleIn) -> Any:
+def create_cycle(request: Request, slug: Slug, data: CycleIn) -> Any:
     """Create a cycle (admins)."""
     membership = get_membership(request, slug)
     require_admin(membership)
@@ -214,7 +215,7 @@ def create_cycle(request: Request, slug: str, data: CycleIn) -> Any:
 
 
 @router.patch(ORG + "/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
-def update_cycle(request: Request, slug: str, id: Id, data: CyclePatch) -> Any:
+def update_cycle(request: Request, slug: Slug, id: Id, data: CyclePatch) -> Any:
     """Move a cycle one step along planning, active, review, closed (admins)."""
     membership = get_membership(request, slug)
     cycle = _cycle(membership, id)

@@ -4,40 +4,31 @@ cible.okrs.rules): an out-of-bounds value is a 422 naming the field, never a 500
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from cible.api.types import LINE, TEXT, Day, StrictInt, Value, Weight
 from cible.lib.http import MAX_ID_DIGITS
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
 from cible.okrs import rules
 
 MAX_ID = 10**MAX_ID_DIGITS - 1
+# An id in a path or a query (text there by nature), and one in a JSON body (a number).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# The bounds of cible.okrs.rules, stated in the schema; the services check them again
-# through the same rules when they run.
-Value = Annotated[
-    Decimal,
-    Field(
-        max_digits=rules.VALUE_MAX_DIGITS,
-        decimal_places=rules.VALUE_DECIMAL_PLACES,
-        allow_inf_nan=False,
-    ),
-]
-Weight = Annotated[
-    Decimal,
-    Field(
-        ge=rules.WEIGHT_MIN,
-        max_digits=rules.WEIGHT_MAX_DIGITS,
-        decimal_places=rules.WEIGHT_DECIMAL_PLACES,
-        allow_inf_nan=False,
-    ),
-]
-Confidence = Annotated[int, Field(ge=rules.CONFIDENCE_MIN, le=rules.CONFIDENCE_MAX)]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(max_length=LONG_TEXT)]
-ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
+Ref = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Confidence = Annotated[StrictInt, Field(ge=rules.CONFIDENCE_MIN, le=rules.CONFIDENCE_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=200), LINE]
+Name = Annotated[str, Field(min_length=1, max_length=120), LINE]
+Unit = Annotated[str, Field(max_length=20), LINE]
+LongText = Annotated[str, Field(max_length=LONG_TEXT), TEXT]
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT), TEXT]
+# An organisation's short name in a path: any text (an unknown one is a 404) but a NUL or
+# a control character, which no short name holds.
+Slug = Annotated[str, Field(max_length=60), LINE]
+# Words to look for, in a query.
+SearchText = Annotated[str, Field(max_length=200), LINE]
 
 Role = Literal["owner", "admin", "member", "viewer"]
 CycleKind = Literal["year", "quarter", "custom"]
@@ -56,6 +47,15 @@ class Input(Schema):
     """A request body: an unknown field is refused rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def unchanged() -> Any:
+    """A PATCH field that may be left out (the value stays) but never sent as null."""
+    return Field(None, json_schema_extra=_no_default)
 
 
 # Organisations, people, teams, cycles.
@@ -92,15 +92,15 @@ class TeamOut(Schema):
 
 
 class TeamIn(Input):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    parent: Id | None = None
-    lead: Id | None = None
+    name: Name
+    parent: Ref | None = None
+    lead: Ref | None = None
 
 
 class TeamPatch(Input):
-    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    parent: Id | None = None
-    lead: Id | None = None
+    name: Name = unchanged()
+    parent: Ref | None = None
+    lead: Ref | None = None
 
 
 class CycleOut(Schema):
@@ -114,11 +114,11 @@ class CycleOut(Schema):
 
 
 class CycleIn(Input):
-    name: Annotated[str, Field(min_length=1, max_length=60)]
+    name: Annotated[str, Field(min_length=1, max_length=60), LINE]
     kind: CycleKind
-    start: date
-    end: date
-    parent: Id | None = None
+    start: Day
+    end: Day
+    parent: Ref | None = None
 
 
 class CyclePatch(Input):
@@ -177,55 +177,55 @@ class ObjectiveDetailOut(ObjectiveOut):
 
 
 class ObjectiveIn(Input):
-    cycle: Id | None = Field(None, description="Defaults to the current cycle.")
+    cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
     title: Title
     description: LongText = ""
     level: Level
-    team: Id | None = None
-    owner: Id | None = Field(None, description="Defaults to the caller.")
-    parents: Annotated[list[Id], Field(max_length=50)] = []
+    team: Ref | None = None
+    owner: Ref | None = Field(None, description="Defaults to the caller.")
+    parents: Annotated[list[Ref], Field(max_length=50)] = []
     visibility: Visibility = "organization"
     state: NewObjectiveState = "active"
     origin: Origin | None = Field(None, description="Decided from who sets it when omitted.")
 
 
 class ObjectivePatch(Input):
-    title: Title | None = None
-    description: LongText | None = None
-    level: Level | None = None
-    team: Id | None = None
-    owner: Id | None = None
-    parents: Annotated[list[Id], Field(max_length=50)] | None = None
-    visibility: Visibility | None = None
-    state: ObjectiveState | None = None
-    origin: Origin | None = None
+    title: Title = unchanged()
+    description: LongText = unchanged()
+    level: Level = unchanged()
+    team: Ref | None = Field(None, description="Null for no team.")
+    owner: Ref = unchanged()
+    parents: Annotated[list[Ref], Field(max_length=50)] = unchanged()
+    visibility: Visibility = unchanged()
+    state: ObjectiveState = unchanged()
+    origin: Origin = unchanged()
 
 
 class KeyResultIn(Input):
-    objective: Id
+    objective: Ref
     title: Title
     kind: KRKind = "increase"
     start: Value = Decimal(0)
     target: Value = Decimal(1)
     target_max: Value | None = None
-    unit: Annotated[str, Field(max_length=20)] = ""
+    unit: Unit = ""
     weight: Weight = Decimal(1)
-    owner: Id | None = Field(None, description="Defaults to the objective's owner.")
-    due_date: date | None = None
-    driven_by: Id | None = None
+    owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
+    due_date: Day | None = None
+    driven_by: Ref | None = None
 
 
 class KeyResultPatch(Input):
-    title: Title | None = None
-    kind: KRKind | None = None
-    start: Value | None = None
-    target: Value | None = None
+    title: Title = unchanged()
+    kind: KRKind = unchanged()
+    start: Value = unchanged()
+    target: Value = unchanged()
     target_max: Value | None = None
-    unit: Annotated[str, Field(max_length=20)] | None = None
-    weight: Weight | None = None
-    owner: Id | None = None
-    due_date: date | None = None
-    driven_by: Id | None = None
+    unit: Unit = unchanged()
+    weight: Weight = unchanged()
+    owner: Ref = unchanged()
+    due_date: Day | None = None
+    driven_by: Ref | None = None
 
 
 class DependencyOut(Schema):
@@ -240,10 +240,10 @@ class DependencyOut(Schema):
 
 
 class DependencyIn(Input):
-    from_objective: Id
-    from_key_result: Id | None = None
-    to_objective: Id
-    to_key_result: Id | None = None
+    from_objective: Ref
+    from_key_result: Ref | None = None
+    to_objective: Ref
+    to_key_result: Ref | None = None
     note: ShortText = ""
 
 
@@ -287,16 +287,16 @@ class ReviewOut(Schema):
 
 class ReviewIn(Input):
     kind: ReviewKind
-    cycle: Id | None = Field(None, description="Defaults to the current cycle.")
-    team: Id | None = Field(None, description="None for the company's monthly review.")
-    held_on: date | None = None
+    cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
+    team: Ref | None = Field(None, description="None for the company's monthly review.")
+    held_on: Day | None = None
     notes: LongText = ""
     decisions: LongText = ""
     worked: LongText = ""
     did_not_work: LongText = ""
     learned: LongText = ""
     celebrate: LongText = ""
-    duration_seconds: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    duration_seconds: Annotated[StrictInt, Field(ge=0, le=86_400)] | None = None
 
 
 # Pages of results.

@@ -6,6 +6,7 @@ useless to whoever would call the API with it."""
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,21 @@ def revoke_token(token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     _audit(token, Action.DELETED, before={"api_token": token.name, "scope": token.scope})
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every token the person holds; how many were. A password changed or reset
+    often means an account in other hands: its tokens, made with the old password, would
+    outlive it."""
+    tokens = list(ApiToken.objects.usable().filter(user=user).select_related("user"))
+    for token in tokens:
+        revoke_token(token)
+    return len(tokens)
+
+
+def revoke_on_new_password(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    """allauth's `password_changed` and `password_reset` signals."""
+    revoke_all_tokens(user)
 
 
 def find_token(secret: str) -> ApiToken | None:

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.audit.models import AuditEntry, TargetType
+from cible.lib.text import TextRulesMixin
 from cible.orgs.models import Membership, Organization
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextRulesMixin, forms.Form):
     """The audit page's filters; every one is optional."""
 
     type = forms.ChoiceField(
@@ -45,7 +46,7 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(TextRulesMixin, forms.Form):
     confirmation = forms.CharField(
         label=_("Type the person's e-mail address to confirm"),
         max_length=254,

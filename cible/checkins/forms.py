@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.lib.text import TextRulesMixin
 from cible.okrs import rules
 from cible.okrs.models import KeyResult, KRKind
 
@@ -18,7 +19,7 @@ def _field_rule(check: Any, value: Any, name: str) -> None:
         raise forms.ValidationError(error.error_dict[name]) from error
 
 
-class CheckInRowForm(forms.Form):
+class CheckInRowForm(TextRulesMixin, forms.Form):
     """One KR's line on the weekly check-in page. A line left empty records nothing."""
 
     value = forms.DecimalField(

@@ -7,6 +7,9 @@ from django.core.validators import MaxLengthValidator
 
 LONG_TEXT = 5_000  # descriptions, meeting notes and decisions, retrospectives
 SHORT_TEXT = 2_000  # check-in comments and blockers, reasons, score and dependency notes
+# The years a date typed, sent or imported may fall in: year 1 or 9999 is a typo or a probe,
+# and would only break the charts, the forecasts and the time zone arithmetic.
+YEARS = range(1970, 3000)
 
 
 def limit_length(field: forms.Field, limit: int) -> None:

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from cible.lib.http import parse_id
+from cible.lib.text import searchable
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -253,7 +254,7 @@ def picker_query(request: HttpRequest) -> str:
         if field
         else next((v for k, v in request.GET.items() if k.endswith("_search") and v), "")
     )
-    return str(typed or request.GET.get("q", "")).strip()[:100]
+    return searchable(str(typed or request.GET.get("q", "")).strip()[:100])
 
 
 def suggestions(query: str, rows: list[tuple[int, str, str]]) -> dict[str, Any]:

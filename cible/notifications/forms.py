@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.lib.text import TextRulesMixin
 
-class MuteForm(forms.Form):
+
+class MuteForm(TextRulesMixin, forms.Form):
     """The one switch a person has: their own check-in reminders, off or on."""
 
     muted = forms.TypedChoiceField(

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.checkins.models import ReviewKind
-from cible.lib.limits import LONG_TEXT, SHORT_TEXT
+from cible.lib.limits import LONG_TEXT, SHORT_TEXT, YEARS
+from cible.lib.text import LINE_LENGTH, Kind, message_of, text_problem
 from cible.okrs import rules
 from cible.okrs.models import (
     Cycle,
@@ -111,12 +112,20 @@ class Reader:
         return True
 
     def _scalar_text(self, path: Path, value: Any) -> str | None:
-        """A scalar as written (`2027` is the text "2027"); None for a list or mapping."""
+        """A scalar as written (`2027` is the text "2027"); None for a list or mapping, and
+        for the values of YAML's other types (`!!set`, `!!binary`, `!!timestamp`...)."""
         if isinstance(value, str):
             return value
-        if isinstance(value, list | dict):
+        if not isinstance(value, bool | int | float):
             return None
         return self.source.raw.get(path, str(value))
+
+    def _check_text(self, where: Path, name: str, text: str, kind: Kind) -> None:
+        problem = text_problem(text.replace("\x00", ""), kind=kind)
+        if problem is not None:
+            self.error(
+                where, _("“%(name)s”: %(error)s") % {"name": name, "error": message_of(problem)}
+            )
 
     def text(
         self,
@@ -138,7 +147,9 @@ class Reader:
         if "\x00" in text:
             # PostgreSQL refuses them in text: refused here, with the line.
             self.error(where, _("“%(name)s” contains a null character.") % {"name": name})
-            text = text.replace("\x00", "")
+        # Titles, names and references are one line; longer texts may hold several.
+        self._check_text(where, name, text, "title" if limit <= LINE_LENGTH else "text")
+        text = text.replace("\x00", "")
         if len(text) > limit:
             self.error(
                 where,
@@ -248,10 +259,23 @@ class Reader:
             return None
         text = self._scalar_text(where, data[name]) or ""
         try:
-            return date.fromisoformat(text.strip())
+            day = date.fromisoformat(text.strip())
         except ValueError:
             self.error(where, _("“%(name)s” must be a date such as 2027-01-31.") % {"name": name})
             return None
+        if not self._in_range(where, name, day):
+            return None
+        return day
+
+    def _in_range(self, where: Path, name: str, day: date) -> bool:
+        if day.year in YEARS:
+            return True
+        self.error(
+            where,
+            _("“%(name)s” must be between the years %(first)d and %(last)d.")
+            % {"name": name, "first": YEARS.start, "last": YEARS.stop - 1},
+        )
+        return False
 
     def moment(
         self, path: Path, data: dict[str, Any], name: str, required: bool = False
@@ -277,6 +301,8 @@ class Reader:
         except (OverflowError, ValueError):
             self.error(where, _("“%(name)s” is out of range.") % {"name": name})
             return None
+        if not self._in_range(where, name, value.date()):
+            return None
         return value
 
     def time_of_day(self, path: Path, data: dict[str, Any], name: str) -> time | None:
@@ -297,6 +323,10 @@ class Reader:
             text = self._scalar_text((*where, index), item)
             if text is None or not text.strip():
                 self.error((*where, index), _("A name or reference is expected here."))
+                continue
+            problem = text_problem(text, kind="title")
+            if problem is not None:
+                self.error((*where, index), message_of(problem))
                 continue
             result.append((text, (*where, index)))
         return result

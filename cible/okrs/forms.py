@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
+from cible.lib.text import TextRulesMixin
 from cible.lib.widgets import QuickSelect, SearchMultiSelect, SearchSelect
 from cible.okrs import rules, services
 from cible.okrs.access import Powers
@@ -86,7 +87,7 @@ class ModelErrorsMixin:
         super()._update_errors(errors)  # type: ignore[misc]
 
 
-class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ObjectiveForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
     origin = forms.ChoiceField(
         label=_("Origin"),
         required=False,
@@ -207,7 +208,7 @@ class ObjectiveForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
 UNIT_SUGGESTIONS = ["%", "EUR", _("days"), _("hours"), _("count")]
 
 
-class KeyResultForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
+class KeyResultForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = KeyResult
         fields = [
@@ -277,7 +278,7 @@ class KeyResultForm(ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg
         super()._post_clean()  # type: ignore[misc]
 
 
-class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
+class DependencyForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Dependency
         fields = ["from_key_result", "to_objective", "to_key_result", "note"]
@@ -316,7 +317,7 @@ class DependencyForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[name].widget.url = f"{url}?field={name}"  # type: ignore[attr-defined]
 
 
-class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
+class CycleForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     generate_quarters = forms.BooleanField(label=_("Also create its four quarters"), required=False)
 
     class Meta:

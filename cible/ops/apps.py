@@ -9,6 +9,7 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
+        from cible.ops import checks  # noqa: F401  (registers the deployment checks)
         from cible.ops.metrics import count_check_in
         from cible.ops.middleware import forget_request_id
 

@@ -35,6 +35,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RefusalFilter(logging.Filter):
+    """A refused request (a 4xx: forbidden, not found...) is logged as one line: Django
+    attaches the exception, whose traceback says nothing that the status does not and
+    buries the real errors. A 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def json_formatter() -> dict[str, Any]:
     """A `logging.config.dictConfig` formatter that writes one JSON object per line."""
     return {
@@ -54,13 +67,16 @@ def logging_config(fmt: str, level: str, loggers: dict[str, Any] | None = None) 
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "cible.ops.logs.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "cible.ops.logs.RequestIdFilter"},
+            "refusals": {"()": "cible.ops.logs.RefusalFilter"},
+        },
         "formatters": formatters,
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json" if fmt == "json" else "text",
-                "filters": ["request_id"],
+                "filters": ["request_id", "refusals"],
             }
         },
         "root": {"handlers": ["console"], "level": level},

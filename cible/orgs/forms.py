@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
+from cible.lib.text import TextRulesMixin
 from cible.lib.widgets import SearchSelect
 from cible.orgs.models import (
     Invitation,
@@ -44,14 +45,14 @@ class TimeZoneMixin:
         return value
 
 
-class OrganizationCreateForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OrganizationCreateForm(TextRulesMixin, TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organization
         fields = ["name", "language", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES])}
 
 
-class OrganizationSettingsForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OrganizationSettingsForm(TextRulesMixin, TimeZoneMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organization
         fields = [
@@ -90,7 +91,7 @@ class OrganizationSettingsForm(TimeZoneMixin, forms.ModelForm):  # type: ignore[
         return self.instance.checkin_time if value is None else value
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(TextRulesMixin, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["role", "email"]
@@ -102,11 +103,11 @@ class InvitationForm(forms.ModelForm):
             self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
 
-class RoleForm(forms.Form):
+class RoleForm(TextRulesMixin, forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(TextRulesMixin, forms.ModelForm):
     """A team's name, place and lead, and its chat webhook (seen and set by admins only)."""
 
     CHAT_FIELDS = ("chat_webhook_url", "chat_format")
@@ -184,7 +185,7 @@ class TeamForm(forms.ModelForm):
         return value or self.instance.chat_format
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(TextRulesMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("person"),
         queryset=User.objects.none(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cible.lib.limits import SHORT_TEXT, limit_length
+from cible.lib.text import TextRulesMixin
 from cible.okrs.models import KeyResult
 from cible.sources.models import MAX_MINUTES, MIN_MINUTES, DataSource, Every, SourceKind
 from cible.sources.readers import SourceError
@@ -24,7 +25,7 @@ SQL_FOR_ADMINS = _(
 )
 
 
-class DataSourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class DataSourceForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     """One form for every kind: the fields of the chosen kind are required, the others
     are cleared."""
 
@@ -158,7 +159,7 @@ class DataSourceForm(forms.ModelForm):  # type: ignore[type-arg]
             missing("query", _("Enter the query."))
 
 
-class EnableForm(forms.Form):
+class EnableForm(TextRulesMixin, forms.Form):
     enabled = forms.TypedChoiceField(
         choices=[("1", _("On")), ("0", _("Off"))], coerce=lambda value: value == "1"
     )

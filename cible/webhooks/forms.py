@@ -3,11 +3,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.lib.text import TextRulesMixin
 from cible.orgs.models import webhook_url_validator
 from cible.webhooks.models import SUBSCRIBABLE, DeliveryState, WebhookEndpoint
 
 
-class EndpointForm(forms.ModelForm):  # type: ignore[type-arg]
+class EndpointForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=[(event.value, event.label) for event in SUBSCRIBABLE],
@@ -37,7 +38,7 @@ class EndpointForm(forms.ModelForm):  # type: ignore[type-arg]
         return [event.value for event in SUBSCRIBABLE if event.value in chosen]
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(TextRulesMixin, forms.Form):
     endpoint = forms.ModelChoiceField(
         label=_("Webhook"), queryset=WebhookEndpoint.objects.none(), required=False
     )

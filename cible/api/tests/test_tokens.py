@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from cible.api.models import ApiToken
 from cible.api.tests.conftest import Api, ApiFor
 from cible.api.tokens import create_token, digest_of, revoke_token
 from cible.audit.models import AuditEntry
-from conftest import World
+from conftest import PASSWORD, World
 
 ORGS = "/orgs/acme/objectives"
 
@@ -229,3 +230,38 @@ def test_the_page_speaks_french(world: World) -> None:
     client = world.client_for(world.bob)
     page = client.get(PAGE, headers={"Accept-Language": "fr"}).content.decode()
     assert '<html lang="fr">' in page
+
+
+NEW_PASSWORD = "a brand new passphrase 42"
+
+
+def test_a_password_change_revokes_every_token_of_the_person(world: World, api_for: ApiFor) -> None:
+    bob, alice = api_for(world.bob), api_for(world.alice)
+    client = world.client_for(world.bob)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert bob.get(ORGS).status_code == 401
+    assert alice.get(ORGS).status_code == 200
+    assert not ApiToken.objects.usable().filter(user=world.bob).exists()
+
+
+def test_a_password_reset_revokes_every_token_of_the_person(
+    world: World, api_for: ApiFor, client: Any, mailoutbox: list[Any]
+) -> None:
+    bob = api_for(world.bob)
+    client.post("/accounts/password/reset/", {"email": "bob@acme.test"})
+    [link] = re.findall(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert bob.get(ORGS).status_code == 401
+    assert AuditEntry.objects.filter(actor=world.bob, action="deleted").exists()
+
+
+def test_the_tokens_page_says_a_new_password_revokes_them(world: World) -> None:
+    page = world.client_for(world.bob).get("/account/tokens/").content.decode()
+    assert "Changing or resetting your password revokes all your tokens" in page

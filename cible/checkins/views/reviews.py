@@ -23,6 +23,7 @@ from cible.lib import okrmath
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
+from cible.lib.text import TextRulesMixin
 from cible.lib.refusal import named_errors, refuse
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
@@ -35,7 +36,7 @@ from cible.orgs.models import Membership, Team
 RISK_ORDER = {okrmath.Status.OFF_TRACK: 0, okrmath.Status.AT_RISK: 1, okrmath.Status.ON_TRACK: 2}
 
 
-class NotesForm(forms.ModelForm):  # type: ignore[type-arg]
+class NotesForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Review
         fields = ["notes", "decisions", "duration_seconds"]
@@ -51,7 +52,7 @@ class NotesForm(forms.ModelForm):  # type: ignore[type-arg]
             limit_length(self.fields[name], LONG_TEXT)
 
 
-class RetrospectiveForm(forms.ModelForm):  # type: ignore[type-arg]
+class RetrospectiveForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Review
         fields = ["worked", "did_not_work", "learned", "celebrate"]
@@ -63,7 +64,7 @@ class RetrospectiveForm(forms.ModelForm):  # type: ignore[type-arg]
             limit_length(self.fields[name], LONG_TEXT)
 
 
-class ObjectiveRetrospectiveForm(forms.Form):
+class ObjectiveRetrospectiveForm(TextRulesMixin, forms.Form):
     """The four questions of an objective's retrospective, each optional."""
 
     retro_worked = forms.CharField(label=_lazy("What worked"), required=False)
@@ -77,7 +78,7 @@ class ObjectiveRetrospectiveForm(forms.Form):
             limit_length(field, LONG_TEXT)
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(TextRulesMixin, forms.Form):
     target = forms.DecimalField(
         label=_lazy("New target"),
         required=False,
@@ -96,7 +97,7 @@ class AdjustForm(forms.Form):
     )
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(TextRulesMixin, forms.Form):
     score = forms.DecimalField(
         label=_lazy("Score (0 to 1)"),
         min_value=rules.SCORE_MIN,

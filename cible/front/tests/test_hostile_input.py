@@ -564,3 +564,114 @@ def test_each_form_accepts_its_valid_data(scene: Scene, name: str) -> None:
 @pytest.mark.parametrize("owner", ["99999999999999999999999", "-1", "1e3", "NaN"])
 def test_an_impossible_id_is_refused_not_a_500(scene: Scene, owner: str) -> None:
     check_refused(FORMS["key_result_create"], scene, "owner", owner)
+
+
+# --- Characters no text may hold ----------------------------------------------------------
+
+
+TITLE_FIELDS = [
+    ("objective_create", "title"),
+    ("objective_edit", "title"),
+    ("key_result_create", "title"),
+    ("key_result_edit", "title"),
+    ("key_result_create", "unit"),
+    ("org_settings", "name"),
+    ("org_create", "name"),
+    ("team_create", "name"),
+    ("cycle_create", "name"),
+]
+BIDI_AND_CONTROLS = [
+    "Gro\u202ew",
+    "\u2066Grow\u2069",
+    "Gro\u202aw",
+    "Bell\x07",
+    "Esc\x1b[2J",
+    "C1\x85x",
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"), TITLE_FIELDS + LONG_TEXT_FIELDS + SHORT_TEXT_FIELDS
+)
+def test_a_null_character_is_refused_in_every_text_field(
+    scene: Scene, name: str, field_name: str
+) -> None:
+    check_refused(FORMS[name], scene, field_name, "Nul\x00l")
+
+
+@pytest.mark.parametrize("value", [*BIDI_AND_CONTROLS, "Two\nlines", "Tab\tbed"])
+@pytest.mark.parametrize(("name", "field_name"), TITLE_FIELDS)
+def test_a_title_or_name_with_a_control_or_bidi_character_is_refused(
+    scene: Scene, name: str, field_name: str, value: str
+) -> None:
+    check_refused(FORMS[name], scene, field_name, value)
+
+
+@pytest.mark.parametrize("value", ["Gro\u202ew", "\u2067Grow", "Esc\x1b[2J"])
+@pytest.mark.parametrize(("name", "field_name"), LONG_TEXT_FIELDS + SHORT_TEXT_FIELDS)
+def test_a_long_text_with_a_bidi_override_or_a_control_character_is_refused(
+    scene: Scene, name: str, field_name: str, value: str
+) -> None:
+    check_refused(FORMS[name], scene, field_name, value)
+
+
+@pytest.mark.parametrize(("name", "field_name"), LONG_TEXT_FIELDS + SHORT_TEXT_FIELDS)
+def test_a_long_text_keeps_its_newlines_and_tabs(scene: Scene, name: str, field_name: str) -> None:
+    before = fingerprint()
+    response = FORMS[name].post(scene, **{field_name: "First:\r\n\t- one\n\t- two"})
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    assert fingerprint() != before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/o/acme/search/?q=%00",
+        "/o/acme/people/suggest/?q=%00",
+        "/o/acme/people/suggest/?owner_search=a%00",
+        "/o/acme/teams/suggest/?q=%00",
+        "/o/acme/objectives/parents/suggest/?q=%00",
+    ],
+)
+def test_a_search_with_a_null_character_finds_nothing_and_fails_not(world: World, url: str) -> None:
+    response = world.client_for(world.bob).get(url)
+    assert response.status_code == 200
+    found = [response.context.get(name) for name in ("objectives", "key_results", "suggestions")]
+    assert [rows for rows in found if rows is not None] in ([[], []], [[]])
+
+
+NUL_QUERY = (
+    "q=%00&cycle=%00&team=%00&owner=%00&status=%00&level=%00&kind=%00&template=%00"
+    "&parent=%00&objective=%00&field=%00&page=%00&type=%00&actor=%00&since=%00&until=%00"
+    "&orphans=%00&state=%00&event=%00&endpoint=%00&owner_search=%00&team_search=%00"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/acme/",
+        "/o/acme/search/",
+        "/o/acme/tree/",
+        "/o/acme/tree/orphans/",
+        "/o/acme/cycles/",
+        "/o/acme/check-in/",
+        "/o/acme/monthly-review/",
+        "/o/acme/objectives/new/",
+        "/o/acme/objectives/parents/suggest/",
+        "/o/acme/people/suggest/",
+        "/o/acme/teams/suggest/",
+        "/o/acme/dashboard/",
+        "/o/acme/calibration/",
+        "/o/acme/audit/",
+        "/o/acme/audit.csv",
+        "/o/acme/webhooks/deliveries/",
+        "/o/acme/notifications/",
+    ],
+)
+def test_a_null_character_in_any_query_parameter_is_no_server_error(
+    world: World, path: str
+) -> None:
+    """PostgreSQL refuses a NUL in any text it is sent: no page may pass one on."""
+    response = world.client_for(world.alice).get(f"{path}?{NUL_QUERY}")
+    assert response.status_code < 500, (path, response.status_code)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cible.accounts.models import User
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import objective_rows
@@ -191,7 +192,7 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
 @login_required
 def search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
+    query = searchable(request.GET.get("q", "").strip()[:200])
     objectives: list[Objective] = []
     key_results: list[KeyResult] = []
     if query:

@@ -1,16 +1,20 @@
 """Logs: plain text by default, JSON lines with CIBLE_LOG_FORMAT=json, each record of a
 request carrying its id."""
 
+import io
 import json
 import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from cible.ops.logs import RequestIdFilter
+from cible.ops.logs import RefusalFilter, RequestIdFilter
+from conftest import World
 
 LOG_SOMETHING = (
     "import logging, django; django.setup(); "
@@ -80,3 +84,53 @@ def test_records_outside_requests_say_so() -> None:
     RequestIdFilter().filter(record)
 
     assert record.__dict__["request_id"] == "-"
+
+
+def _console() -> logging.StreamHandler:  # type: ignore[type-arg]
+    [handler] = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler)
+        and any(isinstance(f, RefusalFilter) for f in h.filters)
+    ]
+    return handler
+
+
+def logged_while(call: Callable[[], Any]) -> str:
+    """What the console log shows while `call` runs."""
+    handler, written = _console(), io.StringIO()
+    former = handler.setStream(written)
+    try:
+        call()
+    finally:
+        handler.setStream(former)  # type: ignore[arg-type]
+    return written.getvalue()
+
+
+def test_a_403_is_logged_as_one_line_without_a_traceback(world: World) -> None:
+    client = world.client_for(world.vera)
+    url = f"/o/acme/objectives/{world.team_objective.pk}/edit/"
+    responses: list[Any] = []
+
+    log = logged_while(lambda: responses.append(client.post(url, {"title": "Mine now"})))
+
+    assert responses[0].status_code == 403
+    assert log.splitlines() == [f"Forbidden (Permission denied): {url}"]
+
+
+def test_a_server_error_keeps_its_traceback() -> None:
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            None,
+            sys.exc_info(),
+        )
+    record.status_code = 500
+    assert RefusalFilter().filter(record)
+    assert record.exc_info is not None

@@ -1,5 +1,6 @@
 """Opening an invitation link and joining the organisation with the invitation's role."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -157,7 +158,7 @@ def test_the_outsider_joins_with_a_valid_link(world, invitation) -> None:
     assert Membership.objects.get(organization=world.other_org, user=world.oscar).role == Role.OWNER
 
 
-def test_signing_up_from_the_link_leads_back_to_it(client, invitation) -> None:
+def test_signing_up_from_the_link_leads_back_to_it(client, invitation, mailoutbox) -> None:
     response = client.post(
         f"/accounts/signup/?next={url(invitation)}",
         {
@@ -169,6 +170,10 @@ def test_signing_up_from_the_link_leads_back_to_it(client, invitation) -> None:
         },
     )
 
+    # The address is confirmed first; its link signs in and leads back to the invitation.
+    assert response.status_code == 302
+    [link] = re.findall(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[-1].body)
+    response = client.post(link)
     assert response.status_code == 302
     assert response["Location"] == url(invitation)
     client.post(url(invitation))

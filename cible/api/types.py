@@ -1,0 +1,115 @@
+"""The API's input types, strict: a boolean or a string is no whole number, a number is a
+JSON number or a string of ASCII digits, and every text follows cible.lib.text's rule.
+Each type says in the OpenAPI schema what it accepts, so that a client generated from the
+schema sends what the server takes."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from cible.lib.limits import YEARS
+from cible.lib.text import Kind, message_of, text_problem
+from cible.okrs import rules
+
+# The bounds are cible.okrs.rules': a key result's values, and the weights.
+VALUE_WHOLE_DIGITS = rules.VALUE_WHOLE_DIGITS
+VALUE_DECIMAL_PLACES = rules.VALUE_DECIMAL_PLACES
+WEIGHT_DECIMAL_PLACES = rules.WEIGHT_DECIMAL_PLACES
+WEIGHT_WHOLE_DIGITS = rules.WEIGHT_MAX_DIGITS - WEIGHT_DECIMAL_PLACES
+
+
+def _decimal_pattern(whole: int, places: int) -> str:
+    return rf"^[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"
+
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def _number(value: Any) -> Any:
+    """A JSON number as it is, a string only when it is a plain ASCII decimal: no "١٢٣",
+    "1_000", " 5 ", "NaN", "1e3"; a boolean never."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", _("Enter a number."))
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, str):
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise PydanticCustomError("decimal_parsing", _("Enter a number."))
+        try:
+            return Decimal(value)
+        except InvalidOperation as error:  # pragma: no cover - the pattern rules it out
+            raise PydanticCustomError("decimal_parsing", _("Enter a number.")) from error
+    raise PydanticCustomError("decimal_type", _("Enter a number."))
+
+
+def _number_schema(whole: int, places: int, positive: bool = False) -> Any:
+    """A JSON number below 10^whole (exclusive bounds: the largest decimal allowed has no
+    exact float), or a string of at most `whole` digits before the point and `places`
+    after."""
+    number: dict[str, Any] = {"type": "number", "exclusiveMaximum": 10**whole}
+    number["exclusiveMinimum"] = 0 if positive else -(10**whole)
+    return WithJsonSchema(
+        {"anyOf": [number, {"type": "string", "pattern": _decimal_pattern(whole, places)}]}
+    )
+
+
+Value = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+    _number_schema(VALUE_WHOLE_DIGITS, VALUE_DECIMAL_PLACES),
+]
+Weight = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(
+        ge=rules.WEIGHT_MIN,
+        max_digits=rules.WEIGHT_MAX_DIGITS,
+        decimal_places=WEIGHT_DECIMAL_PLACES,
+        allow_inf_nan=False,
+    ),
+    _number_schema(WEIGHT_WHOLE_DIGITS, WEIGHT_DECIMAL_PLACES, positive=True),
+]
+# A whole number in JSON: true and "5" are refused.
+StrictInt = Annotated[int, Strict()]
+
+
+def _checked(kind: Kind) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = text_problem(value, kind=kind)
+        if problem is not None:
+            raise PydanticCustomError(str(problem.code), message_of(problem))
+        return value
+
+    return AfterValidator(check)
+
+
+# The rule for one-line texts (titles, names, units, query words, header values) and for
+# long texts, to put after a text's bounds: `Annotated[str, Field(max_length=9), LINE]`.
+LINE = _checked("title")
+TEXT = _checked("text")
+CleanLine = Annotated[str, LINE]
+
+
+def _in_years[D: (date, datetime)](value: D) -> D:
+    if value.year not in YEARS:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            _("Enter a date between the years %(first)d and %(last)d.")
+            % {"first": YEARS.start, "last": YEARS.stop - 1},
+        )
+    return value
+
+
+# A date or a moment within the years the app keeps (not year 1, not 9999).
+Day = Annotated[date, AfterValidator(_in_years)]
+Moment = Annotated[datetime, AfterValidator(_in_years)]
