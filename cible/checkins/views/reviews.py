@@ -23,8 +23,8 @@ from cible.lib import okrmath
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
-from cible.lib.text import TextRulesMixin
 from cible.lib.refusal import named_errors, refuse
+from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
