@@ -24,6 +24,7 @@ from cible.api.schemas import (
     TeamPage,
     TeamPatch,
 )
+from cible.checkins import scoring
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import services as okr_services
 from cible.okrs.forms import CycleForm
@@ -215,9 +216,10 @@ def create_cycle(request: Request, slug: str, data: CycleIn) -> Any:
 
 @router.patch(ORG + "/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def update_cycle(request: Request, slug: str, id: Id, data: CyclePatch) -> Any:
-    """Move a cycle one step along planning, active, review, closed (admins)."""
+    """Move a cycle one step along planning, active, review, closed (admins). Closing it
+    scores what is left unscored and closes its objectives, as the web's button does."""
     membership = get_membership(request, slug)
     cycle = _cycle(membership, id)
     require_admin(membership)
-    okr_services.set_cycle_state(cycle, request.user, data.state)
+    scoring.change_cycle_state(cycle, request.user, data.state)
     return cycle_out(cycle)
