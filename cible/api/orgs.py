@@ -25,6 +25,7 @@ from cible.api.schemas import (
     TeamPage,
     TeamPatch,
 )
+from cible.checkins import scoring
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import services as okr_services
 from cible.okrs.forms import CycleForm
@@ -216,9 +217,10 @@ def create_cycle(request: Request, slug: Slug, data: CycleIn) -> Any:
 
 @router.patch(ORG + "/cycles/{id}", response={200: CycleOut, **ERRORS}, tags=["cycles"])
 def update_cycle(request: Request, slug: Slug, id: Id, data: CyclePatch) -> Any:
-    """Move a cycle one step along planning, active, review, closed (admins)."""
+    """Move a cycle one step along planning, active, review, closed (admins). Closing it
+    scores what is left unscored and closes its objectives, as the web's button does."""
     membership = get_membership(request, slug)
     cycle = _cycle(membership, id)
     require_admin(membership)
-    okr_services.set_cycle_state(cycle, request.user, data.state)
+    scoring.change_cycle_state(cycle, request.user, data.state)
     return cycle_out(cycle)

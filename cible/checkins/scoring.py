@@ -17,7 +17,7 @@ from cible.okrs import rules
 from cible.okrs import signals as okrs_signals
 from cible.okrs.contexts import KRRow
 from cible.okrs.models import Change, Cycle, CycleState, KeyResult, Objective, ObjectiveState
-from cible.okrs.services import objective_progress, record_change
+from cible.okrs.services import objective_progress, record_change, set_cycle_state
 
 # A score this close to the proposed one confirms it: no reason is asked for.
 SCORE_TOLERANCE = Decimal("0.005")
@@ -83,6 +83,17 @@ def update_objective_score(objective: Objective) -> Decimal | None:
     Objective.objects.filter(pk=objective.pk).update(score=score)
     objective.score = score
     return score
+
+
+@transaction.atomic
+def change_cycle_state(cycle: Cycle, actor: User, state: str) -> Cycle:
+    """The one way a cycle changes state, from a page or the API: one step at a time, and
+    the step to closed scores and closes the cycle as `close_cycle` does."""
+    rules.check_cycle_step(cycle.state, state)
+    if state == CycleState.CLOSED:
+        close_cycle(cycle, actor)
+        return cycle
+    return set_cycle_state(cycle, actor, state)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ class CycleKind(models.TextChoices):
     CUSTOM = "custom", _("Custom")
 
 
-class CycleState(models.TextChoices):
+class CycleState(models.TextChoices):  # in the order of rules.CYCLE_STATES
     PLANNING = "planning", _("Planning")
     ACTIVE = "active", _("Active")
     REVIEW = "review", _("Review")

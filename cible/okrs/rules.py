@@ -93,6 +93,16 @@ def check_cycle_in_year(
         raise _error("parent", _("The cycle must lie within its year."), "cycle_outside_year")
 
 
+CYCLE_STATES = ("planning", "active", "review", "closed")
+
+
+def check_cycle_step(current: str, wanted: str) -> None:
+    """A cycle moves one step along planning -> active -> review -> closed, or one back."""
+    steps = CYCLE_STATES
+    if wanted not in steps or abs(steps.index(wanted) - steps.index(current)) != 1:
+        raise _error("state", _("A cycle moves one step at a time."), "cycle_step")
+
+
 # Numbers.
 
 

@@ -45,10 +45,9 @@ def create_cycle(org: Organization, actor: User | None = None, **fields: Any) ->
 
 @transaction.atomic
 def set_cycle_state(cycle: Cycle, actor: User | None, state: str) -> Cycle:
-    """Move a cycle one step along planning -> active -> review -> closed, or one back."""
-    states = list(CycleState.values)
-    if state not in states or abs(states.index(state) - states.index(cycle.state)) != 1:
-        raise ValidationError({"state": _("A cycle moves one step at a time.")})
+    """Move a cycle one step along `rules.check_cycle_step`. Closing scores the cycle too:
+    callers close through `cible.checkins.scoring.change_cycle_state`."""
+    rules.check_cycle_step(cycle.state, state)
     before = cycle.state
     cycle.state = state
     cycle.save(update_fields=["state"])

@@ -424,3 +424,24 @@ def cycle_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             request, _("%(cycle)s is closed: its scores are final.") % {"cycle": cycle.name}
         )
     return redirect("cycle_review", slug, cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move a cycle one step along planning -> active -> review -> closed, or one back;
+    closing it scores it, as the review page's button does."""
+    membership = get_membership(request, slug)
+    cycle = get_object_or_404(Cycle, organization=membership.organization, pk=pk)
+    require_admin(membership)
+    try:
+        scoring.change_cycle_state(cycle, request.user, request.POST.get("state", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cycle_list", slug)
+    messages.success(
+        request,
+        _("%(cycle)s is now: %(state)s.")
+        % {"cycle": cycle.name, "state": cycle.get_state_display()},
+    )
+    return redirect("cycle_list", slug)
