@@ -97,6 +97,15 @@ def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
     return list(objectives)
 
 
+def name(org: Organization, objectives: list[Objective]) -> tuple[_Refs, dict[int, str]]:
+    """The refs of the objectives (`refs.of`, by id) and of their key results (by id), as
+    the file writes them."""
+    refs = _Refs(dict(ObjectiveRef.objects.filter(organization=org).values_list("pk", "ref")))
+    for objective in objectives:
+        refs.add(objective)
+    return refs, _kr_refs(org, objectives, refs)
+
+
 def build(
     org: Organization,
     cycle: Cycle | None = None,
@@ -107,11 +116,8 @@ def build(
     reviews) as a document."""
     zone = ZoneInfo(org.time_zone) if org.time_zone else None
     objectives = _objectives(org, cycle)
-    refs = _Refs(dict(ObjectiveRef.objects.filter(organization=org).values_list("pk", "ref")))
-    for objective in objectives:
-        refs.add(objective)
+    refs, kr_refs = name(org, objectives)
     dependencies = _dependency_rows(org, refs)
-    kr_refs = _kr_refs(org, objectives, refs)
     emails: dict[int, str] = {}
     document: Document = {
         "version": VERSION,
