@@ -37,6 +37,7 @@ from .plan import (
     Change,
     Plan,
     PlanRefused,
+    StalePlan,
     describe,
     make_plan,
 )
@@ -314,7 +315,7 @@ def apply_document(
             Organization.objects.select_for_update().get(pk=org.pk)
             plan = make_plan(org, document)
             if expected is not None and plan.fingerprint != expected:
-                raise PlanRefused(
+                raise StalePlan(
                     _(
                         "The organisation “%(slug)s” changed since the plan was made: "
                         "make a new plan and check it."

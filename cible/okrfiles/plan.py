@@ -77,6 +77,10 @@ class PlanRefused(Exception):
         self.problems = list(problems)
 
 
+class StalePlan(PlanRefused):
+    """The organisation changed since the plan was made."""
+
+
 @dataclass(frozen=True)
 class FieldChange:
     name: str
