@@ -182,6 +182,8 @@ class Live:
 
 
 def read_live(org: Organization) -> Live:
+    # As stored: an instance just created holds its defaults as enum members.
+    org = Organization.objects.get(pk=org.pk)
     exported = export.build(org, secrets=True)
     live, problems = read(export.to_yaml(exported))
     if live is None or problems:
