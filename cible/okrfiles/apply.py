@@ -27,7 +27,6 @@ from cible.orgs.services import (
     save_team,
 )
 
-from .importer import _parents_first
 from .models import remember_key_result, remember_objective
 from .plan import (
     ARCHIVE,
@@ -44,6 +43,21 @@ from .plan import (
 from .schema import Document, Entry
 
 PLAN_TEXT_LIMIT = 20_000
+
+
+def _parents_first(entries: list[Entry], key: str) -> list[Entry]:
+    """New teams or cycles, each after its parent when that one is new too (the schema
+    refuses loops)."""
+    pending = {entry[key]: entry for entry in entries}
+    ordered: list[Entry] = []
+    while pending:
+        ready = [e for e in pending.values() if e["parent"] not in pending] or list(
+            pending.values()
+        )
+        ordered.extend(ready)
+        for entry in ready:
+            del pending[entry[key]]
+    return ordered
 
 
 class _Apply:
@@ -148,11 +162,11 @@ class _Apply:
             wanted = {email for email, _where in entry["members"]}
             if entry["lead"]:
                 wanted.add(entry["lead"])
-            current = set(team.memberships.values_list("user__email", flat=True))
-            for email in sorted(wanted - current):
+            current = {m.user.email: m.user for m in team.memberships.select_related("user")}
+            for email in sorted(wanted - current.keys()):
                 add_team_member(team, self.users[email], self.actor)
-            for email in sorted(current - wanted):
-                remove_team_member(team, self.users[email], self.actor)
+            for email in sorted(current.keys() - wanted):
+                remove_team_member(team, current[email], self.actor)
 
     def add_cycles(self) -> None:
         created = [c.entry for c in self.plan.of("cycle", CREATE) if c.entry is not None]

@@ -222,6 +222,9 @@ def _kr_values(objective: Entry, kr: Entry) -> dict[str, Any]:
 
 def _team_values(team: Entry, given: bool) -> dict[str, Any]:
     values = dict(team.values)
+    # The lead joins the team: a file may list them as its lead only.
+    members = {email for email, _where in team["members"]}
+    values["members"] = sorted(members | {team["lead"]} - {""})
     if not given:
         values.pop("chat_webhook_url")
     return values

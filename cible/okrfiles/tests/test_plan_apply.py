@@ -5,6 +5,7 @@ refuses when the organisation changed since the plan."""
 import copy
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,49 @@ def test_a_100_mb_file_is_refused_before_it_is_read(
     with pytest.raises(CommandError, match=rf"^{path}:1: error: The file is larger than 50 MB"):
         call_command(command, str(path), "--org", "acme")
     assert Objective.objects.filter(organization=org()).count() == len(build(org())["objectives"])
+
+
+def test_new_people_teams_cycles_and_objectives_are_created_in_order(
+    rich: Rich, tmp_path: Path
+) -> None:
+    document = build(org(), secrets=True)
+    document["people"].append({"email": "nina@acme.test", "name": "Nina", "role": "member"})
+    next(p for p in document["people"] if p["email"] == "vera@acme.test")["role"] = "member"
+    document["teams"].append(
+        {"name": "Support", "parent": "Product", "lead": "nina@acme.test", "members": []}
+    )
+    sales = next(t for t in document["teams"] if t["name"] == "Sales")
+    sales["members"] = ["adam@acme.test"]
+    document["cycles"].append(
+        {"name": "Next", "kind": "custom", "start": date(2027, 1, 17), "end": date(2027, 3, 31)}
+    )
+    document["objectives"].append(
+        {
+            "ref": "support-at-night",
+            "title": "Answer at night too",
+            "level": "team",
+            "team": "Support",
+            "cycle": "Next",
+            "owner": "nina@acme.test",
+            "parents": [],
+            "key_results": [{"ref": "night", "title": "Night answers", "start": 0, "target": 50}],
+        }
+    )
+    plan = apply_document(org(), read_file(to_yaml(document)), rich.world.alice)
+    assert [(c.action, c.kind, c.name) for c in plan.changes] == [
+        ("change", "person", "vera@acme.test"),
+        ("create", "person", "nina@acme.test"),
+        ("change", "team", "Sales"),
+        ("create", "team", "Support"),
+        ("create", "cycle", "Next"),
+        ("create", "objective", "support-at-night"),
+        ("create", "key_result", "night"),
+    ]
+    again = build(org(), secrets=True)
+    assert next(t for t in again["teams"] if t["name"] == "Support")["members"] == [
+        "nina@acme.test"
+    ]
+    assert next(t for t in again["teams"] if t["name"] == "Sales")["members"] == ["adam@acme.test"]
+    assert next(p for p in again["people"] if p["email"] == "vera@acme.test")["role"] == "member"
+    assert objective_of(again, "support-at-night")["key_results"][0]["ref"] == "night"
+    assert make_plan(org(), read_file(to_yaml(document))).changes == []
