@@ -295,14 +295,22 @@ class _Apply:
 
     def archiving(self) -> None:
         for change in self.plan.changes:
-            if change.action not in (ARCHIVE, RESTORE) or change.live is None:
+            if change.action not in (ARCHIVE, RESTORE):
                 continue
             archived = change.action == ARCHIVE
             if change.kind == "objective":
-                objective = Objective.objects.get(pk=change.live, organization=self.org)
+                objective = (
+                    Objective.objects.get(pk=change.live, organization=self.org)
+                    if change.live is not None
+                    else self.objectives[change.name]  # created by this apply
+                )
                 services.archive_objective(objective, self.actor, archived)  # type: ignore[arg-type]
             elif change.kind == "key_result":
-                kr = KeyResult.objects.get(pk=change.live, objective__organization=self.org)
+                kr = (
+                    KeyResult.objects.get(pk=change.live, objective__organization=self.org)
+                    if change.live is not None
+                    else self.key_results[id(change.entry)]
+                )
                 services.archive_key_result(kr, self.actor, archived)  # type: ignore[arg-type]
 
     def remember_refs(self) -> None:

@@ -307,6 +307,8 @@ class _Planner:
             if live is None:
                 fields = _diff(objective.values, {}, OBJECTIVE_FIELDS)
                 self.add(Change(CREATE, "objective", ref, fields, objective))
+                if objective["archived_at"] is not None:
+                    self.add(Change(ARCHIVE, "objective", ref, entry=objective))
             else:
                 self.changed_objective(objective, live)
             for kr in objective.children:
@@ -370,6 +372,8 @@ class _Planner:
         if found is None:
             fields = _diff(values, {}, KR_FIELDS)
             self.add(Change(CREATE, "key_result", name, fields, kr, objective=objective["ref"]))
+            if kr["archived_at"] is not None:
+                self.add(Change(ARCHIVE, "key_result", name, entry=kr, objective=objective["ref"]))
             return
         matched.add(ref)
         live_parent, live = found

@@ -96,3 +96,13 @@ def test_the_endpoints_are_documented(world: World) -> None:
     paths: dict[str, Any] = api.get_openapi_schema()["paths"]
     assert "post" in paths["/api/v1/orgs/{slug}/okr-file/plan"]
     assert 409 in paths["/api/v1/orgs/{slug}/okr-file/apply"]["post"]["responses"]
+
+
+def test_a_file_too_large_for_a_request_is_refused_without_a_500(
+    world: World, api_for: ApiFor
+) -> None:
+    content = "organization: {name: Acme}\n" + "# padding\n" * 400_000
+    response = api_for(world.adam).post(PLAN, {"content": content})
+    # Above Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): refused before it is read.
+    assert response.status_code == 400
+    assert KeyResult.objects.get(pk=world.kr.pk).target == Decimal(1)

@@ -329,3 +329,29 @@ def test_new_people_teams_cycles_and_objectives_are_created_in_order(
     assert next(p for p in again["people"] if p["email"] == "vera@acme.test")["role"] == "member"
     assert objective_of(again, "support-at-night")["key_results"][0]["ref"] == "night"
     assert make_plan(org(), read_file(to_yaml(document))).changes == []
+
+
+def test_a_key_result_left_out_is_archived_and_a_new_archived_one_stays_archived(
+    rich: Rich, tmp_path: Path
+) -> None:
+    document = build(org(), secrets=True)
+    document["dependencies"] = []  # one names the key result left out
+    sales = objective_of(document, "sell-the-support-plan")
+    sales["key_results"] = [
+        {
+            "ref": "old-idea",
+            "title": "An idea dropped at once",
+            "start": Decimal(0),
+            "target": Decimal(3),
+            "archived_at": "2026-11-02T10:00:00+01:00",
+        }
+    ]
+    plan = apply_document(org(), read_file(to_yaml(document)))
+    assert [(c.action, c.kind, c.name) for c in plan.changes] == [
+        ("create", "key_result", "old-idea"),
+        ("archive", "key_result", "old-idea"),
+        ("archive", "key_result", "sell-the-support-plan.1"),
+    ]
+    kept = KeyResult.objects.filter(objective__title="Sell the support plan")
+    assert all(kr.archived_at is not None for kr in kept)
+    assert make_plan(org(), read_file(to_yaml(document))).changes == []
