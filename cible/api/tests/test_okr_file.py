@@ -106,3 +106,18 @@ def test_a_file_too_large_for_a_request_is_refused_without_a_500(
     # Above Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): refused before it is read.
     assert response.status_code == 400
     assert KeyResult.objects.get(pk=world.kr.pk).target == Decimal(1)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        'a: &a ["lol","lol"]\nb: &b [*a,*a]\nc: [*b,*b]\n',
+        "organization: !!python/object/apply:os.system [ls]\n",
+    ],
+    ids=["billion laughs", "an object-constructing tag"],
+)
+def test_a_hostile_file_is_a_422_with_its_line(world: World, api_for: ApiFor, content: str) -> None:
+    response = api_for(world.adam).post(APPLY, {"content": content})
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["message"].startswith(("line 1: ", "line 2: "))
+    assert KeyResult.objects.get(pk=world.kr.pk).target == Decimal(1)
