@@ -355,3 +355,14 @@ def test_a_key_result_left_out_is_archived_and_a_new_archived_one_stays_archived
     kept = KeyResult.objects.filter(objective__title="Sell the support plan")
     assert all(kr.archived_at is not None for kr in kept)
     assert make_plan(org(), read_file(to_yaml(document))).changes == []
+
+
+def test_the_organisations_settings_follow_the_file(rich: Rich, tmp_path: Path) -> None:
+    document = build(org(), secrets=True)
+    document["organization"]["checkin_weekday"] = "friday"
+    document["organization"]["at_risk_gap"] = Decimal("0.25")
+    status, out, _err = run("apply", str(write(tmp_path, document)), "--org", "acme")
+    assert status == 0
+    assert "~ organisation “acme”: changed\n    checkin_weekday: thursday -> friday\n" in out
+    assert "    at_risk_gap: 0.2 -> 0.25\n" in out
+    assert build(org(), secrets=True) == document
