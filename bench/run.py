@@ -56,6 +56,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=20, help="Seconds of load (wrk).")
     parser.add_argument("--no-http", action="store_true", help="Skip the throughput test.")
     parser.add_argument("--only", help="Measure only the pages whose name contains this.")
+    parser.add_argument(
+        "--no-move-data",
+        action="store_true",
+        help="Skip timing `cible move-data` into the other kind of database.",
+    )
     return parser.parse_args()
 
 
@@ -587,6 +592,48 @@ def machine() -> dict[str, Any]:
     }
 
 
+MOVE_TARGET = "cible_benchmark_move"
+
+
+def move_data_timing() -> dict[str, Any]:
+    """`cible move-data` of the whole benchmark instance into a new database of the other
+    kind (a temporary SQLite file, or PostgreSQL's cible_benchmark_move, dropped after),
+    every table checked."""
+    import psycopg
+    from django.db import connection
+
+    from cible.ops.movedata import move
+
+    admin = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+    with tempfile.TemporaryDirectory() as folder:
+        if connection.vendor == "sqlite":
+            try:
+                server = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+            except psycopg.OperationalError as error:
+                return {"skipped": f"PostgreSQL unreachable: {error}"}
+            server.execute(f'DROP DATABASE IF EXISTS "{MOVE_TARGET}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{MOVE_TARGET}"')
+            target = POSTGRES_URL.rsplit("/", 1)[0] + f"/{MOVE_TARGET}"
+        else:
+            server = None
+            target = f"sqlite:///{Path(folder) / 'moved.sqlite3'}"
+        try:
+            started = time.perf_counter()
+            checks = move("default", target)
+            seconds = time.perf_counter() - started
+        finally:
+            if server is not None:
+                server.execute(f'DROP DATABASE IF EXISTS "{MOVE_TARGET}" WITH (FORCE)')
+                server.close()
+    return {
+        "to": "sqlite" if server is None else "postgresql",
+        "seconds": round(seconds, 1),
+        "tables": len(checks),
+        "rows": sum(c.rows for c in checks),
+        "identical": True,  # move() raises when a table's rows or checksum differ
+    }
+
+
 def print_table(rows: list[Row]) -> None:
     header = (
         f"{'page':<42} {'status':>6} {'median':>9} {'p95':>9} {'queries':>7}"
@@ -665,6 +712,11 @@ def main() -> None:
         )
         load = throughput(url, org, reader, api, args.duration)
         print(json.dumps(load, indent=2))
+    moved: dict[str, Any] = {"skipped": "--no-move-data"}
+    if not args.no_move_data:
+        print("\nMoving the whole instance to the other kind of database...", flush=True)
+        moved = move_data_timing()
+        print(json.dumps(moved, indent=2))
     report = {
         "date": date.today().isoformat(),
         "database": connection.vendor,
@@ -677,10 +729,11 @@ def main() -> None:
         "pages": [asdict(row) for row in rows],
         "api": "measured" if api is not None else "skipped: the API is not there yet",
         "check_in_throughput": load,
+        "move_data": moved,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.people == 10_000 else f"-{args.people}"
-    if args.only or args.no_http:
+    if args.only or args.no_http or args.no_move_data:
         suffix += "-partial"  # never in place of a complete run's results
     path = RESULTS / f"{date.today().isoformat()}-{connection.vendor}{suffix}.json"
     path.write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
-from cible.api import checkins, errors, okrs, orgs
+from cible.api import checkins, errors, okrfiles, okrs, orgs
 from cible.api.auth import CookieSessionAuth, TokenAuth, throttle
 
 DESCRIPTION = """Cible's OKRs as JSON. Authenticate with a personal token
@@ -64,3 +64,4 @@ errors.install(api)
 api.add_router("", orgs.router)
 api.add_router("", okrs.router)
 api.add_router("", checkins.router)
+api.add_router("", okrfiles.router)

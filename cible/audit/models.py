@@ -79,6 +79,7 @@ EXTRA_LABELS = {
     "depends_on": _("depends on"),
     "from": _("carried over from"),
     "anonymised": _("personal data anonymised"),
+    "okr_file": _("changes from an OKR file"),
     "redelivered": _("sent again"),
     "secret": _("signing secret"),
 }

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from cible.orgs.models import Organization
 
-from .source import Problem
+from .source import MAX_SIZE, Problem, too_large
 
 LANGUAGES = [code for code, _label in settings.LANGUAGES]
 
@@ -30,11 +30,20 @@ def add_quiet(parser: CommandParser) -> None:
 
 
 def read_text(name: str) -> str:
-    """The file's text, or standard input's for "-"."""
+    """The file's text, or standard input's for "-"; a file larger than the limit is
+    refused before it is read whole."""
     try:
         if name == "-":
-            return sys.stdin.read()
-        return Path(name).read_text(encoding="utf-8-sig")
+            text = sys.stdin.read(MAX_SIZE + 1)
+        else:
+            with Path(name).open("rb") as file:
+                data = file.read(MAX_SIZE + 1)
+            if len(data) > MAX_SIZE:
+                raise CommandError(located(name, too_large()))
+            text = data.decode("utf-8-sig")
+        if len(text) > MAX_SIZE:
+            raise CommandError(located(name, too_large()))
+        return text
     except UnicodeDecodeError as error:
         raise CommandError(_("%(file)s is not UTF-8 text.") % {"file": name}) from error
     except OSError as error:

@@ -25,6 +25,7 @@ from cible.checkins.models import CheckIn, Review
 from cible.okrs.models import Cycle, Dependency, KeyResult, Objective
 from cible.orgs.models import Membership, Organization, Team, Weekday
 
+from .models import KeyResultRef, ObjectiveRef
 from .schema import FORMER, RETRO, VERSION
 
 Document = dict[str, Any]
@@ -46,13 +47,18 @@ def _empty(value: Any) -> bool:
 
 
 class _Refs:
-    """Stable names for objectives, made from their titles ("grow-revenue", "grow-revenue-2")."""
+    """Stable names for objectives: the one stored (by an import or an apply), else one
+    made from the title ("grow-revenue", "grow-revenue-2")."""
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    def __init__(self, stored: dict[int, str] | None = None) -> None:
+        self.stored = stored or {}
+        self.used: set[str] = set(self.stored.values())
         self.of: dict[int, str] = {}
 
     def add(self, objective: Objective) -> str:
+        if objective.pk in self.stored:
+            self.of[objective.pk] = self.stored[objective.pk]
+            return self.of[objective.pk]
         base = slugify(objective.title)[:60].strip("-") or "objective"
         ref, n = base, 1
         while ref in self.used:
@@ -91,6 +97,15 @@ def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
     return list(objectives)
 
 
+def name(org: Organization, objectives: list[Objective]) -> tuple[_Refs, dict[int, str]]:
+    """The refs of the objectives (`refs.of`, by id) and of their key results (by id), as
+    the file writes them."""
+    refs = _Refs(dict(ObjectiveRef.objects.filter(organization=org).values_list("pk", "ref")))
+    for objective in objectives:
+        refs.add(objective)
+    return refs, _kr_refs(org, objectives, refs)
+
+
 def build(
     org: Organization,
     cycle: Cycle | None = None,
@@ -101,11 +116,8 @@ def build(
     reviews) as a document."""
     zone = ZoneInfo(org.time_zone) if org.time_zone else None
     objectives = _objectives(org, cycle)
-    refs = _Refs()
-    for objective in objectives:
-        refs.add(objective)
+    refs, kr_refs = name(org, objectives)
     dependencies = _dependency_rows(org, refs)
-    kr_refs = _kr_refs(objectives, refs, dependencies)
     emails: dict[int, str] = {}
     document: Document = {
         "version": VERSION,
@@ -309,16 +321,22 @@ def _dependency_rows(org: Organization, refs: _Refs) -> list[Dependency]:
     ]
 
 
-def _kr_refs(
-    objectives: list[Objective], refs: _Refs, dependencies: list[Dependency]
-) -> dict[int, str]:
-    """Refs for the KRs a dependency names: the objective's ref and the KR's number."""
-    named = {pk for d in dependencies for pk in (d.from_key_result_id, d.to_key_result_id) if pk}
+def _kr_refs(org: Organization, objectives: list[Objective], refs: _Refs) -> dict[int, str]:
+    """Every KR's ref: the one stored, else the objective's ref and the KR's number."""
+    stored = dict(KeyResultRef.objects.filter(organization=org).values_list("pk", "ref"))
+    used = set(stored.values())
     result = {}
     for objective in objectives:
         for number, kr in enumerate(objective.key_results.all(), start=1):
-            if kr.pk in named:
-                result[kr.pk] = f"{refs.of[objective.pk]}.{number}"
+            ref = stored.get(kr.pk)
+            if ref is None:
+                base = ref = f"{refs.of[objective.pk]}.{number}"
+                n = 1
+                while ref in used:
+                    n += 1
+                    ref = f"{base}-{n}"
+                used.add(ref)
+            result[kr.pk] = ref
     return result
 
 

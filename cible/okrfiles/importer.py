@@ -36,6 +36,7 @@ from cible.okrs.services import (
 from cible.orgs.models import Membership, Organization, Team, Weekday
 from cible.orgs.services import ORGANIZATION_FIELDS, add_team_member, save_team
 
+from .models import remember_key_result, remember_objective
 from .schema import FORMER, RETRO, Document, Entry
 
 
@@ -197,6 +198,7 @@ class _Import:
                 carried_from=self.objectives.get(entry["carried_from"]),
             )
             self.objectives[entry["ref"]] = objective
+            remember_objective(objective, entry["ref"])
             if not ready or (entry["carried_from"] and objective.carried_from_id is None):
                 later.append((objective, entry))
             self.counts.objectives += 1
@@ -233,6 +235,7 @@ class _Import:
             self.key_results[id(entry)] = kr
             if entry["ref"]:
                 self.kr_refs[entry["ref"]] = kr
+                remember_key_result(kr, entry["ref"], self.org.pk)
             self.counts.key_results += 1
             self.tick(1)
             self.add_check_ins(kr, entry)

@@ -940,7 +940,7 @@ def _check_objectives(index: _Index, objectives: list[Entry]) -> None:
         index.known(index.teams, objective["team"], (*path, "team"), _("Unknown team “%(name)s”."))
         index.person(objective, "owner")
         carried = objective["carried_from"]
-        if carried == objective["ref"]:
+        if carried and carried == objective["ref"]:
             reader.error((*path, "carried_from"), _("An objective cannot be carried from itself."))
         else:
             index.known(

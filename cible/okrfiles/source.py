@@ -35,6 +35,16 @@ class Problem:
     message: str
 
 
+# Far above an organisation of 100,000 people's OKRs; below what would exhaust a server.
+MAX_SIZE = 50 * 1024 * 1024
+
+
+def too_large() -> Problem:
+    return Problem(
+        1, _("The file is larger than %(size)d MB.") % {"size": MAX_SIZE // (1024 * 1024)}
+    )
+
+
 @dataclass
 class Source:
     """The file's values, the line of each (by path), and the scalars' text as written."""
@@ -60,6 +70,9 @@ class _Alias(Exception):
 
 def parse(text: str) -> Source:
     source = Source()
+    if len(text) > MAX_SIZE:
+        source.problems.append(too_large())
+        return source
     loader = Loader(text)
     try:
         node = loader.get_single_node()

@@ -70,6 +70,8 @@ SIBLINGS: set[tuple[str, str]] = {
     ("sources", "notifications"),
     # `cible serve --prod` runs the production mode of ops.
     ("front", "ops"),
+    # The API plans and applies OKR files as `cible plan` and `cible apply` do.
+    ("api", "okrfiles"),
 }
 
 # Imports inside a function that are deliberate lazy loads, as (importing module, imported).

@@ -105,6 +105,8 @@ ROWS: dict[str, Row] = {
     "list_reviews": Row(),
     "get_review": Row("review"),
     "create_review": Row(body=lambda world, acme: {"kind": "monthly", "team": acme["team"].pk}),
+    "plan_okr_file": Row(body=body(content="organization: {name: Acme}\n")),
+    "apply_okr_file": Row(body=body(content="organization: {name: Acme}\n")),
 }
 
 

@@ -115,3 +115,11 @@ def test_the_cible_executable_lints_for_ci(tmp_path: Path) -> None:
 def test_every_command_explains_itself(name: str) -> None:
     command = load_command_class("cible.okrfiles", name)
     assert "usage: cible " + name in command.create_parser("cible", name).format_help()
+
+
+def test_a_missing_ref_is_reported_once_and_not_as_carried_from_itself() -> None:
+    text = VALID.replace("  - ref: sales\n    title:", "  - title:", 1)
+    _document, problems = read(text)
+    messages = [problem.message for problem in problems]
+    assert "“ref” is required." in messages
+    assert not any("carried from itself" in message for message in messages)
