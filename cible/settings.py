@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cible.accounts.oidc_only.OidcOnlyMiddleware",  # only with CIBLE_OIDC_ONLY
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -161,7 +162,10 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "cible.accounts.forms.SignupForm"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "cible.accounts.adapter.AccountAdapter"
+# Failed sign-ins are slowed by cible/accounts/throttle.py, per account and address, instead
+# of allauth's limit, which refuses the right password once an attacker has guessed enough.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
 # Single sign-on through an OpenID Connect provider, off unless CIBLE_OIDC_SERVER_URL is set
 # (docs/sso.md). The provider's app is declared here, not in the database.
@@ -172,6 +176,9 @@ SOCIALACCOUNT_PROVIDERS = oidc_providers(
     env_str("OIDC_NAME"),
 )
 SOCIALACCOUNT_ADAPTER = "cible.accounts.sso.SocialAccountAdapter"
+# Sign-in through the provider only: no password sign-in, sign-up, reset or change
+# (cible/accounts/oidc_only.py).
+OIDC_ONLY = env_bool("OIDC_ONLY", False)
 # The sign-in button posts (with its CSRF token): a GET only shows a confirmation page.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A verified address signs into the local account that has it (see oidc_providers) and
