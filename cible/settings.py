@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +180,11 @@ SOCIALACCOUNT_ADAPTER = "cible.accounts.sso.SocialAccountAdapter"
 # Sign-in through the provider only: no password sign-in, sign-up, reset or change
 # (cible/accounts/oidc_only.py).
 OIDC_ONLY = env_bool("OIDC_ONLY", False)
+if OIDC_ONLY and not SOCIALACCOUNT_PROVIDERS:
+    raise ImproperlyConfigured(
+        "CIBLE_OIDC_ONLY is set but single sign-on is off: without CIBLE_OIDC_SERVER_URL "
+        "nobody could sign in."
+    )
 # The sign-in button posts (with its CSRF token): a GET only shows a confirmation page.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A verified address signs into the local account that has it (see oidc_providers) and

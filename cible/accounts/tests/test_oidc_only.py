@@ -146,16 +146,15 @@ def test_with_oidc_only_the_single_sign_on_journey_starts(client, world, oidc_on
     assert '<form method="post"' in response.content.decode()
 
 
-@pytest.mark.parametrize(("value", "expected"), [("true", "True"), ("", "False")])
-def test_the_setting_reads_cible_oidc_only(tmp_path: Path, value: str, expected: str) -> None:
+def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "CIBLE_DATA_DIR": str(tmp_path),
         "CIBLE_SECRET_KEY": "test",
-        "CIBLE_OIDC_ONLY": value,
         "DJANGO_SETTINGS_MODULE": "cible.settings",
+        **{f"CIBLE_{name}": value for name, value in variables.items()},
     }
-    result = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             "-c",
@@ -169,4 +168,18 @@ def test_the_setting_reads_cible_oidc_only(tmp_path: Path, value: str, expected:
         timeout=60,
     )
 
+
+@pytest.mark.parametrize(("value", "expected"), [("true", "True"), ("", "False")])
+def test_the_setting_reads_cible_oidc_only(tmp_path: Path, value: str, expected: str) -> None:
+    sso = {"OIDC_SERVER_URL": "https://id.example.com/realms/acme", "OIDC_CLIENT_ID": "cible"}
+
+    result = _start(tmp_path, OIDC_ONLY=value, **sso)
+
     assert result.stdout.strip() == expected, result.stderr
+
+
+def test_oidc_only_without_a_provider_stops_the_start_up(tmp_path: Path) -> None:
+    result = _start(tmp_path, OIDC_ONLY="true")
+
+    assert result.returncode != 0
+    assert "CIBLE_OIDC_ONLY is set but single sign-on is off" in result.stderr
