@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cible.accounts.oidc_only.OidcOnlyMiddleware",  # only with CIBLE_OIDC_ONLY
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -167,7 +169,10 @@ ACCOUNT_FORMS = {"signup": "cible.accounts.signup.PrivateSignupForm"}
 # The confirmation link of a sign-up signs in (in the browser that signed up).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "cible.accounts.adapter.AccountAdapter"
+# Failed sign-ins are slowed by cible/accounts/throttle.py, per account and address, instead
+# of allauth's limit, which refuses the right password once an attacker has guessed enough.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
 # Single sign-on through an OpenID Connect provider, off unless CIBLE_OIDC_SERVER_URL is set
 # (docs/sso.md). The provider's app is declared here, not in the database.
@@ -178,6 +183,14 @@ SOCIALACCOUNT_PROVIDERS = oidc_providers(
     env_str("OIDC_NAME"),
 )
 SOCIALACCOUNT_ADAPTER = "cible.accounts.sso.SocialAccountAdapter"
+# Sign-in through the provider only: no password sign-in, sign-up, reset or change
+# (cible/accounts/oidc_only.py).
+OIDC_ONLY = env_bool("OIDC_ONLY", False)
+if OIDC_ONLY and not SOCIALACCOUNT_PROVIDERS:
+    raise ImproperlyConfigured(
+        "CIBLE_OIDC_ONLY is set but single sign-on is off: without CIBLE_OIDC_SERVER_URL "
+        "nobody could sign in."
+    )
 # The sign-in button posts (with its CSRF token): a GET only shows a confirmation page.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A verified address signs into the local account that has it (see oidc_providers) and

@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 from decimal import Decimal
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from django import forms
@@ -107,10 +108,20 @@ class RoleForm(TextRulesMixin, forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
 
 
+def shown_address(url: str) -> str:
+    """A chat webhook's address without its path and query: they are its token."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}/…"
+
+
 class TeamForm(TextRulesMixin, forms.ModelForm):
-    """A team's name, place and lead, and its chat webhook (seen and set by admins only)."""
+    """A team's name, place and lead, and its chat webhook (set by admins only, and never
+    shown again: its address holds the token that lets anyone post to the chat)."""
 
     CHAT_FIELDS = ("chat_webhook_url", "chat_format")
+
+    chat_webhook_remove = forms.BooleanField(label=_("Remove the chat webhook"), required=False)
 
     class Meta:
         model = Team
@@ -139,11 +150,20 @@ class TeamForm(TextRulesMixin, forms.ModelForm):
                 webhook_url_validator
             ]
             self.fields["chat_format"].required = False
+            stored = self.instance.chat_webhook_url
+            if stored:
+                # The stored address is not put back in the page: empty keeps it.
+                self.initial["chat_webhook_url"] = ""
+                url.widget.attrs["placeholder"] = shown_address(stored)
+                url.help_text = _("Set. Leave empty to keep it, or give a new address.")
+            else:
+                del self.fields["chat_webhook_remove"]
         else:
             # The server posts to that address: like the organisation's webhooks, only
             # admins choose it. A lead still sees on the team page that one is set.
             del self.fields["chat_webhook_url"]
             del self.fields["chat_format"]
+            del self.fields["chat_webhook_remove"]
         parents = Team.objects.filter(organization=organization)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -163,15 +183,18 @@ class TeamForm(TextRulesMixin, forms.ModelForm):
         return name
 
     def _kept(self, name: str) -> bool:
-        """Left out of a submitted form (one rendered before it existed), a field keeps its
-        value: only an explicitly emptied webhook field removes the webhook."""
-        return self.is_bound and name not in self.data
+        """Left out of a submitted form (one rendered before it existed) or left empty, the
+        webhook field keeps the address: only the remove box removes it."""
+        return self.is_bound and not str(self.data.get(name) or "").strip()
 
     def changes_chat(self, data: Mapping[str, object]) -> bool:
         """True when the submitted data would change the chat webhook or its format."""
-        return any(
-            name in data and str(data.get(name) or "").strip() != getattr(self.instance, name)
-            for name in self.CHAT_FIELDS
+        url = str(data.get("chat_webhook_url") or "").strip()
+        chat_format = str(data.get("chat_format") or "").strip()
+        return (
+            bool(url and url != self.instance.chat_webhook_url)
+            or bool(data.get("chat_webhook_remove") and self.instance.chat_webhook_url)
+            or bool(chat_format and chat_format != self.instance.chat_format)
         )
 
     def clean_chat_webhook_url(self) -> str:
@@ -179,6 +202,13 @@ class TeamForm(TextRulesMixin, forms.ModelForm):
             return self.instance.chat_webhook_url
         url: str = self.cleaned_data.get("chat_webhook_url") or ""
         return url.strip()
+
+    def clean(self) -> dict[str, object]:
+        cleaned: dict[str, object] = super().clean() or {}
+        if cleaned.get("chat_webhook_remove"):
+            cleaned["chat_webhook_url"] = ""
+            self.errors.pop("chat_webhook_url", None)
+        return cleaned
 
     def clean_chat_format(self) -> str:
         value: str = self.cleaned_data.get("chat_format") or ""

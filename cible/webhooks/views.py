@@ -5,8 +5,10 @@ Each view finds its object in the member's organisation first (another organisat
 404 for everyone), then refuses whoever is not an admin (403).
 """
 
+import hmac
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +28,39 @@ from cible.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoin
 
 PAGE_SIZE = 50
 RECENT = 10
+
+# A new secret is shown once, on the page the admin lands on after making it, as a new API
+# token is: it travels there in a short-lived signed cookie, never again in a page.
+SECRET_COOKIE = "cible_new_webhook_secret"
+SECRET_SALT = "cible.webhooks.new-secret"
+SECRET_MAX_AGE = 120
+
+
+def _show_secret_once(endpoint: WebhookEndpoint) -> HttpResponse:
+    path = endpoint.get_absolute_url()
+    response = redirect(path)
+    response.set_signed_cookie(
+        SECRET_COOKIE,
+        f"{endpoint.pk}:{endpoint.secret}",
+        salt=SECRET_SALT,
+        max_age=SECRET_MAX_AGE,
+        path=path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def _new_secret(request: AuthenticatedHttpRequest, endpoint: WebhookEndpoint) -> str | None:
+    """The endpoint's secret when this browser has just made it, and it is still current."""
+    value: str | None = request.get_signed_cookie(
+        SECRET_COOKIE, default=None, salt=SECRET_SALT, max_age=SECRET_MAX_AGE
+    )
+    pk, _sep, secret = (value or "").partition(":")
+    if pk == str(endpoint.pk) and hmac.compare_digest(secret, endpoint.secret):
+        return secret
+    return None
 
 
 def _admin(request: AuthenticatedHttpRequest, slug: str) -> Membership:
@@ -81,7 +116,7 @@ def endpoint_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             form.add_error(None, error)
         else:
             messages.success(request, _("Webhook added. Its signing secret is below."))
-            return redirect(endpoint.get_absolute_url())
+            return _show_secret_once(endpoint)
     context = {"org": org, "membership": membership, "form": form, "endpoint": None}
     status = 422 if form.errors else 200
     return render(request, "webhooks/endpoint_form.html", context, status=status)
@@ -96,8 +131,13 @@ def endpoint_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         "membership": membership,
         "endpoint": endpoint,
         "recent": recent,
+        "new_secret": _new_secret(request, endpoint),
+        "fingerprint": services.fingerprint(endpoint.secret),
     }
-    return render(request, "webhooks/endpoint_detail.html", context)
+    response = render(request, "webhooks/endpoint_detail.html", context)
+    if SECRET_COOKIE in request.COOKIES:
+        response.delete_cookie(SECRET_COOKIE, path=endpoint.get_absolute_url(), samesite="Strict")
+    return response
 
 
 @login_required
@@ -143,7 +183,7 @@ def endpoint_rotate(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     messages.success(
         request, _("New secret made: the receiver must use it from now on, retries included.")
     )
-    return redirect(endpoint.get_absolute_url())
+    return _show_secret_once(endpoint)
 
 
 @login_required

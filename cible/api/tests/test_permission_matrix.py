@@ -182,13 +182,67 @@ CASES = operations()
 IDS = [case[0] for case in CASES]
 
 
+def row_problems(cases: list[tuple[str, str, str]], rows: dict[str, Row]) -> list[str]:
+    documented = {operation_id for operation_id, _method, _path in cases}
+    problems = []
+    if len(documented) != len(cases):
+        problems.append("two operations share an id")
+    if missing := sorted(documented - rows.keys()):
+        problems.append(f"operations without a row in the API permission matrix: {missing}")
+    if stale := sorted(rows.keys() - documented):
+        problems.append(f"rows naming operations that no longer exist: {stale}")
+    return problems
+
+
 def test_every_operation_has_a_row() -> None:
-    documented = {operation_id for operation_id, _method, _path in CASES}
-    assert len(documented) == len(CASES), "two operations share an id"
-    missing = sorted(documented - ROWS.keys())
-    stale = sorted(ROWS.keys() - documented)
-    assert not missing, f"operations without a row in the API permission matrix: {missing}"
-    assert not stale, f"rows naming operations that no longer exist: {stale}"
+    problems = row_problems(CASES, ROWS)
+    assert not problems, "\n".join(problems)
+
+
+def test_an_operation_without_a_row_is_caught() -> None:
+    fewer = {name: row for name, row in ROWS.items() if name != "create_check_in"}
+    twice = [*CASES, ("list_teams", "GET", "/api/v1/orgs/{slug}/teams-again")]
+
+    assert row_problems(CASES, ROWS) == []
+    assert row_problems(CASES, fewer) == [
+        "operations without a row in the API permission matrix: ['create_check_in']"
+    ]
+    assert row_problems(twice, ROWS) == ["two operations share an id"]
+    assert row_problems(CASES, {**ROWS, "gone": Row()}) == [
+        "rows naming operations that no longer exist: ['gone']"
+    ]
+
+
+# The API's URLs that are not operations: the schema, its page and the API's root.
+NOT_OPERATIONS = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+
+
+def test_every_url_of_the_api_is_a_documented_operation() -> None:
+    """An operation left out of the schema (include_in_schema=False) would escape the
+    matrix: every URL under /api/v1/ is one the schema documents."""
+    from cible.tests.test_url_matrix import SKIPPED
+
+    assert "api" in SKIPPED  # the site's matrix leaves the API to this one
+    served = {name for route, name in _api_urls() if name not in NOT_OPERATIONS}
+    documented = {f"api:{operation_id}" for operation_id, _method, _path in CASES}
+    assert served == documented
+
+
+def _api_urls() -> list[tuple[str, str]]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns: Any, prefix: str, inside: bool) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                here = inside or pattern.namespace == "api"
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), here)
+            elif inside and isinstance(pattern, URLPattern):
+                found.append((prefix + str(pattern.pattern), f"api:{pattern.name}"))
+
+    walk(get_resolver().url_patterns, "", False)
+    return found
 
 
 @pytest.fixture

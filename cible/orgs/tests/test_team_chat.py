@@ -58,7 +58,7 @@ def test_a_lead_cannot_change_or_remove_the_chat_webhook_or_its_format(world) ->
 
     for change in (
         {"chat_webhook_url": "http://[::1]/x"},
-        {"chat_webhook_url": ""},
+        {"chat_webhook_remove": "on"},
         {"chat_format": "teams"},
     ):
         assert client.post(edit_url(team), data(team, **change)).status_code == 403
@@ -88,7 +88,8 @@ def test_the_lead_sees_a_webhook_is_set_but_gets_no_field_for_it(world) -> None:
     assert "s3cr3t" not in lead_page
     assert "set by the organisation's admins" in lead_page
     assert 'name="chat_webhook_url"' in admin_page
-    assert "s3cr3t" in admin_page
+    assert "s3cr3t" not in admin_page  # not even to admins: they may give a new one
+    assert 'placeholder="https://hooks.slack.com/…"' in admin_page
 
 
 def test_a_viewer_gets_403_and_an_outsider_404(world) -> None:  # type: ignore[no-untyped-def]
@@ -97,3 +98,32 @@ def test_a_viewer_gets_403_and_an_outsider_404(world) -> None:  # type: ignore[n
     assert world.client_for(world.vera).post(edit_url(world.team), body).status_code == 403
     assert world.client_for(world.oscar).post(edit_url(world.team), body).status_code == 404
     assert Team.objects.get(pk=world.team.pk).chat_webhook_url == ""
+
+
+def test_an_admin_saving_the_team_with_the_field_left_empty_keeps_the_webhook(world) -> None:  # type: ignore[no-untyped-def]
+    team = with_hook(world.team)
+
+    response = world.client_for(world.adam).post(
+        edit_url(team), data(team, name="Product & Design", chat_webhook_url="")
+    )
+
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert (team.name, team.chat_webhook_url) == ("Product & Design", HOOK)
+
+
+def test_an_admin_removes_the_webhook_with_the_remove_box(world) -> None:  # type: ignore[no-untyped-def]
+    team = with_hook(world.team)
+
+    world.client_for(world.adam).post(
+        edit_url(team), data(team, chat_webhook_url="", chat_webhook_remove="on")
+    )
+
+    assert Team.objects.get(pk=team.pk).chat_webhook_url == ""
+
+
+def test_without_a_webhook_there_is_no_remove_box(world) -> None:  # type: ignore[no-untyped-def]
+    page = world.client_for(world.adam).get(detail_url(world.team)).content.decode()
+
+    assert 'name="chat_webhook_url"' in page
+    assert 'name="chat_webhook_remove"' not in page

@@ -158,10 +158,12 @@ def test_a_refused_edit_keeps_what_was_stored(world, hook) -> None:
     assert (hook.url, hook.description) == (URL, "Data warehouse")
 
 
-def test_the_secret_shows_to_admins_and_a_new_one_can_be_made(world, hook) -> None:
+def test_a_new_secret_shows_once_to_the_admin_who_made_it(world, hook) -> None:
     client = world.client_for(world.alice)
     old = hook.secret
-    assert old in client.get(url("webhook_detail", hook.pk)).content.decode()
+    before = client.get(url("webhook_detail", hook.pk)).content.decode()
+    assert old not in before
+    assert services.fingerprint(old) in before
 
     response = client.post(url("webhook_rotate_secret", hook.pk))
 
@@ -169,6 +171,7 @@ def test_the_secret_shows_to_admins_and_a_new_one_can_be_made(world, hook) -> No
     hook.refresh_from_db()
     assert hook.secret != old
     assert hook.secret in client.get(url("webhook_detail", hook.pk)).content.decode()
+    assert hook.secret not in client.get(url("webhook_detail", hook.pk)).content.decode()
     entry = AuditEntry.objects.filter(target_type="webhook", action="updated").get()
     assert entry.before["secret"].startswith("sha256:")
     assert entry.before["secret"] != entry.after["secret"]
@@ -332,3 +335,28 @@ def test_the_pages_speak_french(world, hook) -> None:
 
     assert response.status_code == 200
     assert response["Content-Language"] == "fr"
+
+
+def test_a_new_endpoint_shows_its_secret_once_then_its_fingerprint(world) -> None:
+    client = world.client_for(world.adam)
+
+    landed = client.post(url("webhook_create"), form(), follow=True).content.decode()
+    endpoint = WebhookEndpoint.objects.get()
+    again = client.get(url("webhook_detail", endpoint.pk)).content.decode()
+
+    assert endpoint.secret in landed
+    assert endpoint.secret not in again
+    assert services.fingerprint(endpoint.secret) in again
+
+
+def test_a_secret_cookie_of_another_endpoint_or_an_old_secret_shows_nothing(world, hook) -> None:
+    client = world.client_for(world.alice)
+    old = hook.secret
+    client.post(url("webhook_rotate_secret", hook.pk))
+    cookie = client.cookies["cible_new_webhook_secret"].value
+    services.rotate_secret(hook, world.alice)  # made again elsewhere in the meantime
+    hook.refresh_from_db()
+
+    page = client.get(url("webhook_detail", hook.pk)).content.decode()
+
+    assert cookie and old not in page and hook.secret not in page
