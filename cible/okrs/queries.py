@@ -11,13 +11,31 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from cible.lib.http import parse_id
 from cible.okrs.models import Cycle, KeyResult, Level, Objective, ObjectiveQuerySet, ObjectiveState
-from cible.orgs.models import Membership, Team
+from cible.orgs.models import Membership, Organization, Team
 
 OBJECTIVE_RELATED = ("owner", "team", "cycle", "organization")
 
 # A team of None: the company's objectives; ANY_TEAM: no filter on the team.
 ANY_TEAM: Any = object()
+
+
+def chosen_cycle(org: Organization, raw: object = None) -> Cycle | None:
+    """The cycle of `org` whose id `raw` gives (from a query string: anything else is
+    ignored), else the current one (`Cycle.objects.current_for`)."""
+    cycle_id = parse_id(raw)
+    chosen = Cycle.objects.filter(organization=org, pk=cycle_id).first() if cycle_id else None
+    return chosen or Cycle.objects.current_for(org)
+
+
+def cycle_choices(org: Organization, raw: object = None) -> tuple[list[Cycle], Cycle | None]:
+    """The organisation's cycles for a switcher, newest first, and `chosen_cycle` among
+    them, read in one query."""
+    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
+    cycle_id = parse_id(raw)
+    chosen = next((c for c in cycles if c.pk == cycle_id), None)
+    return cycles, chosen or Cycle.objects.current_for(org)
 
 
 def live_key_results(related: Sequence[str] = ("owner",)) -> Any:

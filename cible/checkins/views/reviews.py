@@ -29,7 +29,7 @@ from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import Cycle, Objective
-from cible.okrs.queries import OBJECTIVE_RELATED, visible_objectives
+from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectives
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
 from cible.orgs.models import Membership, Team
 
@@ -111,11 +111,7 @@ class ScoreForm(TextRulesMixin, forms.Form):
 
 
 def _cycle(request: AuthenticatedHttpRequest, membership: Membership) -> Cycle | None:
-    org = membership.organization
-    raw = request.GET.get("cycle", "")
-    cycle_id = parse_id(raw)
-    cycle = Cycle.objects.filter(organization=org, pk=cycle_id).first() if cycle_id else None
-    return cycle or Cycle.objects.current_for(org)
+    return chosen_cycle(membership.organization, request.GET.get("cycle"))
 
 
 def _team_rows(membership: Membership, team: Team | None, cycle: Cycle) -> list[Any]:

@@ -9,15 +9,14 @@ from cible.insights.dashboard import build
 from cible.insights.dashboard_charts import charts
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.models import Cycle
+from cible.okrs.queries import cycle_choices
 from cible.orgs.access import get_membership, get_team_for_user
 from cible.orgs.models import Membership, Organization, Team
 
 
 def selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle], Cycle | None]:
     """The organisation's cycles, and the one asked for (else the current one)."""
-    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
-    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
-    return cycles, cycle or Cycle.objects.current_for(org)
+    return cycle_choices(org, request.GET.get("cycle"))
 
 
 def _render(request: HttpRequest, membership: Membership, team: Team | None) -> HttpResponse:

@@ -21,7 +21,7 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
-from cible.okrs.queries import visible_objectives
+from cible.okrs.queries import cycle_choices, visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 
@@ -33,9 +33,7 @@ def _objectives(membership: Membership) -> Any:
 
 
 def _selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle], Cycle | None]:
-    cycles = list(Cycle.objects.filter(organization=org).order_by("-start", "end"))
-    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
-    return cycles, cycle or Cycle.objects.current_for(org)
+    return cycle_choices(org, request.GET.get("cycle"))
 
 
 @login_required

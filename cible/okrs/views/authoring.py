@@ -25,6 +25,7 @@ from cible.okrs.forms import (
     parent_label,
 )
 from cible.okrs.models import Cycle, Dependency, KRKind, Objective
+from cible.okrs.queries import chosen_cycle
 from cible.okrs.views import objective_context
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Organization
@@ -41,11 +42,7 @@ def _render_form(
 
 
 def _cycle_from(request: HttpRequest, org: Organization) -> Cycle:
-    raw = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    cycles = Cycle.objects.filter(organization=org)
-    cycle_id = parse_id(raw)
-    cycle = cycles.filter(pk=cycle_id).first() if cycle_id else None
-    cycle = cycle or cycles.current_for(org)
+    cycle = chosen_cycle(org, request.GET.get("cycle") or request.POST.get("cycle"))
     if cycle is None:
         raise Http404
     return cycle
