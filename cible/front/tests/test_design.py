@@ -190,3 +190,40 @@ def test_empty_state_offers_its_action() -> None:
 )
 def test_avatar_initials(name: str, expected: str) -> None:
     assert initials(name) == expected
+
+
+def test_a_viewer_may_choose_a_theme_it_changes_only_their_browser(world, client: Client) -> None:
+    # The theme is a browser preference like the language, not a write to the
+    # organisation: read-only people and outsiders choose theirs too.
+    for person in (world.vera, world.oscar):
+        client.force_login(person)
+        response = client.post("/theme/", {"theme": "dark", "next": "/o/acme/"})
+        assert response.status_code == 302
+        assert response.cookies[THEME_COOKIE].value == "dark"
+
+
+def test_dialog_is_a_native_dialog_opened_by_a_command_button() -> None:
+    html = render_to_string(
+        "components/dialog.html",
+        {"dialog_id": "new-kr", "title": "New key result", "body": "components/empty_state.html"},
+    )
+    assert '<dialog class="modal" id="new-kr" aria-labelledby="new-kr-title">' in html
+    assert '<h2 id="new-kr-title">New key result</h2>' in html
+    assert 'commandfor="new-kr" command="close"' in html
+
+
+def test_toasts_say_an_error_in_words(rf: RequestFactory) -> None:
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+
+    html = render_to_string(
+        "components/toasts.html",
+        {
+            "messages": [
+                Message(constants.ERROR, "Nothing saved."),
+                Message(constants.SUCCESS, "Ok"),
+            ]
+        },
+    )
+    assert 'class="message message-error"' in html and "Error:" in html
+    assert "Nothing saved." in html and html.count("message-kind") == 1
