@@ -227,3 +227,15 @@ def test_toasts_say_an_error_in_words(rf: RequestFactory) -> None:
     )
     assert 'class="message message-error"' in html and "Error:" in html
     assert "Nothing saved." in html and html.count("message-kind") == 1
+
+
+CONTAINERS = ("div", "section", "table", "nav", "ul", "ol", "details", "form", "span", "dialog")
+
+
+@pytest.mark.parametrize("path", templates(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_template_closes_every_container_it_opens(path: Path) -> None:
+    text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"))
+    for tag in CONTAINERS:
+        opened = len(re.findall(rf"<{tag}\b", text))
+        closed = len(re.findall(rf"</{tag}>", text))
+        assert opened == closed, f"{tag}: {opened} opened, {closed} closed"
