@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("theme/", front.set_theme, name="set_theme"),
     path("", include("cible.api.urls")),
     path("", include("cible.ops.urls")),
     path("organisations/new/", orgs.org_create, name="org_create"),

@@ -153,3 +153,11 @@ def add_member(
     if team is not None:
         TeamMember.objects.create(team=team, user=user)
     return user
+
+
+def open_person_menu(page: Page) -> None:
+    """Unfold the header's person menu (language, theme, API tokens, sign out)."""
+    menu = page.locator("details.person-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    expect(menu.locator(".menu-panel")).to_be_visible()

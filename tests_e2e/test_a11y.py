@@ -1,4 +1,5 @@
-"""No main page has a serious or critical accessibility violation, as axe-core sees it.
+"""No main page has a serious or critical accessibility violation, as axe-core sees it, in
+the light theme and in the dark one (the browser asks for dark, the pages follow).
 
 axe-core comes from the npm registry, pinned in package.json / package-lock.json: `make test`
 installs it into node_modules/ (or run `npm ci`); without it these tests are skipped. The
@@ -19,7 +20,7 @@ from cible.checkins.services import record_check_in
 from cible.okrs.models import Cycle, Level
 from cible.okrs.services import create_key_result, create_objective
 from conftest import PASSWORD
-from tests_e2e.conftest import NewPage, sign_in
+from tests_e2e.conftest import NewPage, open_person_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +111,9 @@ def search(page: Page) -> None:
 # Each page: its address (from the world) and, optionally, what to do before checking it.
 PAGES: dict[str, tuple[Callable[..., str], Callable[[Page], None] | None]] = {
     "org home": (lambda w: "/o/acme/", None),
+    "my OKRs": (lambda w: f"/o/acme/people/{w.alice.pk}/", None),
+    "dashboard": (lambda w: "/o/acme/dashboard/", None),
+    "person menu": (lambda w: "/o/acme/", open_person_menu),
     "objective": (lambda w: w.team_objective.get_absolute_url(), None),
     "key result": (lambda w: w.kr.get_absolute_url(), None),
     "new objective": (
@@ -135,18 +139,25 @@ PAGES: dict[str, tuple[Callable[..., str], Callable[[Page], None] | None]] = {
 }
 
 
-def test_sign_in_page(db, axe_source: str, new_page: NewPage) -> None:
-    page = new_page(bypass_csp=True)
+SCHEMES = ("light", "dark")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_sign_in_page(scheme: str, db, axe_source: str, new_page: NewPage) -> None:
+    page = new_page(bypass_csp=True, color_scheme=scheme)
     page.goto("/accounts/login/")
     expect(page.locator("input[name=login]")).to_be_visible()
 
     assert violations(page, axe_source) == []
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_as_owner(name: str, rich_world, axe_source: str, new_page: NewPage) -> None:
+def test_page_as_owner(
+    name: str, scheme: str, rich_world, axe_source: str, new_page: NewPage
+) -> None:
     url, prepare = PAGES[name]
-    page = new_page(bypass_csp=True)
+    page = new_page(bypass_csp=True, color_scheme=scheme)
     sign_in(page, rich_world.alice.email, PASSWORD)
     response = page.goto(url(rich_world))
     assert response is not None and response.status == 200, url(rich_world)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 from conftest import PASSWORD, World
-from tests_e2e.conftest import NewPage, sign_in
+from tests_e2e.conftest import NewPage, open_person_menu, sign_in
 from tests_e2e.test_a11y import axe_source, violations
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,7 @@ def test_a_token_is_shown_once_works_and_is_revoked(
 ) -> None:
     page = new_page()
     sign_in(page, world.bob.email, PASSWORD)
+    open_person_menu(page)
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", level=1, name="API tokens")).to_be_visible()
     expect(page.get_by_text("No token yet.")).to_be_visible()

@@ -5,7 +5,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tests_e2e.conftest import NewPage, sign_in
+from tests_e2e.conftest import NewPage, open_person_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +41,7 @@ def test_english_browser_gets_the_home_in_english(world, live_server, new_page: 
     expect(page.get_by_role("heading", level=1, name="Acme")).to_be_visible()
     expect(page.get_by_role("heading", name="Company objectives")).to_be_visible()
     expect(page.get_by_role("link", name="Delight our customers")).to_be_visible()
+    open_person_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -52,8 +53,9 @@ def test_french_browser_gets_the_home_in_french(world, new_page: NewPage) -> Non
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1, name="Acme")).to_be_visible()
     expect(page.get_by_role("heading", name=company_heading("fr"))).to_be_visible()
-    expect(page.get_by_role("button", name=french("Sign out"), exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Delight our customers")).to_be_visible()
+    open_person_menu(page)
+    expect(page.get_by_role("button", name=french("Sign out"), exact=True)).to_be_visible()
 
 
 @pytest.mark.usefixtures("french_catalogue")
@@ -63,19 +65,25 @@ def test_language_switcher_changes_the_page_language(world, new_page: NewPage) -
     expect(page.locator("html")).to_have_attribute("lang", "en")
     home = page.url
 
-    page.get_by_label("Language").select_option("fr")
-    page.locator("form.language-form").get_by_role("button").click()
+    # One click: each language is a button of the person menu, no separate "Change".
+    open_person_menu(page)
+    languages = page.get_by_role("group", name="Language")
+    expect(languages.get_by_role("button", name="English")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    languages.get_by_role("button", name="Français").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page).to_have_url(home)
     expect(page.get_by_role("heading", name=company_heading("fr"))).to_be_visible()
+    open_person_menu(page)
     expect(page.get_by_role("button", name=french("Sign out"), exact=True)).to_be_visible()
 
     # The choice sticks: a new page load stays in French despite the English browser.
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
-    page.get_by_label(french("Language")).select_option("en")
-    page.locator("form.language-form").get_by_role("button", name=french("Change")).click()
+    open_person_menu(page)
+    page.get_by_role("group", name=french("Language")).get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Company objectives")).to_be_visible()

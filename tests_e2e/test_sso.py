@@ -22,7 +22,7 @@ from cible.accounts.sso_config import PROVIDER_ID, oidc_providers, provider_orig
 from cible.audit.models import Action, AuditEntry
 from cible.orgs.models import Membership, Role
 from conftest import PASSWORD
-from tests_e2e.conftest import NewPage
+from tests_e2e.conftest import NewPage, open_person_menu
 from tests_e2e.test_a11y import AXE, violations
 
 pytestmark = pytest.mark.browser
@@ -107,6 +107,7 @@ def sign_in_with_sso(page: Page, login: str) -> None:
 
 
 def sign_out(page: Page) -> None:
+    open_person_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 

@@ -280,6 +280,10 @@ def _alice_token(ctx: Ctx) -> int:
 TABLE: dict[str, Spec] = {
     # Outside organisations.
     "home": Spec(get=rules(FOUND, FOUND, FOUND, FOUND, FOUND, outsider=FOUND), org=False),
+    # The theme is the visitor's own preference, like the language: anyone may set it.
+    "set_theme": Spec(
+        get=everyone(NOT_ALLOWED), post=everyone(FOUND), body=body(theme="dark"), org=False
+    ),
     "org_create": Spec(
         get=rules(OK, OK, OK, OK, OK, outsider=OK),
         post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, outsider=ALLOWED),

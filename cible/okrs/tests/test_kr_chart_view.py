@@ -26,7 +26,8 @@ def page(client: Client, kr: KeyResult) -> str:
 
 
 def chart_of(html: str) -> ET.Element:
-    [svg] = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
+    # The chart, not the progress bar's pace marker (a small SVG of its own).
+    [svg] = re.findall(r'<svg\b[^>]*\bclass="chart\b.*?</svg>', html, flags=re.DOTALL)
     return ET.fromstring(svg)
 
 

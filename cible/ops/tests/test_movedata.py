@@ -3,6 +3,7 @@ every table checked; SQLite -> PostgreSQL and PostgreSQL -> SQLite on a small
 organisation. The PostgreSQL half needs the server on 127.0.0.1:5432."""
 
 import io
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from conftest import World
 
 pytestmark = pytest.mark.django_db
 
-THROWAWAY = "cible_okrcode_move"
+THROWAWAY = f"cible_move_{secrets.token_hex(4)}"  # one per run: runs may overlap
 SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 

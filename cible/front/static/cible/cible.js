@@ -55,3 +55,40 @@
     setInterval(tick, 1000);
   });
 })();
+
+// The header's sections fold into a Menu button on a phone; the button unfolds them.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".nav-toggle");
+    if (toggle) {
+      var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      if (panel) panel.classList.toggle("open", open);
+      return;
+    }
+    // Menus (<details class="menu">) close when one clicks elsewhere.
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+    // Dialogs: browsers without command/commandfor get the same from data attributes.
+    var opener = event.target.closest("[commandfor][command=show-modal]");
+    if (opener && !("command" in HTMLButtonElement.prototype)) {
+      var dialog = document.getElementById(opener.getAttribute("commandfor"));
+      if (dialog) dialog.showModal();
+    }
+    var closer = event.target.closest("[data-dialog-close]");
+    if (closer && !("command" in HTMLButtonElement.prototype)) {
+      closer.closest("dialog").close();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+})();
