@@ -43,12 +43,12 @@ def bar_width(fraction: Decimal | None) -> int:
 @register.filter
 def status_label(status: str) -> str:
     """The status in words; nothing for a value that is no status (an empty one)."""
-    labels = {
+    labels: dict[str, str] = {
         okrmath.Status.ON_TRACK: _("On track"),
         okrmath.Status.AT_RISK: _("At risk"),
         okrmath.Status.OFF_TRACK: _("Off track"),
     }
-    return str(labels.get(status, "")) if status in set(okrmath.Status) else ""
+    return labels.get(status, "")
 
 
 @register.filter
