@@ -2,7 +2,7 @@
 apply it. Admins only (their tokens need the write scope); the same reading, checks and
 services as `cible plan` and `cible apply` (docs/okrs-as-code.md)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from cible.api.errors import ERROR_RESPONSES, ErrorsOut
+from cible.api.types import LINE
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrfiles.apply import apply_document
 from cible.okrfiles.plan import Plan, PlanRefused, StalePlan, describe, make_plan, read_file
@@ -29,9 +30,8 @@ class OkrFileIn(Schema):
 
 
 class ApplyIn(OkrFileIn):
-    fingerprint: str | None = Field(
+    fingerprint: Annotated[str, Field(max_length=64), LINE] | None = Field(
         None,
-        max_length=64,
         description="The plan's fingerprint: apply only if the organisation did not change since.",
     )
 

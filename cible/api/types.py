@@ -30,7 +30,7 @@ def _decimal_pattern(whole: int, places: int) -> str:
 _PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
-def _number(value: Any) -> Any:
+def plain_number(value: Any) -> Any:
     """A JSON number as it is, a string only when it is a plain ASCII decimal: no "١٢٣",
     "1_000", " 5 ", "NaN", "1e3"; a boolean never."""
     if isinstance(value, bool):
@@ -60,7 +60,7 @@ def _number_schema(whole: int, places: int, positive: bool = False) -> Any:
 
 Value = Annotated[
     Decimal,
-    BeforeValidator(_number),
+    BeforeValidator(plain_number),
     Field(
         max_digits=rules.VALUE_MAX_DIGITS,
         decimal_places=VALUE_DECIMAL_PLACES,
@@ -70,7 +70,7 @@ Value = Annotated[
 ]
 Weight = Annotated[
     Decimal,
-    BeforeValidator(_number),
+    BeforeValidator(plain_number),
     Field(
         ge=rules.WEIGHT_MIN,
         max_digits=rules.WEIGHT_MAX_DIGITS,

@@ -31,6 +31,11 @@ def proposed(kr: KeyResult, driven: dict[int, Decimal] | None = None) -> Decimal
     return okrmath.proposed_score(kr.progress())
 
 
+def proposed_now(kr: KeyResult) -> Decimal:
+    """`proposed` for one stored key result, reading the objective that drives it."""
+    return proposed(kr, objective_progress([kr.driven_by]) if kr.driven_by else None)
+
+
 def proposed_for(row: KRRow) -> Decimal:
     """`proposed` for a page's row, whose progress already follows a driving objective."""
     return okrmath.proposed_score(row.progress)
@@ -54,8 +59,7 @@ def score_key_result(kr: KeyResult, actor: User, score: Decimal, note: str = "")
     rules.check_cycle_open(kr.objective.cycle, "score")
     rules.check_score(score)
     score = score.quantize(okrmath.SCORE_STEP)
-    progress = objective_progress([kr.driven_by]) if kr.driven_by else None
-    if abs(score - proposed(kr, progress)) > SCORE_TOLERANCE and not note.strip():
+    if abs(score - proposed_now(kr)) > SCORE_TOLERANCE and not note.strip():
         raise ValidationError({"score_note": _("This score differs from the progress: say why.")})
     before = {"score": str(kr.score or "")}
     kr.score, kr.score_note = score, note.strip()

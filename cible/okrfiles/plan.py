@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cible.audit.services import as_text
+from cible.okrs.services import KR_FIELDS
 from cible.orgs.models import Organization
 
 from . import export
@@ -50,18 +51,6 @@ OBJECTIVE_FIELDS = (
     "visibility",
     "state",
     "parents",
-)
-KR_FIELDS = (
-    "title",
-    "kind",
-    "start",
-    "target",
-    "target_max",
-    "unit",
-    "weight",
-    "owner",
-    "due_date",
-    "driven_by",
 )
 TEAM_FIELDS = ("parent", "lead", "members", "chat_format", "chat_webhook_url")
 # Differences a plan notes but does not apply.

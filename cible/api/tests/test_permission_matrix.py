@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from cible.api.main import api
 from cible.api.tests.conftest import Api, ApiFor
@@ -51,6 +52,9 @@ Body = Callable[[World, dict[str, Any]], Any]
 class Row:
     id: str | None = None  # which object the path's {id} names
     body: Body | None = None
+    # One's own, made from the app's session only: every signed-in person may, whatever
+    # their roles, and a token never (401).
+    personal: bool = False
 
 
 def body(**data: Any) -> Body:
@@ -107,6 +111,9 @@ ROWS: dict[str, Row] = {
     "create_review": Row(body=lambda world, acme: {"kind": "monthly", "team": acme["team"].pk}),
     "plan_okr_file": Row(body=body(content="organization: {name: Acme}\n")),
     "apply_okr_file": Row(body=body(content="organization: {name: Acme}\n")),
+    "get_score": Row("kr"),
+    "set_score": Row("kr", body(score=0.5, note="Half way")),
+    "create_personal_token": Row(body=body(name="CI", scope="read"), personal=True),
 }
 
 
@@ -268,7 +275,9 @@ def test_outsider_gets_404(
     row = ROWS[operation_id]
     payload = row.body(world, acme) if row.body else None
     response = call(api_for(world.oscar), method, url(path, "acme", row, acme), payload)
-    if "{slug}" not in path:
+    if row.personal:
+        assert response.status_code == 401, response.content
+    elif "{slug}" not in path:
         # The caller's own organisations: Globex only.
         assert response.status_code == 200
         assert [org["slug"] for org in response.json()] == ["globex"]
@@ -284,7 +293,7 @@ def test_viewer_reads_but_never_writes(
     row = ROWS[operation_id]
     payload = row.body(world, acme) if row.body else None
     response = call(api_for(world.vera), method, url(path, "acme", row, acme), payload)
-    expected = 403 if method in WRITES else 200
+    expected = 401 if row.personal else 403 if method in WRITES else 200
     assert response.status_code == expected, response.content
 
 
@@ -295,7 +304,7 @@ def test_read_only_token_never_writes(
     row = ROWS[operation_id]
     payload = row.body(world, acme) if row.body else None
     response = call(api_for(world.alice, "read"), method, url(path, "acme", row, acme), payload)
-    expected = 403 if method in WRITES else 200
+    expected = 401 if row.personal else 403 if method in WRITES else 200
     assert response.status_code == expected, response.content
 
 
@@ -325,8 +334,30 @@ def test_owner_may_do_everything(
     not a broken request."""
     row = ROWS[operation_id]
     payload = row.body(world, acme) if row.body else None
-    response = call(api_for(world.alice), method, url(path, "acme", row, acme), payload)
+    caller = session_of(world.alice) if row.personal else api_for(world.alice)
+    response = call(caller, method, url(path, "acme", row, acme), payload)
     assert response.status_code in {200, 201, 204}, response.content
+
+
+def session_of(user: Any) -> Api:
+    client = Client()
+    client.force_login(user)
+    return Api(client=client)
+
+
+PERSONAL = [case for case in CASES if ROWS[case[0]].personal]
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path"), PERSONAL, ids=[c[0] for c in PERSONAL])
+def test_personal_operations_serve_every_signed_in_person(
+    world: World, acme: dict[str, Any], operation_id: str, method: str, path: str
+) -> None:
+    """Through their session, a viewer and a stranger to Acme make their own, as the owner."""
+    row = ROWS[operation_id]
+    payload = row.body(world, acme) if row.body else None
+    for person in (world.vera, world.oscar):
+        response = call(session_of(person), method, url(path, "acme", row, acme), payload)
+        assert response.status_code in {200, 201}, response.content
 
 
 # Private objectives: invisible to whoever may not see them, in every read.

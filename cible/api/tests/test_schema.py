@@ -99,16 +99,23 @@ def test_schemathesis_finds_no_server_error(world: World) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
     written_before = AuditEntry.objects.filter(actor=world.alice).count()
+    wrote: set[str] = set()
 
     for operation in operations:
         for mode in EXAMPLES_PER_OPERATION:
-            check_operation(operation, headers, known, mode)
-    # The run reached past the 404s and 422s: it changed things, as the owner may.
-    assert AuditEntry.objects.filter(actor=world.alice).count() > written_before + 10
+            check_operation(operation, headers, known, mode, wrote)
+    # The run reached past the 404s and 422s: it changed things, as the owner may, through
+    # several operations (a count of audit entries alone hangs on a few lucky cases).
+    assert AuditEntry.objects.filter(actor=world.alice).count() > written_before + 5
+    assert len(wrote) >= 5, sorted(wrote)
 
 
 def check_operation(
-    operation: Any, headers: dict[str, str], known: dict[str, int], mode: GenerationMode
+    operation: Any,
+    headers: dict[str, str],
+    known: dict[str, int],
+    mode: GenerationMode,
+    wrote: set[str],
 ) -> None:
     """A bounded, reproducible run of generated requests against one operation: every
     check (no 5xx, documented status and content type, response conforming to the schema,
@@ -132,6 +139,10 @@ def check_operation(
             params["slug"] = "acme"
         if resource in known and params.get("id", 1) % 3 != 0:
             params["id"] = known[resource]
-        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+        response = case.call_and_validate(
+            headers=headers, excluded_checks=[positive_data_acceptance]
+        )
+        if case.method.upper() != "GET" and response.status_code < 300:
+            wrote.add(operation.label)
 
     check()

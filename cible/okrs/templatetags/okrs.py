@@ -42,11 +42,13 @@ def bar_width(fraction: Decimal | None) -> int:
 
 @register.filter
 def status_label(status: str) -> str:
-    return {
+    """The status in words; nothing for a value that is no status (an empty one)."""
+    labels: dict[str, str] = {
         okrmath.Status.ON_TRACK: _("On track"),
         okrmath.Status.AT_RISK: _("At risk"),
         okrmath.Status.OFF_TRACK: _("Off track"),
-    }.get(okrmath.Status(status), "")
+    }
+    return labels.get(status, "")
 
 
 @register.filter
