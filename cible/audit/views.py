@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cible.audit.erasure import erase_member
 from cible.audit.forms import AuditFilterForm, ErasureForm
@@ -26,16 +26,16 @@ from cible.orgs.models import Membership
 PAGE_SIZE = 50
 
 CSV_COLUMNS = [
-    Column(_lazy("Date")),
-    Column(_lazy("By")),
-    Column(_lazy("By (id)")),
-    Column(_lazy("Action")),
-    Column(_lazy("Type")),
-    Column(_lazy("Id")),
-    Column(_lazy("About")),
-    Column(_lazy("Objective (id)")),
-    Column(_lazy("Before")),
-    Column(_lazy("After")),
+    Column(gettext_lazy("Date")),
+    Column(gettext_lazy("By")),
+    Column(gettext_lazy("By (id)")),
+    Column(gettext_lazy("Action")),
+    Column(gettext_lazy("Type")),
+    Column(gettext_lazy("Id")),
+    Column(gettext_lazy("About")),
+    Column(gettext_lazy("Objective (id)")),
+    Column(gettext_lazy("Before")),
+    Column(gettext_lazy("After")),
 ]
 
 

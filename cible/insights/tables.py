@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cible.checkins.models import CheckIn
 from cible.lib import okrmath
@@ -93,22 +93,22 @@ FRACTION = "0%"
 SCORE = "0.00"
 
 OKR_COLUMNS = [
-    Column(_lazy("Type"), width=12),
-    Column(_lazy("Objective"), width=40),
-    Column(_lazy("Key result"), width=40),
-    Column(_lazy("Level"), width=10),
-    Column(_lazy("Team"), width=20),
-    Column(_lazy("Owner"), width=20),
-    Column(_lazy("Kind"), width=16),
-    Column(_lazy("Start"), NUMBER),
-    Column(_lazy("Target"), NUMBER),
-    Column(_lazy("Upper bound"), NUMBER),
-    Column(_lazy("Current"), NUMBER),
-    Column(_lazy("Unit"), width=10),
-    Column(_lazy("Weight"), NUMBER, width=8),
-    Column(_lazy("Progress (0-1)"), FRACTION, width=10),
-    Column(_lazy("Status"), width=12),
-    Column(_lazy("Score (0-1)"), SCORE, width=10),
+    Column(gettext_lazy("Type"), width=12),
+    Column(gettext_lazy("Objective"), width=40),
+    Column(gettext_lazy("Key result"), width=40),
+    Column(gettext_lazy("Level"), width=10),
+    Column(gettext_lazy("Team"), width=20),
+    Column(gettext_lazy("Owner"), width=20),
+    Column(gettext_lazy("Kind"), width=16),
+    Column(gettext_lazy("Start"), NUMBER),
+    Column(gettext_lazy("Target"), NUMBER),
+    Column(gettext_lazy("Upper bound"), NUMBER),
+    Column(gettext_lazy("Current"), NUMBER),
+    Column(gettext_lazy("Unit"), width=10),
+    Column(gettext_lazy("Weight"), NUMBER, width=8),
+    Column(gettext_lazy("Progress (0-1)"), FRACTION, width=10),
+    Column(gettext_lazy("Status"), width=12),
+    Column(gettext_lazy("Score (0-1)"), SCORE, width=10),
 ]
 
 
@@ -201,21 +201,21 @@ def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
 
 
 def okr_table(membership: Membership, cycle: Cycle) -> Table:
-    return Table(_lazy("OKRs"), OKR_COLUMNS, okr_rows(membership, cycle))
+    return Table(gettext_lazy("OKRs"), OKR_COLUMNS, okr_rows(membership, cycle))
 
 
 # Check-ins -----------------------------------------------------------------------------
 
 CHECK_IN_COLUMNS = [
-    Column(_lazy("Key result"), width=40),
-    Column(_lazy("Objective"), width=40),
-    Column(_lazy("Author"), width=20),
-    Column(_lazy("Date"), "yyyy-mm-dd hh:mm", width=17),
-    Column(_lazy("Value"), NUMBER),
-    Column(_lazy("Unit"), width=10),
-    Column(_lazy("Confidence (0-10)"), width=10),
-    Column(_lazy("Comment"), width=40),
-    Column(_lazy("Blockers"), width=40),
+    Column(gettext_lazy("Key result"), width=40),
+    Column(gettext_lazy("Objective"), width=40),
+    Column(gettext_lazy("Author"), width=20),
+    Column(gettext_lazy("Date"), "yyyy-mm-dd hh:mm", width=17),
+    Column(gettext_lazy("Value"), NUMBER),
+    Column(gettext_lazy("Unit"), width=10),
+    Column(gettext_lazy("Confidence (0-10)"), width=10),
+    Column(gettext_lazy("Comment"), width=40),
+    Column(gettext_lazy("Blockers"), width=40),
 ]
 
 
@@ -253,7 +253,7 @@ def check_in_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
 
 
 def check_in_table(membership: Membership, cycle: Cycle) -> Table:
-    return Table(_lazy("Check-ins"), CHECK_IN_COLUMNS, check_in_rows(membership, cycle))
+    return Table(gettext_lazy("Check-ins"), CHECK_IN_COLUMNS, check_in_rows(membership, cycle))
 
 
 def _zone(name: str) -> ZoneInfo | None:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cible.checkins import reviews, scoring
@@ -67,10 +67,10 @@ class RetrospectiveForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-a
 class ObjectiveRetrospectiveForm(TextRulesMixin, forms.Form):
     """The four questions of an objective's retrospective, each optional."""
 
-    retro_worked = forms.CharField(label=_lazy("What worked"), required=False)
-    retro_did_not_work = forms.CharField(label=_lazy("What did not work"), required=False)
-    retro_learned = forms.CharField(label=_lazy("What we learn"), required=False)
-    retro_celebrate = forms.CharField(label=_lazy("What we celebrate"), required=False)
+    retro_worked = forms.CharField(label=gettext_lazy("What worked"), required=False)
+    retro_did_not_work = forms.CharField(label=gettext_lazy("What did not work"), required=False)
+    retro_learned = forms.CharField(label=gettext_lazy("What we learn"), required=False)
+    retro_celebrate = forms.CharField(label=gettext_lazy("What we celebrate"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,18 +80,20 @@ class ObjectiveRetrospectiveForm(TextRulesMixin, forms.Form):
 
 class AdjustForm(TextRulesMixin, forms.Form):
     target = forms.DecimalField(
-        label=_lazy("New target"),
+        label=gettext_lazy("New target"),
         required=False,
         max_digits=rules.VALUE_MAX_DIGITS,
         decimal_places=rules.VALUE_DECIMAL_PLACES,
     )
     due_date = forms.DateField(
-        label=_lazy("New due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("New due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    cancel = forms.BooleanField(label=_lazy("Cancel this key result"), required=False)
+    cancel = forms.BooleanField(label=gettext_lazy("Cancel this key result"), required=False)
     reason = forms.CharField(
-        label=_lazy("Reason"),
-        error_messages={"required": _lazy("Say why: the reason stays in the history.")},
+        label=gettext_lazy("Reason"),
+        error_messages={"required": gettext_lazy("Say why: the reason stays in the history.")},
         max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -99,14 +101,14 @@ class AdjustForm(TextRulesMixin, forms.Form):
 
 class ScoreForm(TextRulesMixin, forms.Form):
     score = forms.DecimalField(
-        label=_lazy("Score (0 to 1)"),
+        label=gettext_lazy("Score (0 to 1)"),
         min_value=rules.SCORE_MIN,
         max_value=rules.SCORE_MAX,
         max_digits=rules.SCORE_MAX_DIGITS,
         decimal_places=rules.SCORE_DECIMAL_PLACES,
     )
     score_note = forms.CharField(
-        label=_lazy("Why this score"), required=False, max_length=SHORT_TEXT
+        label=gettext_lazy("Why this score"), required=False, max_length=SHORT_TEXT
     )
 
 

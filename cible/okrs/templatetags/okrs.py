@@ -4,7 +4,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cible.lib import okrmath
 from cible.okrs.models import KeyResult, Objective
@@ -77,8 +77,8 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 FIELD_LABELS = {
-    "parents": _lazy("contributes to"),
-    "depends_on": _lazy("depends on"),
+    "parents": gettext_lazy("contributes to"),
+    "depends_on": gettext_lazy("depends on"),
 }
 
 
