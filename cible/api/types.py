@@ -16,12 +16,6 @@ from cible.lib.limits import YEARS
 from cible.lib.text import Kind, message_of, text_problem
 from cible.okrs import rules
 
-# The bounds are cible.okrs.rules': a key result's values, and the weights.
-VALUE_WHOLE_DIGITS = rules.VALUE_WHOLE_DIGITS
-VALUE_DECIMAL_PLACES = rules.VALUE_DECIMAL_PLACES
-WEIGHT_DECIMAL_PLACES = rules.WEIGHT_DECIMAL_PLACES
-WEIGHT_WHOLE_DIGITS = rules.WEIGHT_MAX_DIGITS - WEIGHT_DECIMAL_PLACES
-
 
 def _decimal_pattern(whole: int, places: int) -> str:
     return rf"^[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"
@@ -63,10 +57,10 @@ Value = Annotated[
     BeforeValidator(plain_number),
     Field(
         max_digits=rules.VALUE_MAX_DIGITS,
-        decimal_places=VALUE_DECIMAL_PLACES,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
         allow_inf_nan=False,
     ),
-    _number_schema(VALUE_WHOLE_DIGITS, VALUE_DECIMAL_PLACES),
+    _number_schema(rules.VALUE_WHOLE_DIGITS, rules.VALUE_DECIMAL_PLACES),
 ]
 Weight = Annotated[
     Decimal,
@@ -74,10 +68,15 @@ Weight = Annotated[
     Field(
         ge=rules.WEIGHT_MIN,
         max_digits=rules.WEIGHT_MAX_DIGITS,
-        decimal_places=WEIGHT_DECIMAL_PLACES,
+        decimal_places=rules.WEIGHT_DECIMAL_PLACES,
         allow_inf_nan=False,
     ),
-    _number_schema(WEIGHT_WHOLE_DIGITS, WEIGHT_DECIMAL_PLACES, positive=True),
+    # The weight's digits before the point: those it keeps, less those after.
+    _number_schema(
+        rules.WEIGHT_MAX_DIGITS - rules.WEIGHT_DECIMAL_PLACES,
+        rules.WEIGHT_DECIMAL_PLACES,
+        positive=True,
+    ),
 ]
 # A whole number in JSON: true and "5" are refused.
 StrictInt = Annotated[int, Strict()]
