@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
 from cible.front import views as front
-from cible.front.views import key_results, teams
+from cible.front.views import first_run, key_results, palette, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -26,6 +26,9 @@ urlpatterns = [
     path("organisations/new/", orgs.org_create, name="org_create"),
     path("invitations/<str:token>/", orgs.invitation_accept, name="invitation_accept"),
     path(org, okrs.org_home, name="org_home"),
+    path(org + "start/", first_run.start_objectives, name="start_objectives"),
+    path(org + "start/invite/", first_run.start_invite, name="start_invite"),
+    path(org + "start/check-in/", first_run.start_check_in, name="start_check_in"),
     path(org, include("cible.insights.urls")),
     path(org, include("cible.audit.urls")),
     path(org, include("cible.webhooks.urls")),
@@ -76,6 +79,7 @@ urlpatterns = [
     path(org + "key-results/<id:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
     path(org + "key-results/<id:pk>/score/", rhythm.key_result_score, name="key_result_score"),
     path(org + "search/", okrs.search, name="search"),
+    path(org + "palette/", palette.palette, name="palette"),
     path(org + "tree/", tree.tree, name="tree"),
     path(org + "tree/<id:pk>/children/", tree.tree_children, name="tree_children"),
     path(org + "tree/orphans/", tree.tree_orphans, name="tree_orphans"),

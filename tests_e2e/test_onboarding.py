@@ -31,6 +31,12 @@ def test_sign_up_create_organisation_invite_and_join(db, live_server, new_page: 
     expect(main.get_by_label("Language")).to_have_value("en")
     main.get_by_role("button", name="Create").click()
 
+    # The guided start, skipped step by step.
+    expect(founder).to_have_url(f"{live_server.url}/o/newco/start/")
+    main.get_by_role("link", name="Skip this step").click()
+    expect(founder).to_have_url(f"{live_server.url}/o/newco/start/invite/")
+    main.get_by_role("link", name="Skip this step").click()
+    main.get_by_role("link", name="Go to my organisation").click()
     see_empty_home(founder, live_server.url)
 
     founder.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()

@@ -38,8 +38,18 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
     blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
 
-    def __init__(self, *args: Any, key_result: KeyResult, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        key_result: KeyResult,
+        keep_confidence: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`keep_confidence`: the confidence field starts at the key result's latest one, and
+        a line whose confidence is left as it was records nothing for it."""
         kwargs["prefix"] = f"kr-{key_result.pk}"
+        if keep_confidence and key_result.confidence is not None:
+            kwargs.setdefault("initial", {}).setdefault("confidence", key_result.confidence)
         super().__init__(*args, **kwargs)
         self.key_result = key_result
         self.is_milestone = key_result.kind == KRKind.MILESTONE
@@ -69,10 +79,9 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
     @property
     def touched(self) -> bool:
         data = self.cleaned_data
-        return any(
-            data.get(name) not in (None, "")
-            for name in ("value", "confidence", "comment", "blockers")
-        )
+        if data.get("confidence") != self.initial.get("confidence", None):
+            return True
+        return any(data.get(name) not in (None, "") for name in ("value", "comment", "blockers"))
 
     def reading(self) -> dict[str, Any]:
         """What to record: an unchanged value keeps the current one (e.g. only confidence

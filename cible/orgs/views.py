@@ -33,7 +33,8 @@ def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationCreateForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         org = services.create_organization(request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        return redirect(org.get_absolute_url())
+        # The guided start of a new organisation (every step of it skippable).
+        return redirect("start_objectives", org.slug)
     return render(
         request, "orgs/org_create.html", {"form": form}, status=422 if form.errors else 200
     )

@@ -328,6 +328,15 @@ TABLE: dict[str, Spec] = {
     "person_detail": Spec(get=READ, ids=("person",)),
     "people_suggest": Spec(get=READ, query="user_search=a"),
     "search": Spec(get=READ, query="q=mobile"),
+    "palette": Spec(get=READ, query="q=mobile"),
+    # The guided start of a new organisation: admins and owners.
+    "start_objectives": Spec(
+        get=ADMIN_PAGE,
+        post=ADMIN,
+        body=lambda ctx, user: {"cycle": ctx.acme.cycle.pk, "title_1": "Delight our customers"},
+    ),
+    "start_invite": Spec(get=ADMIN_PAGE, post=ADMIN, body=body(emails="new@acme.test")),
+    "start_check_in": Spec(get=ADMIN_PAGE),
     "notification_settings": Spec(get=READ, post=WRITE, body=body(muted="1")),
     # Teams.
     "team_list": Spec(get=READ, post=ADMIN, body=body(name="Design")),

@@ -23,7 +23,8 @@ def my_check_in(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         require_writer(membership)
     krs = list(key_results_to_check_in(membership))
     data = request.POST if request.method == "POST" else None
-    forms = [CheckInRowForm(data, key_result=kr) for kr in krs]
+    forms = [CheckInRowForm(data, key_result=kr, keep_confidence=True) for kr in krs]
+    _focus_first(forms)
     if data is not None and all(form.is_valid() for form in forms):
         touched = [form for form in forms if form.touched]
         with transaction.atomic():
@@ -46,6 +47,15 @@ def my_check_in(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = {"org": org, "membership": membership, "rows": rows}
     status = 422 if data is not None else 200
     return render(request, "checkins/my_check_in.html", context, status=status)
+
+
+def _focus_first(forms: list[CheckInRowForm]) -> None:
+    """The page opens with the cursor in the first line with an error, else the first line:
+    type a value, Tab to the next one, Enter records them all."""
+    if not forms:
+        return
+    first = next((form for form in forms if form.is_bound and form.errors), forms[0])
+    first.fields["done" if first.is_milestone else "value"].widget.attrs["autofocus"] = True
 
 
 def _last_check_ins(krs: list[KeyResult]) -> dict[int, CheckIn]:

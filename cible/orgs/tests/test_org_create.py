@@ -43,7 +43,7 @@ def test_it_creates_an_organisation(founder_client) -> None:
 
     org = Organization.objects.get(name="Initech")
     assert response.status_code == 302
-    assert response["Location"] == "/o/initech/"
+    assert response["Location"] == "/o/initech/start/"
     assert org.slug == "initech"
     assert org.language == "fr"
     assert org.time_zone == "America/Montreal"
@@ -67,7 +67,7 @@ def test_the_creator_lands_on_the_new_organisation(founder_client) -> None:
 def test_a_taken_name_gets_a_distinct_short_name(world) -> None:
     response = world.client_for(world.oscar).post(URL, data(name="Acme"))
 
-    assert response["Location"] == "/o/acme-2/"
+    assert response["Location"] == "/o/acme-2/start/"
     new = Organization.objects.get(slug="acme-2")
     assert new.memberships.get().user == world.oscar
     assert not world.org.memberships.filter(user=world.oscar).exists()
