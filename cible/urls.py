@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
 from cible.front import views as front
-from cible.front.views import first_run, key_results, palette, teams
+from cible.front.views import first_run, inline_check_in, key_results, palette, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -75,6 +75,11 @@ urlpatterns = [
         org + "key-results/<id:pk>/check-in/",
         rhythm.key_result_check_in,
         name="key_result_check_in",
+    ),
+    path(
+        org + "key-results/<id:pk>/check-in/inline/",
+        inline_check_in.inline_check_in,
+        name="inline_check_in",
     ),
     path(org + "key-results/<id:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
     path(org + "key-results/<id:pk>/score/", rhythm.key_result_score, name="key_result_score"),

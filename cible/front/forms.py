@@ -69,14 +69,15 @@ class StartObjectivesForm(TextRulesMixin, forms.Form):
 
 
 def split_addresses(text: str) -> list[str]:
-    """The addresses of a pasted list: separated by commas, semicolons, spaces or lines,
-    each possibly written "Name <address>" (the words without an @ are names, left out);
-    duplicates dropped, the order kept."""
-    words = re.split(r"[\s,;<>\"'()]+", text)
+    """The addresses of a pasted list, separated by commas, semicolons or lines: each part
+    an address, a few addresses separated by spaces, or "Name <address>" (the name left
+    out). Duplicates dropped, the order kept; what is no address is kept, to be refused."""
     seen: dict[str, None] = {}
-    for word in words:
-        if "@" in word:
-            seen.setdefault(word.lower(), None)
+    for part in re.split(r"[,;\n]+", text):
+        bracketed = re.findall(r"<([^<>]*)>", part)
+        for word in bracketed or part.split():
+            if word := word.strip().strip("\"'"):
+                seen.setdefault(word.lower(), None)
     return list(seen)
 
 

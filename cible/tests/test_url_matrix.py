@@ -367,6 +367,8 @@ TABLE: dict[str, Spec] = {
         body=lambda ctx, user: {"cycle": ctx.acme.next_cycle.pk},
     ),
     "key_result_check_in": Spec(post=MANAGE, ids=("kr",), body=check_in_body),
+    # The check-in where the key result is listed: its editor, then the check-in.
+    "inline_check_in": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=check_in_body),
     "key_result_adjust": Spec(
         post=MANAGE, ids=("kr",), body=body(target="12", due_date="", reason="Scope grew")
     ),

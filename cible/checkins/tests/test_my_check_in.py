@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cible.checkins.models import CheckIn
+from cible.checkins.services import record_check_in
 from cible.okrs.models import Cycle, CycleState, KeyResult, Level, Objective
 from cible.okrs.services import create_key_result, create_objective
 
@@ -280,3 +281,29 @@ def test_the_page_query_count_does_not_grow_with_the_number_of_key_results(world
     with_eight = page_queries(world)
 
     assert with_eight == with_two
+
+
+def test_the_last_confidence_is_kept_unless_changed_and_the_first_value_has_the_focus(
+    world, second
+) -> None:
+    record_check_in(world.kr, world.bob, value=Decimal(3), confidence=6)
+    record_check_in(second, world.bob, value=Decimal(4), confidence=8)
+    client = world.client_for(world.bob)
+    html = client.get(URL).content.decode()
+    assert f'name="kr-{world.kr.pk}-confidence" value="6"' in row_html(html, world.kr)
+    first = min((world.kr, second), key=lambda kr: html.index(f'id="checkin-{kr.pk}"'))
+    assert "autofocus" in row_html(html, first).split("confidence")[0]
+
+    # As the page posts it back: a new value on one line, the confidences as shown.
+    client.post(
+        URL,
+        {
+            f"kr-{world.kr.pk}-value": "2",
+            f"kr-{world.kr.pk}-confidence": "6",
+            f"kr-{second.pk}-confidence": "8",
+        },
+    )
+
+    latest = CheckIn.objects.filter(key_result=world.kr).latest("created_at", "id")
+    assert (latest.value, latest.confidence) == (Decimal(2), 6)
+    assert CheckIn.objects.filter(key_result=second).count() == 1  # left as it was

@@ -107,9 +107,9 @@
       var option = document.createElement("li");
       option.id = "palette-option-" + i;
       option.setAttribute("role", "option");
-      var link = document.createElement("a");
-      link.href = item.url;
-      link.tabIndex = -1;
+      option.dataset.url = item.url;
+      var link = document.createElement("span");
+      link.className = "palette-option";
       var kind = document.createElement("span");
       kind.className = "tag";
       kind.textContent = item.kind;
@@ -148,6 +148,11 @@
       });
   }
 
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("#palette-results [role=option]");
+    if (option) window.location.assign(option.dataset.url);
+  });
+
   document.addEventListener("input", function (event) {
     if (event.target.id !== "palette-input") return;
     clearTimeout(timer);
@@ -166,5 +171,28 @@
       event.preventDefault();
       if (active >= 0 && results[active]) window.location.assign(results[active].url);
     }
+  });
+})();
+
+// A key result checked in where it is listed: Escape cancels the editor, and once the
+// objective comes back, the focus returns to the key result's line.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest(".inline-check-in");
+    if (!form) return;
+    event.preventDefault();
+    var cancel = form.querySelector(".inline-cancel");
+    if (cancel) cancel.click();
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-focus-kr]").forEach(function (article) {
+      var id = article.getAttribute("data-focus-kr");
+      article.removeAttribute("data-focus-kr");
+      var line = document.getElementById("kr-" + id);
+      var target = line && (line.querySelector(".kr-checkin") || line.querySelector("a"));
+      if (target) target.focus();
+    });
   });
 })();
