@@ -338,8 +338,11 @@ def test_key_result_form_fits_its_kind_and_keyboard_reorders(world, new_page: Ne
     titles = page.locator(f"#objective-{objective.pk} .krs > li .kr-title")
     expect(titles).to_have_text(["Cut first response time", "Backlog of open tickets"])
 
-    # From the first KR's title, Tab skips its disabled "↑" and reaches its "↓".
+    # From the first KR's title, Tab passes its "Check in", skips its disabled "↑" and
+    # reaches its "↓".
     titles.first.focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Check in: Cut first response time")).to_be_focused()
     page.keyboard.press("Tab")
     down = page.get_by_role("button", name="Move down: Cut first response time")
     expect(down).to_be_focused()
