@@ -268,6 +268,13 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             " AND o.cycle_id = %s AND lower(o.title) LIKE %s ORDER BY o.title LIMIT 50",
             [o, c, "%growth%"],
         ),
+        Target(
+            "command palette",
+            f"{base}/palette/?q=growth",
+            "SELECT o.id, o.title FROM okrs_objective o WHERE o.organization_id = %s"
+            " AND UPPER(o.title::text) LIKE UPPER(%s) ORDER BY o.title LIMIT 10",
+            [o, "%growth%"],
+        ),
     ]
     if api is not None:
         pages += api.targets(org, cycle, kr, objective)

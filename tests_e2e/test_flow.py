@@ -280,3 +280,28 @@ def test_palette_shortcuts_and_inline_editor_for_axe(
     page.keyboard.type("a")
     expect(page.locator("#palette-results [role=option]").first).to_be_visible()
     assert violations(page, axe) == []
+
+
+def test_weekly_meeting_line_from_the_keyboard(world, new_page: NewPage) -> None:
+    kr = world.kr
+    page = new_page()
+    sign_in(page, world.bob.email, PASSWORD)
+    page.goto(f"/o/acme/teams/{world.team.pk}/meeting/")
+    page.wait_for_load_state("load")
+    row = page.locator(f"#agenda-{kr.pk}")
+    value = row.get_by_label("New value")
+    title = row.get_by_role("link", name=kr.title)
+
+    # Escape drops what was typed; the focus goes to the line.
+    value.fill("1.5")
+    page.keyboard.press("Escape")
+    expect(value).to_have_value("")
+    expect(title).to_be_focused()
+    assert not CheckIn.objects.filter(key_result=kr).exists()
+
+    # Enter records; the line comes back with the new reading, the focus on it.
+    value.fill("1.5")
+    page.keyboard.press("Enter")
+    expect(row).to_contain_text("1.5")
+    expect(title).to_be_focused()
+    assert CheckIn.objects.get(key_result=kr).value == Decimal("1.5")

@@ -204,7 +204,12 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
     if recorded:
         form = CheckInRowForm(key_result=kr)
     row = contexts.kr_row(kr, membership.organization, timezone.localdate(), {})
-    context = {"org": membership.organization, "item": (row, form, True)}
+    # The focus comes back to the line (shortcuts.js reads data-focus-kr).
+    context = {
+        "org": membership.organization,
+        "item": (row, form, True),
+        "focus_kr": not form.errors,
+    }
     return render(request, "checkins/_agenda_row.html", context, status=status)
 
 

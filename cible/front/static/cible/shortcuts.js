@@ -180,18 +180,25 @@
   "use strict";
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var form = event.target.closest && event.target.closest(".inline-check-in");
+    var form = event.target.closest && event.target.closest(".inline-check-in, .agenda-item .quick-checkin");
     if (!form) return;
     event.preventDefault();
     var cancel = form.querySelector(".inline-cancel");
-    if (cancel) cancel.click();
+    if (cancel) {
+      cancel.click();
+    } else {
+      // The weekly meeting's line: what was typed is dropped, the focus goes to the line.
+      form.reset();
+      var title = form.closest(".agenda-item").querySelector("a");
+      if (title) title.focus();
+    }
   });
   document.addEventListener("htmx:afterSettle", function () {
     document.querySelectorAll("[data-focus-kr]").forEach(function (article) {
       var id = article.getAttribute("data-focus-kr");
       article.removeAttribute("data-focus-kr");
-      var line = document.getElementById("kr-" + id);
-      var target = line && (line.querySelector(".kr-checkin") || line.querySelector("a"));
+      var line = document.getElementById("kr-" + id) || article;
+      var target = line.querySelector(".kr-checkin") || line.querySelector("a");
       if (target) target.focus();
     });
   });
