@@ -185,3 +185,13 @@ def test_the_last_step_leads_to_the_first_check_in(world, fresh) -> None:
     )
 
     assert f'href="/o/{fresh.slug}/check-in/"' in main()
+
+
+def test_an_empty_home_offers_the_guided_start_to_admins_only(world, fresh) -> None:
+    link = f'href="/o/{fresh.slug}/start/"'
+    assert link in world.client_for(world.alice).get(f"/o/{fresh.slug}/").content.decode()
+    assert link not in world.client_for(world.bob).get(f"/o/{fresh.slug}/").content.decode()
+    world.client_for(world.alice).post(
+        url(fresh), {"cycle": current_quarter(fresh).pk, "title_1": "Open a shop"}
+    )
+    assert link not in world.client_for(world.alice).get(f"/o/{fresh.slug}/").content.decode()
