@@ -56,8 +56,14 @@ def _field_of(loc: tuple[Any, ...]) -> str | None:
     source, *rest = loc
     if source == "body":
         rest = rest[1:]  # the name of the view's body argument
-    names = [str(part) for part in rest]
-    return ".".join(names) or None
+    # A list's item is `key_results[2]`, a field of it `key_results[2].target`.
+    field = ""
+    for part in rest:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        else:
+            field += f".{part}" if field else str(part)
+    return field or None
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -90,7 +96,12 @@ def _message(error: dict[str, Any]) -> str:
         if "max_digits" in ctx
         else None,
         "decimal_whole_digits": _("Too many digits before the point."),
-        "too_long": _("Too many items."),
+        "too_long": _("At most %(max_length)s items.") % ctx
+        if "max_length" in ctx
+        else _("Too many items."),
+        "too_short": _("Send at least %(min_length)s items.") % ctx
+        if "min_length" in ctx
+        else None,
         "bool_parsing": _("Enter true or false."),
         "bool_type": _("Enter true or false."),
         "string_type": _("Enter a text."),
@@ -119,11 +130,13 @@ def install(api: NinjaAPI) -> None:
         return error_response(api, request, 422, errors)
 
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return error_response(api, request, 404, [(None, _("Not found."))])
+        field = getattr(exc, "field", None)
+        return error_response(api, request, 404, [(field, _("Not found."))])
 
     def on_denied(request: HttpRequest, exc: Any) -> HttpResponse:
+        field = getattr(exc, "field", None)
         message = str(exc) or _("You may not do this.")
-        return error_response(api, request, 403, [(None, message)])
+        return error_response(api, request, 403, [(field, message)])
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
