@@ -43,6 +43,37 @@ class UnsupportedMediaType(Exception):
     """A request body that does not say it is JSON."""
 
 
+class FieldNotFound(Http404):
+    """An id given in a body (`objective`, `check_ins[2].key_result`) that names nothing
+    the caller may see: a 404, like an unknown id in the path, naming the field."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class FieldDenied(PermissionDenied):
+    """The caller may not act on what a body field names (an objective they may not
+    change, a key result they may not check in): a 403 naming the field."""
+
+    def __init__(self, field: str, message: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def within(prefix: str, error: DjangoValidationError) -> DjangoValidationError:
+    """The errors of one part of a body (`key_results[2]`) under that part's name:
+    `target` becomes `key_results[2].target`; an error about the whole part names it."""
+    if not hasattr(error, "error_dict"):
+        return DjangoValidationError({prefix: error.error_list})
+    return DjangoValidationError(
+        {
+            prefix if name == NON_FIELD_ERRORS else f"{prefix}.{name}": messages
+            for name, messages in error.error_dict.items()
+        }
+    )
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, errors: Iterable[tuple[str | None, str]]
 ) -> HttpResponse:

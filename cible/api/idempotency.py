@@ -63,6 +63,12 @@ def request_fingerprint(operation: str, organization_id: int, body: dict[str, An
     return digest({"operation": operation, "organization": organization_id, "body": body})
 
 
+def key_taken() -> ValidationError:
+    return ValidationError(
+        {HEADER: _("This key was already used for another request: use a new key.")}
+    )
+
+
 def once(
     author: User, key: str, request_print: str, make: Callable[[IdempotencyKey], None]
 ) -> tuple[IdempotencyKey, bool]:
@@ -82,9 +88,7 @@ def once(
             return claim, True
     claim = IdempotencyKey.objects.filter(user=author, key=key).first()
     if claim is None or claim.fingerprint != request_print:
-        raise ValidationError(
-            {HEADER: _("This key was already used for another request: use a new key.")}
-        )
+        raise key_taken()
     return claim, False
 
 
@@ -96,9 +100,7 @@ def check_in_once(kr: KeyResult, author: User, key: str, **fields: Any) -> tuple
 
     claim, created = once(author, key, fingerprint(kr, fields), make)
     if claim.check_in is None:
-        raise ValidationError(
-            {HEADER: _("This key was already used for another request: use a new key.")}
-        )
+        raise key_taken()
     return claim.check_in, created
 
 
