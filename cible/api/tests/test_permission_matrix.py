@@ -106,6 +106,9 @@ ROWS: dict[str, Row] = {
     "delete_dependency": Row("dependency"),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
+    "bulk_check_in": Row(
+        body=lambda world, acme: {"check_ins": [{"key_result": acme["kr"].pk, "value": 3}]}
+    ),
     "list_reviews": Row(),
     "get_review": Row("review"),
     "create_review": Row(body=lambda world, acme: {"kind": "monthly", "team": acme["team"].pk}),
