@@ -61,6 +61,14 @@ class FieldDenied(PermissionDenied):
         self.field = field
 
 
+class FieldHttpError(HttpError):
+    """An HTTP error (a 409: the plan is stale) about one field of the body."""
+
+    def __init__(self, status_code: int, message: str, field: str) -> None:
+        super().__init__(status_code, message)
+        self.field = field
+
+
 def within(prefix: str, error: DjangoValidationError) -> DjangoValidationError:
     """The errors of one part of a body (`key_results[2]`) under that part's name:
     `target` becomes `key_results[2].target`; an error about the whole part names it."""
@@ -182,7 +190,8 @@ def install(api: NinjaAPI) -> None:
             return error_response(api, request, 422, [(None, _("Send a valid JSON object."))])
         if exc.status_code == 403:
             return on_denied(request, exc)
-        return error_response(api, request, exc.status_code, [(None, exc.message)])
+        field = getattr(exc, "field", None)
+        return error_response(api, request, exc.status_code, [(field, exc.message)])
 
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         # Guessing tokens is slowed down: failed attempts count against the address.
