@@ -5,7 +5,7 @@ all are recorded, or none."""
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
@@ -87,6 +87,12 @@ def key_results_of(membership: Membership, lines: list[dict[str, Any]]) -> list[
 def record_all(krs: list[KeyResult], author: Any, lines: list[dict[str, Any]]) -> list[CheckIn]:
     """Every line is tried, so that one answer names all the lines at fault; any fault
     undoes the lines recorded before it."""
+    if connection.features.has_select_for_update:
+        # The check-in service locks each key result's row in turn: taken here first, in
+        # one order, two requests naming the same key results in other orders cannot each
+        # hold a row the other waits for (a deadlock).
+        rows = KeyResult.objects.filter(pk__in=[kr.pk for kr in krs]).order_by("pk")
+        list(rows.select_for_update().values_list("pk"))
     check_ins, problems = [], {}
     for index, (kr, line) in enumerate(zip(krs, lines, strict=True)):
         fields = {name: value for name, value in line.items() if name != "key_result"}

@@ -1,23 +1,25 @@
 """Many key results' check-ins in one request: each line checked like the single
 check-in endpoint, all recorded or none, once per Idempotency-Key, at most 500 lines."""
 
+import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from cible.api.bulk import MAX_LINES
 from cible.api.models import IdempotencyKey
-from cible.api.tests.conftest import ApiFor, fields_of
+from cible.api.tests.conftest import Api, ApiFor, fields_of
+from cible.api.tokens import create_token
 from cible.audit.models import AuditEntry
 from cible.checkins.models import CheckIn
 from cible.okrs.models import Cycle, KeyResult, Level
 from cible.okrs.services import create_key_result, create_objective
 from cible.webhooks import services as webhooks
 from cible.webhooks.models import Event, WebhookDelivery, all_events
-from conftest import World
+from conftest import World, build_world
 
 URL = "/orgs/acme/check-ins/bulk"
 
@@ -203,3 +205,39 @@ def test_queries_per_line_stay_constant(
         assert bob.post(URL, lines(krs, 3, 4, 1)).status_code == 201
     per_line = (len(three) - len(one)) / 2
     assert per_line <= 8, [q["sql"] for q in three.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_concurrent_requests_in_other_orders_all_go_through() -> None:
+    """Two scripts pushing the same key results in opposite orders, at once: each request
+    is recorded whole, none fails on the other's locks."""
+    world = build_world()
+    mine = create_objective(
+        world.org, world.bob, cycle=world.cycle, title="Write more", level=Level.PERSON
+    )
+    krs = [world.kr] + [
+        create_key_result(mine, title=f"KR {n}", start=Decimal(0), target=Decimal(10))
+        for n in range(6)
+    ]
+    _token, secret = create_token(world.bob, "script", "write")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def send(order: list[KeyResult]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for _round in range(3):
+                response = Api(secret).post(URL, lines(order, *[1] * len(order)))
+                statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    orders = [krs, krs[::-1], krs[3:] + krs[:3], krs[::-1]]
+    threads = [threading.Thread(target=send, args=(order,)) for order in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201] * 12
+    assert CheckIn.objects.count() == 12 * len(krs)
