@@ -78,7 +78,13 @@ ROWS: dict[str, Row] = {
     "update_cycle": Row("cycle", body(state="review")),
     "list_objectives": Row(),
     "get_objective": Row("objective"),
-    "create_objective": Row(body=body(title="Learn the domain", level="person")),
+    "create_objective": Row(
+        body=body(
+            title="Learn the domain",
+            level="person",
+            key_results=[{"title": "Read the design docs", "target": 5, "current": 1}],
+        )
+    ),
     "update_objective": Row("objective", body(title="Answer much faster")),
     "archive_objective": Row("objective"),
     "unarchive_objective": Row("objective"),
