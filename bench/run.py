@@ -278,6 +278,7 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     ]
     if api is not None:
         pages += api.targets(org, cycle, kr, objective)
+        pages += api.bulk_targets(reader)
     return pages
 
 
@@ -320,6 +321,36 @@ class ApiAccess:
                 content_type="application/json",
                 headers=self.headers(),
             ),
+        ]
+
+    def bulk_targets(self, membership: Any) -> list[Target]:
+        """The reader's weekly check-in in one request: every key result of theirs."""
+        from django.urls import Resolver404, resolve
+
+        from cible.checkins.services import key_results_to_check_in
+
+        slug = membership.organization.slug
+        try:
+            resolve(f"/api/v1/orgs/{slug}/check-ins/bulk")
+        except Resolver404:
+            return []
+        krs = list(key_results_to_check_in(membership)[:500])
+        if not krs:
+            return []
+        lines = [{"key_result": kr.pk, "value": str(kr.current)} for kr in krs]
+        row = "(%s, NULL, 1, NULL, '', '', CURRENT_TIMESTAMP)"
+        return [
+            Target(
+                f"API: bulk check-in ({len(krs)} key results)",
+                f"/api/v1/orgs/{slug}/check-ins/bulk",
+                "INSERT INTO checkins_checkin (key_result_id, author_id, value, confidence,"
+                " comment, blockers, created_at) VALUES " + ", ".join([row] * len(krs)),
+                [kr.pk for kr in krs],
+                method="post",
+                data=json.dumps({"check_ins": lines}),
+                content_type="application/json",
+                headers=self.headers(),
+            )
         ]
 
 

@@ -43,6 +43,45 @@ class UnsupportedMediaType(Exception):
     """A request body that does not say it is JSON."""
 
 
+class FieldNotFound(Http404):
+    """An id given in a body (`objective`, `check_ins[2].key_result`) that names nothing
+    the caller may see: a 404, like an unknown id in the path, naming the field."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class FieldDenied(PermissionDenied):
+    """The caller may not act on what a body field names (an objective they may not
+    change, a key result they may not check in): a 403 naming the field."""
+
+    def __init__(self, field: str, message: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class FieldHttpError(HttpError):
+    """An HTTP error (a 409: the plan is stale) about one field of the body."""
+
+    def __init__(self, status_code: int, message: str, field: str) -> None:
+        super().__init__(status_code, message)
+        self.field = field
+
+
+def within(prefix: str, error: DjangoValidationError) -> DjangoValidationError:
+    """The errors of one part of a body (`key_results[2]`) under that part's name:
+    `target` becomes `key_results[2].target`; an error about the whole part names it."""
+    if not hasattr(error, "error_dict"):
+        return DjangoValidationError({prefix: error.error_list})
+    return DjangoValidationError(
+        {
+            prefix if name == NON_FIELD_ERRORS else f"{prefix}.{name}": messages
+            for name, messages in error.error_dict.items()
+        }
+    )
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, errors: Iterable[tuple[str | None, str]]
 ) -> HttpResponse:
@@ -56,8 +95,14 @@ def _field_of(loc: tuple[Any, ...]) -> str | None:
     source, *rest = loc
     if source == "body":
         rest = rest[1:]  # the name of the view's body argument
-    names = [str(part) for part in rest]
-    return ".".join(names) or None
+    # A list's item is `key_results[2]`, a field of it `key_results[2].target`.
+    field = ""
+    for part in rest:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        else:
+            field += f".{part}" if field else str(part)
+    return field or None
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -90,7 +135,12 @@ def _message(error: dict[str, Any]) -> str:
         if "max_digits" in ctx
         else None,
         "decimal_whole_digits": _("Too many digits before the point."),
-        "too_long": _("Too many items."),
+        "too_long": _("At most %(max_length)s items.") % ctx
+        if "max_length" in ctx
+        else _("Too many items."),
+        "too_short": _("Send at least %(min_length)s items.") % ctx
+        if "min_length" in ctx
+        else None,
         "bool_parsing": _("Enter true or false."),
         "bool_type": _("Enter true or false."),
         "string_type": _("Enter a text."),
@@ -119,11 +169,13 @@ def install(api: NinjaAPI) -> None:
         return error_response(api, request, 422, errors)
 
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return error_response(api, request, 404, [(None, _("Not found."))])
+        field = getattr(exc, "field", None)
+        return error_response(api, request, 404, [(field, _("Not found."))])
 
     def on_denied(request: HttpRequest, exc: Any) -> HttpResponse:
+        field = getattr(exc, "field", None)
         message = str(exc) or _("You may not do this.")
-        return error_response(api, request, 403, [(None, message)])
+        return error_response(api, request, 403, [(field, message)])
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
@@ -138,7 +190,8 @@ def install(api: NinjaAPI) -> None:
             return error_response(api, request, 422, [(None, _("Send a valid JSON object."))])
         if exc.status_code == 403:
             return on_denied(request, exc)
-        return error_response(api, request, exc.status_code, [(None, exc.message)])
+        field = getattr(exc, "field", None)
+        return error_response(api, request, exc.status_code, [(field, exc.message)])
 
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         # Guessing tokens is slowed down: failed attempts count against the address.

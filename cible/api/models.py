@@ -69,8 +69,9 @@ class ApiToken(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's key for one check-in: a retry with the same key returns the check-in
-    already recorded instead of recording it twice."""
+    """A client's key for one create (a check-in, several in one request, an objective
+    with its key results, a key result): a retry with the same key returns what was made
+    instead of making it twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
@@ -79,6 +80,14 @@ class IdempotencyKey(models.Model):
     check_in = models.ForeignKey(
         "checkins.CheckIn", models.CASCADE, null=True, blank=True, related_name="+"
     )
+    objective = models.ForeignKey(
+        "okrs.Objective", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key_result = models.ForeignKey(
+        "okrs.KeyResult", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The check-ins of a bulk check-in, in the request's order.
+    check_ins = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from cible.api.errors import ERROR_RESPONSES, ErrorsOut
+from cible.api.errors import ERROR_RESPONSES, ErrorsOut, FieldHttpError
 from cible.api.types import LINE
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrfiles.apply import apply_document
@@ -80,7 +79,7 @@ def _refused(error: PlanRefused) -> ValidationError:
                 ]
             }
         )
-    return ValidationError(str(error))
+    return ValidationError({"content": str(error)})
 
 
 @router.post(ORG + "/okr-file/plan", response={200: PlanOut, **ERRORS})
@@ -105,7 +104,7 @@ def apply_okr_file(request: Request, slug: str, data: ApplyIn) -> Any:
     try:
         plan = apply_document(org, read_file(data.content), request.user, data.fingerprint)
     except StalePlan as error:
-        raise HttpError(409, str(error)) from error
+        raise FieldHttpError(409, str(error), "fingerprint") from error
     except PlanRefused as error:
         raise _refused(error) from error
     return _out(plan)

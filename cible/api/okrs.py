@@ -3,17 +3,20 @@ rules: who may set an objective where, alignment, KR kinds and bounds) and the s
 (which record the history and the audit trail)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router
+from ninja import Field, Header, Query, Router
 from ninja.responses import Status
 
 from cible.api.common import PageQuery, check_form, cycle_in, form_data, page_of, paginate
 from cible.api.errors import ERROR_RESPONSES as ERRORS
+from cible.api.errors import FieldDenied, FieldNotFound, within
+from cible.api.idempotency import HEADER, key_taken, once, request_fingerprint
 from cible.api.schemas import (
     DependencyIn,
     DependencyOut,
@@ -32,8 +35,10 @@ from cible.api.schemas import (
     SearchText,
     Slug,
 )
+from cible.api.types import CleanLine
+from cible.checkins.services import record_check_in
 from cible.lib.http import AuthenticatedHttpRequest as Request
-from cible.okrs import services
+from cible.okrs import rules, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import kr_row
 from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
@@ -43,6 +48,17 @@ from cible.orgs.models import Membership, Organization
 
 router = Router()
 ORG = "/orgs/{slug}"
+
+IdempotencyKeyHeader = Annotated[
+    CleanLine | None,
+    Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=200,
+        description="Retrying with the same key and body makes it only once: the answer is "
+        "then a 200 with what the first request made.",
+    ),
+]
 
 
 def _float(value: Any) -> float | None:
@@ -169,28 +185,51 @@ def get_objective(request: Request, slug: Slug, id: Id) -> Any:
     return objective_detail(objective, membership)
 
 
-def _objective_form(
-    fields: dict[str, Any], membership: Membership, objective: Objective | None = None
-) -> ObjectiveForm:
-    org = membership.organization
-    cycle = objective.cycle if objective else cycle_in(org, fields.pop("cycle", None))
-    form = ObjectiveForm(
-        form_data(fields), instance=objective, org=org, cycle=cycle, powers=Powers(membership)
-    )
+def _objective_form(fields: dict[str, Any], powers: Powers, cycle: Any) -> ObjectiveForm:
+    org = powers.membership.organization
+    form = ObjectiveForm(form_data(fields), org=org, cycle=cycle, powers=powers)
     check_form(form)
     return form
 
 
-@router.post(ORG + "/objectives", response={201: ObjectiveDetailOut, **ERRORS}, tags=["objectives"])
-def create_objective(request: Request, slug: Slug, data: ObjectiveIn) -> Any:
+@router.post(
+    ORG + "/objectives",
+    response={200: ObjectiveDetailOut, 201: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def create_objective(
+    request: Request, slug: Slug, data: ObjectiveIn, idempotency_key: IdempotencyKeyHeader = None
+) -> Any:
     """Who may set an objective where follows the web: a member for themselves and their
-    teams, a lead for the teams they lead, admins anywhere."""
+    teams, a lead for the teams they lead, admins anywhere. Its key results may come with
+    it (`key_results`), each with a first reading (`current`): all are made, or none."""
     membership = get_membership(request, slug)
     require_writer(membership)
     fields = data.model_dump()
+    if idempotency_key is None:
+        objective = _new_objective(request, membership, fields)
+        return Status(201, objective_detail(objective, membership))
+    request_print = request_fingerprint("create_objective", membership.organization_id, fields)
+
+    def make(claim: Any) -> None:
+        claim.objective = _new_objective(request, membership, fields)
+
+    claim, created = once(request.user, idempotency_key, request_print, make)
+    if claim.objective is None:
+        raise key_taken()
+    return Status(201 if created else 200, objective_detail(claim.objective, membership))
+
+
+@transaction.atomic
+def _new_objective(request: Request, membership: Membership, fields: dict[str, Any]) -> Objective:
+    fields = dict(fields)
+    key_results = fields.pop("key_results")
     if fields["owner"] is None:
         fields["owner"] = request.user.pk
-    form = _objective_form(fields, membership)
+    powers = Powers(membership)
+    cycle = cycle_in(membership.organization, fields.pop("cycle", None))
+    rules.check_cycle_open(cycle, "cycle", correction=powers.corrects_closed_cycles)
+    form = _objective_form(fields, powers, cycle)
     cleaned = form.cleaned_data
     objective = services.create_objective(
         membership.organization,
@@ -207,7 +246,47 @@ def create_objective(request: Request, slug: Slug, data: ObjectiveIn) -> Any:
         state=cleaned["state"],
         origin=form.resolved_origin(),
     )
-    return Status(201, objective_detail(objective, membership))
+    # Every key result is tried, so that one answer names all the lines at fault; any
+    # fault undoes the objective and the key results made before it.
+    problems: dict[str, Any] = {}
+    for index, kr_fields in enumerate(key_results):
+        line = f"key_results[{index}]"
+        try:
+            _new_key_result(request, objective, powers, kr_fields)
+        except FieldDenied as denied:
+            raise FieldDenied(f"{line}.{denied.field}", str(denied)) from denied
+        except ValidationError as error:
+            problems.update(within(line, error).error_dict)
+    if problems:
+        raise ValidationError(problems)
+    return objective
+
+
+def _new_key_result(
+    request: Request, objective: Objective, powers: Powers, fields: dict[str, Any]
+) -> KeyResult:
+    """A key result through the web's form and service; its first reading (`current`)
+    through the check-in service, as any check-in (history, audit trail, webhooks)."""
+    fields = dict(fields)
+    current = fields.pop("current", None)
+    if fields["owner"] is None:
+        fields["owner"] = objective.owner_id
+    form = KeyResultForm(form_data(fields), objective=objective, powers=powers)
+    cleaned = check_form(form)
+    kr = services.create_key_result(
+        objective,
+        actor=request.user,
+        correction=form.correction,
+        **{name: cleaned[name] for name in form.Meta.fields},
+    )
+    if current is not None:
+        if not powers.can_edit_key_result(kr):
+            raise FieldDenied("current")
+        try:
+            record_check_in(kr, request.user, current)
+        except ValidationError as error:
+            raise ValidationError({"current": error.messages}) from error
+    return kr
 
 
 @router.patch(
@@ -313,8 +392,9 @@ def get_key_result(request: Request, slug: Slug, id: Id) -> Any:
     return _key_result_detail(kr, membership)
 
 
-def _visible_objective(membership: Membership, pk: int) -> Objective:
-    """An objective named in a body: one the caller cannot see is a 404, like in a URL."""
+def _visible_objective(membership: Membership, pk: int, field: str) -> Objective:
+    """An objective named in a body: one the caller cannot see is a 404 naming the field,
+    as an unknown id in a URL is a 404."""
     objective = (
         Objective.objects.visible_to(membership)
         .select_related("cycle", "team", "owner", "organization")
@@ -322,30 +402,45 @@ def _visible_objective(membership: Membership, pk: int) -> Objective:
         .first()
     )
     if objective is None:
-        raise Http404
+        raise FieldNotFound(field)
     return objective
 
 
-@router.post(ORG + "/key-results", response={201: KeyResultOut, **ERRORS}, tags=["key results"])
-def create_key_result(request: Request, slug: Slug, data: KeyResultIn) -> Any:
+@router.post(
+    ORG + "/key-results",
+    response={200: KeyResultOut, 201: KeyResultOut, **ERRORS},
+    tags=["key results"],
+)
+def create_key_result(
+    request: Request, slug: Slug, data: KeyResultIn, idempotency_key: IdempotencyKeyHeader = None
+) -> Any:
+    """A key result of an objective the caller may change; `current`, a first reading, is
+    recorded as its first check-in."""
     membership = get_membership(request, slug)
     require_writer(membership)
-    objective = _visible_objective(membership, data.objective)
+    objective = _visible_objective(membership, data.objective, "objective")
     powers = Powers(membership)
     if not powers.can_edit(objective):
-        raise PermissionDenied
+        raise FieldDenied("objective")
     fields = data.model_dump(exclude={"objective"})
-    if fields["owner"] is None:
-        fields["owner"] = objective.owner_id
-    form = KeyResultForm(form_data(fields), objective=objective, powers=powers)
-    cleaned = check_form(form)
-    kr = services.create_key_result(
-        objective,
-        actor=request.user,
-        correction=form.correction,
-        **{name: cleaned[name] for name in form.Meta.fields},
+
+    def make() -> KeyResult:
+        with transaction.atomic():
+            return _new_key_result(request, objective, powers, fields)
+
+    if idempotency_key is None:
+        return Status(201, _key_result_detail(make(), membership))
+    request_print = request_fingerprint(
+        "create_key_result", membership.organization_id, data.model_dump()
     )
-    return Status(201, _key_result_detail(kr, membership))
+
+    def claim_it(claim: Any) -> None:
+        claim.key_result = make()
+
+    claim, created = once(request.user, idempotency_key, request_print, claim_it)
+    if claim.key_result is None:
+        raise key_taken()
+    return Status(201 if created else 200, _key_result_detail(claim.key_result, membership))
 
 
 @router.patch(
@@ -441,10 +536,10 @@ def create_dependency(request: Request, slug: Slug, data: DependencyIn) -> Any:
     """Record that an objective (or one of its KRs) depends on another team's."""
     membership = get_membership(request, slug)
     require_writer(membership)
-    objective = _visible_objective(membership, data.from_objective)
+    objective = _visible_objective(membership, data.from_objective, "from_objective")
     powers = Powers(membership)
     if not powers.can_edit(objective):
-        raise PermissionDenied
+        raise FieldDenied("from_objective")
     form = DependencyForm(
         form_data(data.model_dump(exclude={"from_objective"})), objective=objective, powers=powers
     )

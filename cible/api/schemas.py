@@ -15,6 +15,8 @@ from cible.lib.limits import LONG_TEXT, SHORT_TEXT
 from cible.okrs import rules
 
 MAX_ID = 10**MAX_ID_DIGITS - 1
+# Key results sent inside a new objective (the method advises three to five).
+MAX_NESTED_KEY_RESULTS = 50
 # An id in a path or a query (text there by nature), and one in a JSON body (a number).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Ref = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
@@ -176,6 +178,25 @@ class ObjectiveDetailOut(ObjectiveOut):
     key_results: list[KeyResultOut]
 
 
+class NewKeyResultIn(Input):
+    """A key result sent inside its new objective."""
+
+    title: Title
+    kind: KRKind = "increase"
+    start: Value = Decimal(0)
+    target: Value = Decimal(1)
+    target_max: Value | None = None
+    unit: Unit = ""
+    weight: Weight = Decimal(1)
+    owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
+    due_date: Day | None = None
+    current: Value | None = Field(
+        None,
+        description="A first reading: recorded as the key result's first check-in, by the "
+        "caller. Left out, the key result starts at its start value.",
+    )
+
+
 class ObjectiveIn(Input):
     cycle: Ref | None = Field(None, description="Defaults to the current cycle.")
     title: Title
@@ -187,6 +208,11 @@ class ObjectiveIn(Input):
     visibility: Visibility = "organization"
     state: NewObjectiveState = "active"
     origin: Origin | None = Field(None, description="Decided from who sets it when omitted.")
+    key_results: Annotated[list[NewKeyResultIn], Field(max_length=MAX_NESTED_KEY_RESULTS)] = Field(
+        [],
+        description="Its key results, made with it: all or none (an error names its line, "
+        "e.g. `key_results[2].target`).",
+    )
 
 
 class ObjectivePatch(Input):
@@ -201,17 +227,8 @@ class ObjectivePatch(Input):
     origin: Origin = unchanged()
 
 
-class KeyResultIn(Input):
+class KeyResultIn(NewKeyResultIn):
     objective: Ref
-    title: Title
-    kind: KRKind = "increase"
-    start: Value = Decimal(0)
-    target: Value = Decimal(1)
-    target_max: Value | None = None
-    unit: Unit = ""
-    weight: Weight = Decimal(1)
-    owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
-    due_date: Day | None = None
     driven_by: Ref | None = None
 
 

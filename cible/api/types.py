@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -41,40 +43,60 @@ def plain_number(value: Any) -> Any:
     raise PydanticCustomError("decimal_type", _("Enter a number."))
 
 
-def _number_schema(whole: int, places: int, positive: bool = False) -> Any:
+def _number_schema(whole: int, places: int, description: str, positive: bool = False) -> Any:
     """A JSON number below 10^whole (exclusive bounds: the largest decimal allowed has no
     exact float), or a string of at most `whole` digits before the point and `places`
-    after."""
+    after; described in the rules' words."""
     number: dict[str, Any] = {"type": "number", "exclusiveMaximum": 10**whole}
     number["exclusiveMinimum"] = 0 if positive else -(10**whole)
     return WithJsonSchema(
-        {"anyOf": [number, {"type": "string", "pattern": _decimal_pattern(whole, places)}]}
+        {
+            "anyOf": [number, {"type": "string", "pattern": _decimal_pattern(whole, places)}],
+            "description": description,
+        }
     )
+
+
+def _by_rule(check: Any) -> AfterValidator:
+    """A number checked by its rule in `cible.okrs.rules`, whose words the error keeps."""
+
+    def validate(value: Decimal) -> Decimal:
+        try:
+            check(value, "value")
+        except ValidationError as error:
+            problem = error.error_dict["value"][0]
+            raise PydanticCustomError(problem.code or "invalid", problem.messages[0]) from error
+        return value
+
+    return AfterValidator(validate)
+
+
+def _english(message: Any) -> str:
+    with translation.override("en"):
+        return str(message())
 
 
 Value = Annotated[
     Decimal,
     BeforeValidator(plain_number),
-    Field(
-        max_digits=rules.VALUE_MAX_DIGITS,
-        decimal_places=rules.VALUE_DECIMAL_PLACES,
-        allow_inf_nan=False,
+    Field(allow_inf_nan=False),
+    _by_rule(rules.check_value),
+    _number_schema(
+        rules.VALUE_WHOLE_DIGITS,
+        rules.VALUE_DECIMAL_PLACES,
+        _english(rules.value_digits_message),
     ),
-    _number_schema(rules.VALUE_WHOLE_DIGITS, rules.VALUE_DECIMAL_PLACES),
 ]
 Weight = Annotated[
     Decimal,
     BeforeValidator(plain_number),
-    Field(
-        ge=rules.WEIGHT_MIN,
-        max_digits=rules.WEIGHT_MAX_DIGITS,
-        decimal_places=rules.WEIGHT_DECIMAL_PLACES,
-        allow_inf_nan=False,
-    ),
+    Field(allow_inf_nan=False),
+    _by_rule(rules.check_weight),
     # The weight's digits before the point: those it keeps, less those after.
     _number_schema(
         rules.WEIGHT_MAX_DIGITS - rules.WEIGHT_DECIMAL_PLACES,
         rules.WEIGHT_DECIMAL_PLACES,
+        _english(rules.weight_digits_message) + " More than zero.",
         positive=True,
     ),
 ]

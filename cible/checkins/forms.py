@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cible.lib.text import TextRulesMixin
 from cible.okrs import rules
+from cible.okrs.forms import NumberField
 from cible.okrs.models import KeyResult, KRKind
 
 MILESTONE_CHOICES = [("", "—"), ("1", _("Done")), ("0", _("Not done yet"))]
@@ -22,7 +23,7 @@ def _field_rule(check: Any, value: Any, name: str) -> None:
 class CheckInRowForm(TextRulesMixin, forms.Form):
     """One KR's line on the weekly check-in page. A line left empty records nothing."""
 
-    value = forms.DecimalField(
+    value = NumberField(
         label=_("New value"),
         required=False,
         max_digits=rules.VALUE_MAX_DIGITS,

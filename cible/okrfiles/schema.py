@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator, validate_email
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,7 +203,7 @@ class Reader:
             self.error(where, _("“%(name)s” must be a number.") % {"name": name})
             return None
         try:
-            DecimalValidator(digits, places)(number.normalize() if number else Decimal(0))
+            rules.DigitsValidator(digits, places)(number.normalize() if number else Decimal(0))
         except ValidationError as error:
             self.error(where, f"“{name}”: {' '.join(error.messages)}")
             return None

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import DecimalValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +29,20 @@ from cible.orgs.forms import PERSON_LOOKUPS, TEAM_LOOKUPS, people_suggest_url, t
 from cible.orgs.models import Membership, Organization, Team
 
 AUTO = ""
+
+
+class NumberField(forms.DecimalField):
+    """A decimal field whose refusal of too many digits says both bounds, in the words of
+    `rules.digits_message` (the API's and the docs' words too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            rules.DigitsValidator(v.max_digits, v.decimal_places)
+            if type(v) is DecimalValidator
+            else v
+            for v in self.validators
+        ]
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -227,6 +242,7 @@ class KeyResultForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "unit": forms.TextInput(attrs={"list": "unit-suggestions"}),
         }
+        field_classes = dict.fromkeys(("start", "target", "target_max", "weight"), NumberField)
 
     def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

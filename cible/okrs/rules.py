@@ -106,20 +106,56 @@ def check_cycle_step(current: str, wanted: str) -> None:
 # Numbers.
 
 
-def check_value(value: Decimal | None, field: str = "value") -> None:
-    """A key result's value: a finite number within the digits the database keeps."""
-    if value is None or not value.is_finite():
-        raise _error(field, _("Enter a number."), "invalid")
-    validate = DecimalValidator(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)
+def digits_message(max_digits: int, decimal_places: int) -> str:
+    """The one wording of a number's bounds, in errors and in the docs alike: "At most 16
+    digits before the point and 4 after." """
+    return _("At most %(whole)s digits before the point and %(places)s after.") % {
+        "whole": max_digits - decimal_places,
+        "places": decimal_places,
+    }
+
+
+def value_digits_message() -> str:
+    return digits_message(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)
+
+
+def weight_digits_message() -> str:
+    return digits_message(WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES)
+
+
+class DigitsValidator(DecimalValidator):
+    """Django's check of a decimal's digits, whose refusals (too many digits in all,
+    before the point, after it) all say both bounds at once, in `digits_message`'s words.
+    The codes stay Django's."""
+
+    def __call__(self, value: Decimal) -> None:
+        try:
+            super().__call__(value)
+        except ValidationError as error:
+            if error.code == "invalid":
+                raise
+            message = digits_message(self.max_digits or 0, self.decimal_places or 0)
+            raise ValidationError(message, code=error.code) from error
+
+
+def check_digits(value: Decimal, max_digits: int, decimal_places: int, field: str) -> None:
+    """A finite number within so many digits (trailing zeros after the point not counted)."""
     try:
-        validate(value.normalize() if value else Decimal(0))
+        DigitsValidator(max_digits, decimal_places)(value.normalize() if value else Decimal(0))
     except ValidationError as error:
         raise ValidationError({field: error.error_list}) from error
 
 
+def check_value(value: Decimal | None, field: str = "value") -> None:
+    """A key result's value: a finite number within the digits the database keeps."""
+    if value is None or not value.is_finite():
+        raise _error(field, _("Enter a number."), "invalid")
+    check_digits(value, VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES, field)
+
+
 def value_validators() -> list[Any]:
     """The value rule as a form field's validators, read when the form is made."""
-    return [DecimalValidator(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)]
+    return [DigitsValidator(VALUE_MAX_DIGITS, VALUE_DECIMAL_PLACES)]
 
 
 def check_confidence(confidence: int | None, field: str = "confidence") -> None:
@@ -140,11 +176,7 @@ def check_weight(weight: Decimal | None, field: str = "weight") -> None:
         return
     if not weight.is_finite() or weight < WEIGHT_MIN:
         raise _error(field, _("The weight must be greater than zero."), "weight_range")
-    validate = DecimalValidator(WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES)
-    try:
-        validate(weight.normalize())
-    except ValidationError as error:
-        raise ValidationError({field: error.error_list}) from error
+    check_digits(weight, WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES, field)
 
 
 def check_score(score: Decimal | None, field: str = "score") -> None:

@@ -138,6 +138,7 @@ def test_ids_from_another_organisation_in_a_body_are_refused(world: World, api_f
         "/orgs/acme/key-results", {"objective": world.foreign_objective.pk, "title": "X"}
     )
     assert response.status_code == 404
+    assert response.json() == {"errors": [{"field": "objective", "message": "Not found."}]}
     assert not Objective.objects.filter(title__in=["Align", "X"]).exists()
 
 

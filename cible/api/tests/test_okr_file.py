@@ -63,6 +63,7 @@ def test_a_stale_plan_is_refused_with_409(world: World, api_for: ApiFor) -> None
     response = client.post(APPLY, {"content": content, "fingerprint": fingerprint})
     assert response.status_code == 409, response.content
     assert "changed since the plan was made" in response.json()["errors"][0]["message"]
+    assert response.json()["errors"][0]["field"] == "fingerprint"
     assert KeyResult.objects.get(pk=world.kr.pk).target == Decimal(1)
 
 

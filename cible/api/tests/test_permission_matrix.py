@@ -78,7 +78,13 @@ ROWS: dict[str, Row] = {
     "update_cycle": Row("cycle", body(state="review")),
     "list_objectives": Row(),
     "get_objective": Row("objective"),
-    "create_objective": Row(body=body(title="Learn the domain", level="person")),
+    "create_objective": Row(
+        body=body(
+            title="Learn the domain",
+            level="person",
+            key_results=[{"title": "Read the design docs", "target": 5, "current": 1}],
+        )
+    ),
     "update_objective": Row("objective", body(title="Answer much faster")),
     "archive_objective": Row("objective"),
     "unarchive_objective": Row("objective"),
@@ -106,6 +112,9 @@ ROWS: dict[str, Row] = {
     "delete_dependency": Row("dependency"),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
+    "bulk_check_in": Row(
+        body=lambda world, acme: {"check_ins": [{"key_result": acme["kr"].pk, "value": 3}]}
+    ),
     "list_reviews": Row(),
     "get_review": Row("review"),
     "create_review": Row(body=lambda world, acme: {"kind": "monthly", "team": acme["team"].pk}),

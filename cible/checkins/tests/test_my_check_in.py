@@ -175,8 +175,8 @@ def test_a_milestone_row_left_on_the_dash_records_nothing(world, milestone) -> N
     [
         ("value", "abc", "Enter a number."),
         ("value", "NaN", "Enter a number."),
-        ("value", "1e30", "Ensure that there are no more than 20 digits in total."),
-        ("value", "1.23456", "Ensure that there are no more than 4 decimal places."),
+        ("value", "1e30", "At most 16 digits before the point and 4 after."),
+        ("value", "1.23456", "At most 16 digits before the point and 4 after."),
         ("confidence", "11", "Ensure this value is less than or equal to 10."),
         ("confidence", "-1", "Ensure this value is greater than or equal to 0."),
     ],

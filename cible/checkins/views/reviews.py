@@ -28,6 +28,7 @@ from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import objective_rows
+from cible.okrs.forms import NumberField
 from cible.okrs.models import Cycle, Objective
 from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectives
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
@@ -79,7 +80,7 @@ class ObjectiveRetrospectiveForm(TextRulesMixin, forms.Form):
 
 
 class AdjustForm(TextRulesMixin, forms.Form):
-    target = forms.DecimalField(
+    target = NumberField(
         label=gettext_lazy("New target"),
         required=False,
         max_digits=rules.VALUE_MAX_DIGITS,

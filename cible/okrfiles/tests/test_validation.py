@@ -123,7 +123,7 @@ CASES = [
         "between the years",
     ),
     ("number", "        start: 4\n", "        start: four  #!\n", "must be a number"),
-    ("decimal places", "        start: 4\n", "        start: 4.00001  #!\n", "decimal places"),
+    ("decimal places", "        start: 4\n", "        start: 4.00001  #!\n", "and 4 after"),
     ("too many digits", "        start: 4\n", "        start: 12345678901234567  #!\n", "digits"),
     (
         "score out of range",
