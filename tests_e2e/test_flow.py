@@ -33,6 +33,11 @@ def line(page: Page, kr: KeyResult):  # type: ignore[no-untyped-def]
     return page.locator(f"#kr-{kr.pk}")
 
 
+def settled(page: Page) -> None:
+    """htmx has swapped and wired what came back (a person is never that fast)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_check_in_in_place_from_the_objective_page(world, new_page: NewPage, locale: str) -> None:
     page = new_page(locale=locale)
@@ -44,6 +49,7 @@ def test_check_in_in_place_from_the_objective_page(world, new_page: NewPage, loc
     page.keyboard.press("Enter")
     value = page.locator(f"#kr-{kr.pk} [name=kr-{kr.pk}-value]")
     expect(value).to_be_focused()
+    settled(page)
 
     # Escape puts the line back, nothing recorded, the focus on the line.
     page.keyboard.type("2")
@@ -55,9 +61,11 @@ def test_check_in_in_place_from_the_objective_page(world, new_page: NewPage, loc
     # A refused value shows its error inline; nothing is recorded.
     page.keyboard.press("Enter")
     expect(value).to_be_focused()
+    settled(page)
     page.keyboard.type("1" * 20)
     page.keyboard.press("Enter")
     expect(line(page, kr).locator(".errorlist")).to_be_visible()
+    settled(page)
     assert not CheckIn.objects.filter(key_result=kr).exists()
 
     # Enter records; the objective comes back with the new value and progress.
@@ -231,6 +239,7 @@ def test_palette_and_inline_editor_fit_a_phone(world, new_page: NewPage, locale:
     page.wait_for_load_state("load")
     line(page, world.kr).locator(".kr-checkin").click()
     expect(page.locator(f"[name=kr-{world.kr.pk}-value]")).to_be_focused()
+    settled(page)
     assert overflow(page) <= 0, f"inline editor ({locale}) is {overflow(page)} px too wide"
     page.keyboard.press("Escape")
     expect(line(page, world.kr).locator(".kr-checkin")).to_be_focused()
@@ -269,6 +278,7 @@ def test_palette_shortcuts_and_inline_editor_for_axe(
     page.wait_for_load_state("load")
     line(page, world.kr).locator(".kr-checkin").click()
     expect(page.locator(f"[name=kr-{world.kr.pk}-value]")).to_be_focused()
+    settled(page)
     assert violations(page, axe) == []
     page.keyboard.press("Escape")
     expect(line(page, world.kr).locator(".kr-checkin")).to_be_focused()

@@ -185,7 +185,13 @@
     event.preventDefault();
     var cancel = form.querySelector(".inline-cancel");
     if (cancel) {
-      cancel.click();
+      // Asked directly: the editor may be too fresh for htmx to have wired its buttons.
+      var article = form.closest("article");
+      if (window.htmx && article) {
+        window.htmx.ajax("GET", cancel.getAttribute("hx-get"), { target: article, swap: "outerHTML" });
+      } else {
+        cancel.click();
+      }
     } else {
       // The weekly meeting's line: what was typed is dropped, the focus goes to the line.
       form.reset();
