@@ -40,7 +40,7 @@ ObjectiveState = Literal["draft", "active", "closed", "cancelled"]
 NewObjectiveState = Literal["draft", "active"]
 KRKind = Literal["increase", "decrease", "stay_above", "stay_below", "stay_between", "milestone"]
 ReviewKind = Literal["weekly", "monthly", "quarterly"]
-Status = Literal["on_track", "at_risk", "off_track"]
+Status = Literal["reached", "on_track", "at_risk", "off_track", "not_started"]
 
 
 class Input(Schema):
@@ -146,6 +146,7 @@ class KeyResultOut(Schema):
     progress: float
     expected_progress: float
     status: Status
+    status_reason: str = Field(description="Why the status is what it is, in words.")
     score: float | None
     archived: bool
     cancelled: bool

@@ -33,7 +33,9 @@ from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectiv
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
 from cible.orgs.models import Membership, Team
 
-RISK_ORDER = {okrmath.Status.OFF_TRACK: 0, okrmath.Status.AT_RISK: 1, okrmath.Status.ON_TRACK: 2}
+
+def _risk_first(status: okrmath.Status) -> int:
+    return -okrmath.SEVERITY[okrmath.Status(status)]
 
 
 class NotesForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -153,7 +155,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for row in rows
                 for kr_row in row.key_results
             ),
-            key=lambda item: (RISK_ORDER[item[0].status], item[0].progress - item[0].expected),
+            key=lambda item: (_risk_first(item[0].status), item[0].progress - item[0].expected),
         )
     context = {
         "org": membership.organization,
