@@ -262,6 +262,19 @@ class CheckInOut(Schema):
     created_at: datetime
 
 
+class CheckInWarningOut(Schema):
+    field: str
+    code: str = Field(description="far_outside_range or jump_against_trend")
+    message: str
+
+
+class CheckInCreated(CheckInOut):
+    warnings: list[CheckInWarningOut] = Field(
+        description="Why the value looks like a typing mistake: recorded all the same, "
+        "the pages would have asked to confirm it. Empty when nothing looks wrong."
+    )
+
+
 class CheckInIn(Input):
     value: Value
     confidence: Confidence | None = None

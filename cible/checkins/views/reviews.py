@@ -189,6 +189,11 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
         except ValidationError as error:
             form.add_error(None, error)
     status = 422 if form.errors else 200
+    if not is_htmx(request) and form.warnings:
+        # From the key result's page: the same form again, filled in, with its notice and
+        # its "save anyway" box, rather than a redirect that would lose what was typed.
+        context = {"org": membership.organization, "kr": kr, "form": form}
+        return render(request, "checkins/confirm_check_in.html", context, status=422)
     if not is_htmx(request):
         if recorded:
             messages.success(request, _("Check-in recorded."))
