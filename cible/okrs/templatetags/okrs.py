@@ -174,6 +174,27 @@ def template_title(template: Any, language: str) -> str:
 
 
 @register.filter
+def template_numbers(kr: Any, language: str) -> str:
+    """A library key result's example numbers, in words: "50,000 → 100,000 visitors"."""
+    unit = kr.unit(language)
+    numbers = {
+        "start": value(kr.start, unit),
+        "target": value(kr.target, unit),
+        "high": value(kr.target_max, unit),
+    }
+    kind = okrmath.Kind(kr.kind)
+    if kind is okrmath.Kind.MILESTONE:
+        return _("done or not")
+    if kind is okrmath.Kind.STAY_ABOVE:
+        return _("at least %(target)s (today %(start)s)") % numbers
+    if kind is okrmath.Kind.STAY_BELOW:
+        return _("at most %(target)s (today %(start)s)") % numbers
+    if kind is okrmath.Kind.STAY_BETWEEN:
+        return _("between %(target)s and %(high)s (today %(start)s)") % numbers
+    return _("from %(start)s to %(target)s") % numbers
+
+
+@register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
 
