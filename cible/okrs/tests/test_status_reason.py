@@ -234,3 +234,22 @@ def test_the_reasons_cost_no_query(world: World, cycle: Cycle, django_assert_num
         texts = [status_reason(r.status) for row in rows for r in row.key_results]
         texts.append(status_reason(rows[0].status))
     assert all(texts)
+
+
+def test_key_results_checked_in_before_the_field_existed_get_their_newest_time(
+    world: World, cycle: Cycle
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    kr = increase(objective(world, cycle), 40)
+    newest = record_check_in(kr, world.alice, D(50)).created_at
+    untouched = increase(objective(world, cycle, "Other"), None)
+    KeyResult.objects.update(last_check_in_at=None)
+
+    import_module("cible.checkins.migrations.0003_fill_last_check_in_at").fill(apps, None)
+
+    kr.refresh_from_db()
+    untouched.refresh_from_db()
+    assert kr.last_check_in_at == newest and untouched.last_check_in_at is None
