@@ -154,3 +154,13 @@ def test_choosing_a_template_still_takes_one_page_and_one_form(
     assert client.get(new_url(world)).status_code == 200
     assert client.get(new_url(world, template=TEMPLATE.key)).status_code == 200
     assert client.post(new_url(world), posted(world, template_confirm="1")).status_code == 302
+
+
+def test_the_library_is_open_for_a_cycles_first_objective(world: World) -> None:
+    client = world.client_for(world.alice)
+    assert '<details class="templates card">' in client.get(new_url(world)).content.decode()
+
+    Objective.objects.filter(cycle=world.cycle).delete()
+
+    html = client.get(new_url(world)).content.decode()
+    assert '<details class="templates card" open>' in html

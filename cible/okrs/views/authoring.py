@@ -106,6 +106,8 @@ def objective_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         "kr_forms": kr_forms,
         "unconfirmed": unconfirmed,
         "query": request.GET.get("q", ""),
+        # A first objective of the cycle most likely starts from a template: open them.
+        "library_open": not template and not Objective.objects.filter(cycle=cycle).exists(),
         "library": library.by_function(language, request.GET.get("q", "")),
         "advice": advice_for_form(form, language),
     }
