@@ -23,8 +23,11 @@ run: $(VENV)/.run-installed $(MO_FILES)
 cluster: $(VENV)/.run-installed $(MO_FILES)
 	deploy/local-cluster
 
+# One test process per core (pytest-xdist); a file's tests stay in one process, so each
+# module's fixtures are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.test-installed $(MO_FILES) node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

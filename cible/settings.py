@@ -35,6 +35,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Check-ins by e-mail (docs/mail-in.md): the address replies to the reminders go to, and the
+# secret that inbound-mail services send to POST /mail-in/. Both unset: no reply by e-mail.
+MAIL_IN_ADDRESS = env_str("MAIL_IN_ADDRESS")
+MAIL_IN_TOKEN = env_secret("MAIL_IN_TOKEN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "cible.okrs",
     "cible.checkins",
     "cible.notifications",
+    "cible.inbound",
     "cible.insights",
     "cible.audit",
     "cible.api",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("theme/", front.set_theme, name="set_theme"),
     path("", include("cible.api.urls")),
     path("", include("cible.ops.urls")),
+    path("", include("cible.inbound.urls")),
     path("organisations/new/", orgs.org_create, name="org_create"),
     path("invitations/<str:token>/", orgs.invitation_accept, name="invitation_accept"),
     path(org, okrs.org_home, name="org_home"),

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from cible.checkins.models import CheckIn
 from cible.checkins.services import key_results_to_check_in
 from cible.lib import okrmath
-from cible.notifications import chat
+from cible.notifications import chat, replies
 from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
 from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState, Visibility
@@ -349,9 +349,11 @@ def build_message(delivery: Delivery, now: datetime) -> EmailMultiAlternatives |
         if content is None:
             return None
         subject, template, context = content
+        reply_to = replies.reply_address(membership.pk) if replies.enabled() else None
         context |= {
             "org": org,
             "user": delivery.user,
+            "reply_by_mail": reply_to is not None and delivery.kind == Kind.REMINDER,
             "settings_url": site_url(reverse("notification_settings", args=[org.slug])),
         }
         text = render_to_string(f"notifications/{template}.txt", context)
@@ -360,6 +362,7 @@ def build_message(delivery: Delivery, now: datetime) -> EmailMultiAlternatives |
         subject,
         text,
         to=[membership.user.email],
+        reply_to=[reply_to] if context["reply_by_mail"] and reply_to else None,
         headers={
             "Auto-Submitted": "auto-generated",
             "X-Cible-Notification": delivery.kind,

@@ -31,6 +31,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
         "notifications": ("cible.notifications",),
         "webhooks": ("cible.webhooks",),
         "sources": ("cible.sources",),
+        "inbound": ("cible.inbound",),
     },
     {
         "api": ("cible.api",),
@@ -68,6 +69,9 @@ SIBLINGS: set[tuple[str, str]] = {
     # A data source's failure is mailed to its owner as the notifications send their mail;
     # notifications know nothing of data sources.
     ("sources", "notifications"),
+    # A reply to a reminder is checked against the reply address the reminder carried, and
+    # answered by mail as the notifications send theirs.
+    ("inbound", "notifications"),
     # `cible serve --prod` runs the production mode of ops.
     ("front", "ops"),
     # The API plans and applies OKR files as `cible plan` and `cible apply` do.

@@ -305,6 +305,9 @@ TABLE: dict[str, Spec] = {
         org=False,
     ),
     "metrics": Spec(get=rules(*(HIDDEN,) * 5, anonymous=HIDDEN, outsider=HIDDEN), org=False),
+    # Replies by e-mail from inbound-mail services: off unless CIBLE_MAIL_IN_TOKEN is set, then
+    # guarded by that secret, not by roles (cible/inbound/tests/test_mail_in.py covers it on).
+    "mail_in": Spec(get=everyone(NOT_ALLOWED), post=everyone(HIDDEN), org=False),
     # One's own API tokens: any signed-in person; another person's token is a 404.
     "api_tokens": Spec(
         get=rules(OK, OK, OK, OK, OK, outsider=OK),

@@ -1,0 +1,229 @@
+"""A reply to the reminder e-mail, read and recorded as check-ins.
+
+`receive()` takes the message as it arrived (from `cible mail-in`'s SMTP listener, its
+`--stdin` mode for a mail server's pipe, or `POST /mail-in/`) and:
+
+1. finds the membership in the signed reply address (`notifications.replies`) among the
+   envelope's recipients and the To, Cc and Delivered-To headers;
+2. ignores automatic mail (out-of-office answers, bounces: `Auto-Submitted`, `Precedence`),
+   mail from another address than the member's, and a message already read (its
+   Message-ID): nothing is recorded and nothing is answered, so no two robots write to each
+   other forever;
+3. reads the lines (`lines.parse`), in the organisation's language;
+4. checks every reading as the check-in page does (a key result the person may check in,
+   an open cycle, the value's digits, the confidence): all are recorded, in one transaction,
+   through the ordinary check-in service (audit trail, webhooks, progress, reminders), or,
+   when a single line is wrong, none is;
+5. answers the member, at their account's address only, with what was recorded or the
+   lines that could not be read and why.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives as OutgoingMail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from cible.checkins.services import record_check_in
+from cible.inbound import lines
+from cible.inbound.models import MailReply, Outcome
+from cible.notifications import replies
+from cible.notifications.services import send_message, site_url
+from cible.okrs import rules
+from cible.okrs.access import Powers
+from cible.okrs.models import KeyResult, Objective
+from cible.orgs.models import Membership
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 1_000_000
+_AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+
+
+@dataclass
+class Result:
+    """What became of a message: `outcome` is None when it was ignored (see `reason`)."""
+
+    outcome: Outcome | None
+    reason: str = ""
+    recorded: list[tuple[KeyResult, lines.Reading]] = field(default_factory=list)
+    problems: list[lines.Problem] = field(default_factory=list)
+
+
+def _ignored(reason: str, *args: object) -> Result:
+    logger.info("Mail reply ignored: " + reason, *args)
+    return Result(None, reason % args if args else reason)
+
+
+def _addresses(message: EmailMessage, envelope: list[str]) -> list[str]:
+    headers = [str(h) for name in ("Delivered-To", "To", "Cc") for h in message.get_all(name, [])]
+    return [*envelope, *(address for _name, address in getaddresses(headers))]
+
+
+def _is_automatic(message: EmailMessage) -> bool:
+    submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    return (
+        submitted != "no"
+        or precedence in _AUTOMATIC_PRECEDENCE
+        or bool(message.get("X-Autoreply") or message.get("X-Autorespond"))
+    )
+
+
+def _text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ""
+    try:
+        content = body.get_content()
+    except (LookupError, ValueError):  # an unknown charset, a broken encoding
+        payload = body.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    if not isinstance(content, str):
+        return ""
+    return strip_tags(content) if body.get_content_type() == "text/html" else content
+
+
+def _message_id(message: EmailMessage, raw: bytes) -> str:
+    given = str(message.get("Message-ID", "")).strip()
+    if given and len(given) <= 255:
+        return given
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def receive(raw: bytes, envelope: list[str] | None = None) -> Result:
+    """Read one message; see the module's description."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        return _ignored("message of %d bytes, over the limit", len(raw))
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    membership_id = next(
+        (m for m in map(replies.membership_id_for, _addresses(message, envelope or [])) if m),
+        None,
+    )
+    if membership_id is None:
+        return _ignored("no signed reply address among the recipients")
+    membership = (
+        Membership.objects.select_related("organization", "user").filter(pk=membership_id).first()
+    )
+    if membership is None:
+        return _ignored("membership %s no longer exists", membership_id)
+    if _is_automatic(message):
+        return _ignored("automatic message")
+    sender = parseaddr(str(message.get("From", "")))[1]
+    if sender.casefold() != membership.user.email.casefold():
+        return _ignored("sent from another address than the member's")
+    org = membership.organization
+    message_id = _message_id(message, raw)
+    if MailReply.objects.filter(organization=org, message_id=message_id).exists():
+        return _ignored("message %s already read", message_id)
+    with translation.override(org.language):
+        result = _record(membership, lines.parse(_text(message), org.language), message_id)
+        if result.outcome is not None:
+            _answer(membership, message, result)
+    return result
+
+
+def _check(kr: KeyResult, reading: lines.Reading) -> str | None:
+    """Why the check-in page would refuse this reading, or None."""
+    try:
+        rules.check_cycle_open(kr.objective.cycle, "value")
+        rules.check_value(reading.value)
+        rules.check_confidence(reading.confidence)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    if kr.cancelled_at is not None:
+        return _("This key result was cancelled: it takes no check-in.")
+    return None
+
+
+def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Result:
+    problems = list(parsed.problems)
+    readings = parsed.readings
+    if not readings and not problems:
+        problems.append(lines.Problem(0, "", _("The reply holds no check-in line.")))
+    found = {
+        kr.pk: kr
+        for kr in KeyResult.objects.filter(
+            pk__in=[r.key_result_id for r in readings],
+            objective__in=Objective.objects.visible_to(membership).active(),
+        ).select_related("objective__cycle", "objective__organization", "owner")
+    }
+    powers = Powers(membership)
+    seen: set[int] = set()
+    accepted: list[tuple[KeyResult, lines.Reading]] = []
+    for reading in readings:
+        kr = found.get(reading.key_result_id)
+        text = f"{reading.key_result_id}: …"
+        if kr is None or not powers.can_edit_key_result(kr):
+            reason = _("You have no key result number %(id)d to check in.") % {
+                "id": reading.key_result_id
+            }
+            problems.append(lines.Problem(reading.line, text, reason))
+        elif kr.pk in seen:
+            reason = _("Key result %(id)d is on two lines.") % {"id": kr.pk}
+            problems.append(lines.Problem(reading.line, text, reason))
+        elif (refusal := _check(kr, reading)) is not None:
+            problems.append(lines.Problem(reading.line, text, refusal))
+        else:
+            seen.add(kr.pk)
+            accepted.append((kr, reading))
+    problems.sort(key=lambda p: p.line)
+    org, user = membership.organization, membership.user
+    outcome = Outcome.REFUSED if problems else Outcome.RECORDED
+    try:
+        with transaction.atomic():
+            MailReply.objects.create(
+                organization=org,
+                user=user,
+                message_id=message_id,
+                outcome=outcome,
+                recorded=0 if problems else len(accepted),
+            )
+            if not problems:
+                for kr, reading in accepted:
+                    record_check_in(
+                        kr, user, reading.value, reading.confidence, comment=reading.comment
+                    )
+    except IntegrityError:  # the same message, read at the same moment by another process
+        return _ignored("message %s already read", message_id)
+    if problems:
+        return Result(outcome, problems=problems)
+    return Result(outcome, recorded=accepted)
+
+
+def _answer(membership: Membership, message: EmailMessage, result: Result) -> None:
+    org = membership.organization
+    subject = str(message.get("Subject", "")).strip()
+    if not subject.lower().startswith("re:"):
+        subject = "Re: " + subject if subject else _("Your check-in by e-mail")
+    context = {
+        "org": org,
+        "user": membership.user,
+        "recorded": result.recorded,
+        "problems": result.problems,
+        "check_in_url": site_url(reverse("my_check_in", args=[org.slug])),
+    }
+    mail = OutgoingMail(
+        subject[:200],
+        render_to_string("inbound/answer.txt", context),
+        to=[membership.user.email],
+        headers={"Auto-Submitted": "auto-replied", "X-Cible-Notification": "mail-in"},
+    )
+    original = str(message.get("Message-ID", "")).strip()
+    if original:
+        mail.extra_headers |= {"In-Reply-To": original, "References": original}
+    try:
+        send_message(mail)
+    except OSError:
+        logger.warning("The answer to a reply by e-mail could not be sent", exc_info=True)
