@@ -335,8 +335,7 @@ def test_a_value_that_looks_like_a_typing_mistake_is_recorded_and_pointed_out(
     assert result.outcome == Outcome.RECORDED
     assert CheckIn.objects.get(key_result=hires).value == 55
     assert result.warnings == [
-        "Hire engineers: 55 is far outside this key result's range, from 0 to 11: "
-        "check the value."
+        "Hire engineers: 55 is far outside this key result's range, from 0 to 11: check the value."
     ]
     (answer,) = mailoutbox
     assert "they look like typing mistakes" in answer.body
