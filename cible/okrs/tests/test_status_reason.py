@@ -213,7 +213,7 @@ def test_the_pill_says_why_without_a_script(world: World, cycle: Cycle) -> None:
     html = render_to_string("components/status_pill.html", {"status": kr.status()})
 
     assert f'title="{reason}"' in html
-    assert f'<span class="visually-hidden">: {reason}</span>' in html
+    assert f'</span><span class="visually-hidden">: {reason}</span>' in html
     assert 'class="status status-at_risk"' in html
     bare = render_to_string("components/status_pill.html", {"status": "on_track"})
     assert "title=" not in bare and "On track" in bare
