@@ -66,7 +66,7 @@ def record_check_in(
         CheckIn.objects.filter(key_result_id=kr.pk)
         .annotate(listened=signals.listening(organization.pk))
         .order_by("-created_at", "-id")
-        .values_list("value", "confidence", "listened")
+        .values_list("value", "confidence", "created_at", "listened")
     )
     this_kr = KeyResult.objects.filter(pk=kr.pk)
     with transaction.atomic():
@@ -79,13 +79,16 @@ def record_check_in(
             list(this_kr.select_for_update().values_list("pk").order_by())
         check_in.created_at = at or timezone.now()
         check_in.save(force_insert=True)
-        newest_value, newest_confidence, listened = newest_first[0]
+        newest_value, newest_confidence, newest_at, listened = newest_first[0]
         if listened:
             signals.check_in_recorded.send(
                 CheckIn, check_in=check_in, current=newest_value, confidence=newest_confidence
             )
-        this_kr.update(current=newest_value, confidence=newest_confidence)
+        this_kr.update(
+            current=newest_value, confidence=newest_confidence, last_check_in_at=newest_at
+        )
         kr.current, kr.confidence = newest_value, newest_confidence
+        kr.last_check_in_at = newest_at
         record(
             organization,
             author,
