@@ -71,7 +71,11 @@ MIDDLEWARE = [
     "cible.ops.middleware.RequestIdMiddleware",
     "cible.ops.metrics.MetricsMiddleware",  # only with CIBLE_METRICS
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cible.ops.static.StaticFilesMiddleware",
+    # Below the static files (whitenoise sends them compressed at collectstatic): pages and
+    # JSON, gzipped when the client accepts it. Django masks the CSRF token anew in each
+    # response, so compression gives BREACH nothing to guess (docs/production.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,7 +259,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Production mode (`cible serve --prod` turns it on): static files collected into
-# STATIC_ROOT under hashed names, compressed, cached for ever by browsers and proxies.
+# STATIC_ROOT under hashed names, compressed, cached for a year by browsers and proxies
+# (cible.ops.static).
 # Off, they are served straight from the apps' folders (the tests never collect them).
 PRODUCTION = env_bool("PRODUCTION", False)
 STORAGES = {
