@@ -252,6 +252,8 @@ USE_I18N = True
 # Grouping is applied where numbers are shown (the `value` and `percent` filters), never to
 # ids that end up in attributes and links.
 USE_THOUSAND_SEPARATOR = False
+# One way to write a date per language (cible/lib/formats).
+FORMAT_MODULE_PATH = ["cible.lib.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_TZ = True
 
