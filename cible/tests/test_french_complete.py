@@ -461,3 +461,59 @@ def test_every_template_translation_tag_is_seen() -> None:
         text = path.read_text()
         count = len(tags.findall(text))
         assert len(list(template_marked(path, text))) >= count, path
+
+
+# 3. The API's documentation ----------------------------------------------------------------
+
+
+def schema_texts(schema: Any, key: str = "") -> Iterator[tuple[str | None, str]]:
+    """(context, text) of each summary and description, in the schema's order."""
+    if isinstance(schema, dict):
+        for name, value in schema.items():
+            if name in {"summary", "description"} and isinstance(value, str) and value:
+                yield ("HTTP status" if key.isdigit() else None), value
+            else:
+                yield from schema_texts(value, str(name))
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from schema_texts(item, key)
+
+
+def _schema(client: Client, language: str) -> Any:
+    response = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.json()
+
+
+def schema_problems(
+    english: list[tuple[str | None, str]],
+    in_french: list[tuple[str | None, str]],
+    catalogue: Catalog,
+) -> list[str]:
+    problems = []
+    for (context, text), (_same, shown) in zip(english, in_french, strict=True):
+        message = catalogue.get(text, context=context)
+        if message is None or not message.string:
+            problems.append(f"no French for {text!r}")
+        elif shown != message.string:
+            problems.append(f"{text!r} shown as {shown!r}")
+    return problems
+
+
+def test_the_api_schema_reads_in_french(french: tuple[matrix.Ctx, set[str]]) -> None:
+    """The interactive documentation shows the schema's texts: each summary and
+    description has its French, and the French schema carries it."""
+    ctx, _user_data = french
+    client = _french_client(ctx, "owner")
+    catalogue = load_catalogue()
+    english = list(schema_texts(_schema(client, "en")))
+    in_french = list(schema_texts(_schema(client, "fr")))
+    assert len(english) > 90 and len(in_french) == len(english)
+    assert ("HTTP status", "Not Found") in english
+    assert schema_problems(english, in_french, catalogue) == []
+    # The check of the check: a text without its French, or not shown in French.
+    del catalogue["In the title."]
+    assert set(schema_problems(english, in_french, catalogue)) == {"no French for 'In the title.'"}
+    assert schema_problems(english, english, load_catalogue())[:1] == [
+        f"{english[0][1]!r} shown as {english[0][1]!r}"
+    ]
