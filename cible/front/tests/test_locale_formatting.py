@@ -117,3 +117,21 @@ def test_members_and_teams_are_in_alphabetical_order(world) -> None:  # type: ig
     people = client.get(reverse("people_suggest", args=[world.org.slug]) + "?user_search=e")
     text = people.content.decode()
     assert text.index("Élise Aubert") < text.index("Zoé Zeller")
+
+
+@pytest.mark.parametrize(("language", "yes", "no"), [("en", "yes", "no"), ("fr", "oui", "non")])
+def test_the_audit_trail_says_yes_and_no_in_words(world, language: str, yes: str, no: str) -> None:  # type: ignore[no-untyped-def]
+    from cible.audit.services import record
+
+    membership = Membership.objects.get(organization=world.org, user=world.bob)
+    record(
+        world.org,
+        world.alice,
+        membership,
+        "updated",
+        {"reminders_muted": False},
+        {"reminders_muted": True},
+    )
+    html = _get(world.client_for(world.alice), "audit_log", world.org.slug, language=language)
+    assert f"<del>{no}</del> → <ins>{yes}</ins>" in html
+    assert "True" not in html and "False" not in html
