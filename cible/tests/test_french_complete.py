@@ -4,15 +4,19 @@ for translation has its French text.
 1. Rendered: every URL of the permissions matrix (cible/tests/test_url_matrix.py, which knows
    how to fill each URL's arguments) is requested in French, as a page and as an htmx partial
    (`HX-Request: true`), by the owner and, where the page is public, by an anonymous
-   visitor; the modal forms are in the pages that open them. Each visible text (text nodes
-   outside scripts and styles, and the title, aria-label, placeholder and alt attributes)
-   that equals an English msgid of the catalogue whose French differs is untranslated.
-   The texts of the world built for the test (names, titles) are user data, left aside.
+   visitor; the modal forms are in the pages that open them, and every form of an
+   organisation is also posted without its fields, to be read with its errors. Each
+   visible text (text nodes outside scripts and styles, and the title, aria-label,
+   placeholder and alt attributes) that equals an English msgid of the catalogue whose
+   French differs is untranslated. The texts of the world built for the test (names,
+   titles) are user data, left aside.
 2. Marked: every gettext call in cible/**/*.py (under any name it is imported as) and every
    {% translate %} and {% blocktranslate %} of the templates has a non-empty msgstr in
    cible/locale/fr/LC_MESSAGES/django.po.
+3. The API's documentation: each summary and description of the OpenAPI schema, which
+   the interactive documentation shows, is served in French.
 
-Both checks are shown to fail on a string left untranslated.
+Each check is shown to fail on a string left untranslated.
 """
 
 import ast
@@ -204,6 +208,30 @@ def test_every_page_reads_in_french(
     if html and not page.htmx:
         assert 'lang="fr"' in html or "<html" not in html, f"{url} is not in French"
     assert untranslated(html, english, user_data) == [], f"GET {url} as {page.role}"
+
+
+# The forms sent back with their errors: each page that is a form, posted without its fields.
+FORMS = [
+    name
+    for name, spec in matrix.TABLE.items()
+    if spec.get is not None
+    and spec.post is not None
+    and spec.get["owner"] == matrix.OK
+    and spec.org  # the sign-in and account forms are allauth's, in its own French
+]
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_every_form_with_its_errors_reads_in_french(
+    french: tuple[matrix.Ctx, set[str]], english: set[str], name: str
+) -> None:
+    ctx, user_data = french
+    url = matrix.TABLE[name].url(name, ctx)
+    client = _french_client(ctx, "owner")
+    # A body, though not the form's fields: the form is bound, and every field it needs is missing.
+    response = client.post(url, {"unknown": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code < 500
+    assert untranslated(_html(response), english, user_data) == [], f"POST {url}"
 
 
 def test_the_api_docs_page_reads_in_french(
