@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cible.lib import okrmath
+from cible.lib.numbers import unit_for
 from cible.okrs.models import KeyResult, Objective
 
 register = template.Library()
@@ -22,7 +23,7 @@ def value(number: Decimal | None, unit: str = "") -> str:
     text = number_format(normalized, decimal_pos=min(places, 4), force_grouping=True)
     if not unit:
         return text
-    return f"{text}\u00a0{unit}" if unit != "%" else f"{text}\u00a0%"
+    return f"{text}\u00a0{unit_for(normalized, unit)}"
 
 
 @register.filter

@@ -144,7 +144,7 @@ def test_a_decrease_past_its_target_reads_reached(world: World, cycle: Cycle) ->
         "Reached",
         f"120{NBSP}% done: the target, 35{NBSP}days, is reached",
         "Atteint",
-        f"120{NBSP}% fait : la cible, 35{NBSP}days, est atteinte",
+        f"120{NBSP}% fait : la cible, 35{NBSP}jours, est atteinte",
     )
 
 
