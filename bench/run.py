@@ -7,7 +7,9 @@ The organisation is built once (`cible benchdata`) and reused by later runs. Eac
 requested in-process through Django's test client, signed in as a plain member, a few
 times to warm up and then `--repeat` times: the median and 95th percentile server time, the
 number of SQL queries, and the ratio to a floor, the time one hand-written SQL query takes
-to fetch the same rows through the database driver. Then a production server (gunicorn,
+to fetch the same rows through the database driver. The Python CPU of one API check-in
+(`time.process_time`) is measured beside the CPU the driver alone spends sending the same
+statements. Then a production server (gunicorn,
 two workers) takes check-ins from `wrk` for `--duration` seconds. A table is printed and
 the numbers are written to bench/results/<date>-<db>.json.
 """
@@ -152,6 +154,8 @@ class Row:
     floor_ms: float
     ratio: float | None
     within_budget: bool
+    kib: float = 0.0  # the answer's size, plain and as gzip sends it (Accept-Encoding)
+    gzip_kib: float = 0.0
 
 
 OBJECTIVES_WITH_KRS = """
@@ -411,9 +415,10 @@ def measure(client: Any, target: Target, warmup: int, repeat: int) -> Row:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def call() -> Any:
+    def call(gzip: bool = False) -> Any:
         request: Callable[..., Any] = getattr(client, target.method)
-        options: dict[str, Any] = {"headers": target.headers}
+        extra = {"Accept-Encoding": "gzip"} if gzip else {}
+        options: dict[str, Any] = {"headers": {**target.headers, **extra}}
         if target.data is not None:
             options["data"] = target.data
         if target.content_type:
@@ -440,6 +445,7 @@ def measure(client: Any, target: Target, warmup: int, repeat: int) -> Row:
             samples.append(time.perf_counter() - started)
     median = statistics.median(samples)
     floor = raw_floor(target.floor_sql, target.floor_params, min(repeat, 15))
+    plain, packed = len(body(response)), len(body(call(gzip=True)))
     return Row(
         name=target.name,
         path=target.path,
@@ -451,7 +457,94 @@ def measure(client: Any, target: Target, warmup: int, repeat: int) -> Row:
         floor_ms=round(floor * 1000, 3),
         ratio=round(median / floor, 1) if floor > 0 else None,
         within_budget=median * 1000 <= BUDGET_MS and response.status_code < 400,
+        kib=round(plain / 1024, 1),
+        gzip_kib=round(packed / 1024, 1),
     )
+
+
+def body(response: Any) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+# Check-in CPU -----------------------------------------------------------------------------
+
+CPU_REPEAT = 200  # check-ins measured, under the API's rate limit (API_RATE) with the rest
+
+
+def statements_floor(statements: list[str], repeat: int) -> dict[str, float]:
+    """The driver alone sending the very statements of one check-in, in one transaction
+    rolled back rather than committed (the benchmark's data stays as it is): the Python CPU
+    and the time it takes, per check-in (medians)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    cpu, wall = [], []
+    for index in range(repeat + 5):
+        cursor = raw.cursor()
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
+        cursor.execute("BEGIN")
+        for sql in (s for s in statements if s not in ("BEGIN", "COMMIT")):
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+        cursor.execute("ROLLBACK")
+        cpu_spent = time.process_time() - cpu_started
+        wall_spent = time.perf_counter() - wall_started
+        cursor.close()
+        if index >= 5:
+            cpu.append(cpu_spent)
+            wall.append(wall_spent)
+    return {"cpu_ms": statistics.median(cpu) * 1000, "ms": statistics.median(wall) * 1000}
+
+
+def check_in_cpu(org: Any, reader: Any, api: ApiAccess, repeat: int = CPU_REPEAT) -> dict[str, Any]:
+    """The Python CPU one API check-in costs in-process (the test client: every middleware,
+    authentication, the rate limit, the service, the answer), beside its floor: the same
+    SQL statements sent by the driver alone (`statements_floor`)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cible.samples.benchdata import subjects
+
+    kr = subjects(org, reader).key_result
+    client = Client()
+    path = f"/api/v1/orgs/{org.slug}/key-results/{kr.pk}/check-ins"
+    body = json.dumps({"value": str(kr.current)})
+
+    def post() -> Any:
+        return client.post(path, data=body, content_type="application/json", headers=api.headers())
+
+    for _ in range(10):
+        post()
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = post()
+    statements = [query["sql"] for query in captured.captured_queries]
+    cpu, wall = [], []
+    for _ in range(repeat):
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
+        post()
+        cpu.append(time.process_time() - cpu_started)
+        wall.append(time.perf_counter() - wall_started)
+    floor = statements_floor(statements, repeat)
+    cpu_ms = statistics.median(cpu) * 1000
+    return {
+        "what": "API check-in in-process (test client), Python CPU per request (process_time)",
+        "status": response.status_code,
+        "requests": repeat,
+        "queries": len(statements),
+        "cpu_ms": round(cpu_ms, 3),
+        "cpu_p95_ms": round(percentile(cpu, 0.95) * 1000, 3),
+        "ms": round(statistics.median(wall) * 1000, 3),
+        "floor_cpu_ms": round(floor["cpu_ms"], 3),
+        "floor_ms": round(floor["ms"], 3),
+        "cpu_ratio": round(cpu_ms / floor["cpu_ms"], 1) if floor["cpu_ms"] > 0 else None,
+        "statements": statements,
+    }
 
 
 # Check-in throughput over HTTP ---------------------------------------------------------
@@ -675,7 +768,7 @@ def move_data_timing() -> dict[str, Any]:
 def print_table(rows: list[Row]) -> None:
     header = (
         f"{'page':<42} {'status':>6} {'median':>9} {'p95':>9} {'queries':>7}"
-        f" {'floor':>9} {'ratio':>6}"
+        f" {'floor':>9} {'ratio':>6} {'KiB':>6} {'gzip':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -684,7 +777,8 @@ def print_table(rows: list[Row]) -> None:
         ratio = f"{row.ratio:.1f}x" if row.ratio is not None else "-"
         print(
             f"{row.name:<42} {row.status:>6} {row.median_ms:>7.1f}ms {row.p95_ms:>7.1f}ms"
-            f" {row.queries:>7} {row.floor_ms:>7.2f}ms {ratio:>6}{mark}"
+            f" {row.queries:>7} {row.floor_ms:>7.2f}ms {ratio:>6}"
+            f" {row.kib:>6.1f} {row.gzip_kib:>6.1f}{mark}"
         )
 
 
@@ -742,6 +836,15 @@ def main() -> None:
     if api is None:
         print("API: not there yet (no /api/v1/orgs/<slug>/objectives): its rows are skipped.")
     print_table(rows)
+    cpu: dict[str, Any] = {"skipped": "no API" if api is None else "--only"}
+    if api is not None and (not args.only or args.only in "check-in CPU"):
+        cpu = check_in_cpu(org, reader, api)
+        print(
+            f"\nCheck-in CPU: {cpu['cpu_ms']:.2f} ms of Python a request (p95"
+            f" {cpu['cpu_p95_ms']:.2f} ms, {cpu['ms']:.2f} ms in all, {cpu['queries']} queries);"
+            f" the same SQL by the driver alone: {cpu['floor_cpu_ms']:.3f} ms of CPU,"
+            f" {cpu['floor_ms']:.3f} ms in all ({cpu['cpu_ratio']}x)"
+        )
     load: dict[str, Any] = {"skipped": "--no-http"}
     if not args.no_http:
         print(
@@ -766,6 +869,7 @@ def main() -> None:
         "budget_ms": BUDGET_MS,
         "pages": [asdict(row) for row in rows],
         "api": "measured" if api is not None else "skipped: the API is not there yet",
+        "check_in_cpu": cpu,
         "check_in_throughput": load,
         "move_data": moved,
     }

@@ -76,7 +76,11 @@ MIDDLEWARE = [
     "cible.ops.middleware.RequestIdMiddleware",
     "cible.ops.metrics.MetricsMiddleware",  # only with CIBLE_METRICS
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cible.ops.static.StaticFilesMiddleware",
+    # Below the static files (whitenoise sends them compressed at collectstatic): pages and
+    # JSON, gzipped when the client accepts it. Django masks the CSRF token anew in each
+    # response, so compression gives BREACH nothing to guess (docs/production.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +257,8 @@ USE_I18N = True
 # Grouping is applied where numbers are shown (the `value` and `percent` filters), never to
 # ids that end up in attributes and links.
 USE_THOUSAND_SEPARATOR = False
+# One way to write a date per language (cible/lib/formats).
+FORMAT_MODULE_PATH = ["cible.lib.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_TZ = True
 
@@ -260,7 +266,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Production mode (`cible serve --prod` turns it on): static files collected into
-# STATIC_ROOT under hashed names, compressed, cached for ever by browsers and proxies.
+# STATIC_ROOT under hashed names, compressed, cached for a year by browsers and proxies
+# (cible.ops.static).
 # Off, they are served straight from the apps' folders (the tests never collect them).
 PRODUCTION = env_bool("PRODUCTION", False)
 STORAGES = {

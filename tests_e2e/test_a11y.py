@@ -120,6 +120,10 @@ PAGES: dict[str, tuple[Callable[..., str], Callable[[Page], None] | None]] = {
         lambda w: f"/o/acme/objectives/new/?cycle={w.cycle.pk}&level=company",
         lambda page: page.get_by_text("Start from a template").click(),
     ),
+    "new objective from a template": (
+        lambda w: f"/o/acme/objectives/new/?cycle={w.cycle.pk}&template=marketing-brand-awareness",
+        None,
+    ),
     "new key result": (
         lambda w: f"/o/acme/objectives/{w.team_objective.pk}/key-results/new/?kind=stay_between",
         None,

@@ -42,15 +42,20 @@ def test_admin_creates_a_company_objective_from_a_template(world, new_page: NewP
     page.get_by_role("link", name="New company objective").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"New objective for {world.cycle}")
     page.get_by_text("Start from a template", exact=True).click()
-    page.get_by_text("Customer service", exact=True).click()
+    # Typing filters the library at once; each template shows its key results' numbers.
+    page.get_by_label("Find a template").fill(template.key_results[0].title("en"))
+    expect(page.locator("#template-list [data-filter-item]:visible")).not_to_have_count(0)
+    expect(page.get_by_role("heading", name="Marketing")).to_be_hidden()
     page.get_by_role("link", name=title, exact=True).click()
 
-    # The form is pre-filled, and announces the key results it will add.
+    # The form is pre-filled, with the key results' example numbers in its fields.
     expect(page.get_by_label("Title")).to_have_value(title)
     expect(page.get_by_label("Level")).to_have_value(Level.COMPANY)
-    expect(page.locator("main .card ul").first.get_by_role("listitem")).to_have_count(
-        len(template.key_results)
-    )
+    expect(page.locator(".template-kr")).to_have_count(len(template.key_results))
+    page.get_by_role("button", name="Create the objective").click()
+    # Example numbers kept as they are need a yes.
+    expect(page.locator("#template-confirm-error")).to_be_visible()
+    page.get_by_label("These numbers are ours: keep them as they are").check()
     page.get_by_role("button", name="Create the objective").click()
 
     objective = created_objective(page)

@@ -41,21 +41,32 @@ def progress_of(objective: Objective) -> Decimal:
 
 
 def status_of(objective: Objective, org: Organization) -> str:
-    """The worst status of the objective's KRs: progress against the share of the cycle
-    elapsed (a milestone expects nothing before its end), or a low confidence."""
+    """The objective's own status (docs/status.md): not started while none of its live KRs
+    has a reading, reached when all of them are, else its progress against the weighted
+    mean of their expected progress (the share of their span elapsed; a milestone expects
+    nothing before its end), by the organisation's gaps."""
     today = timezone.localdate()
-    order = ["on_track", "at_risk", "off_track"]
-    worst = "on_track"
-    for kr in live_krs(objective):
-        progress = progress_of(kr.driven_by) if kr.driven_by else kr.progress()
+    krs = live_krs(objective)
+    statuses = []
+    for kr in krs:
+        driven = progress_of(kr.driven_by) if kr.driven_by else None
+        statuses.append(str(kr.status(today, thresholds_for(org), driven)))
+    if not krs or all(s == "not_started" for s in statuses):
+        return "not_started"
+    if all(s == "reached" for s in statuses):
+        return "reached"
+    weighted = Decimal(0)
+    for kr in krs:
         start, end = objective.cycle.start, kr.due_date or objective.cycle.end
         if kr.kind == "milestone":
             expected = Decimal(1) if today >= end else Decimal(0)
         else:
             expected = okrmath.expected_progress(start, end, today)
-        status = okrmath.status(progress, expected, kr.confidence, thresholds_for(org)).value
-        worst = max(worst, status, key=order.index)
-    return worst
+        weighted += kr.weight * expected
+    gap = weighted / sum((kr.weight for kr in krs), Decimal(0)) - progress_of(objective)
+    if gap >= org.off_track_gap:
+        return "off_track"
+    return "at_risk" if gap >= org.at_risk_gap else "on_track"
 
 
 def test_the_dashboard_shows_the_shares_of_the_demo_organisation(page: Page) -> None:
@@ -108,7 +119,7 @@ def test_the_dashboard_shows_the_shares_of_the_demo_organisation(page: Page) -> 
     def shown(name: str) -> str:
         return page.locator(f'[data-cell="{name}"]').inner_text()
 
-    for status in ("on_track", "at_risk", "off_track"):
+    for status in okrmath.Status:
         assert shown(f"status-{status}-count") == str(statuses.count(status)), status
         assert shown(f"status-{status}-share") == percent(statuses.count(status), len(statuses))
     assert shown("discipline-overall") == percent(len(done), len(to_check))

@@ -80,10 +80,16 @@ def test_objective_and_key_result_pages_show_progress_and_status(world, new_page
     expect(page.get_by_role("heading", level=1, name="Delight our customers")).to_be_visible()
     objective = page.locator(f"#objective-{world.company_objective.pk}")
     header = objective.locator(".objective-head")
-    # The objective shows its KRs' mean, (8/10 + 3/10 + 10/100) / 3, and their worst status.
+    # The objective shows its KRs' mean, (8/10 + 3/10 + 10/100) / 3, and its own status:
+    # 40 % done for 50 % expected, within the at-risk gap (docs/status.md), and says so.
     expect(header.get_by_role("progressbar", name="Progress")).to_have_attribute("value", "40")
     expect(header.locator(".progress-text")).to_have_text(f"40{NBSP}%")
-    expect(header.locator(".status")).to_have_text("Off track")
+    expect(header.locator(".status")).to_have_text("On track")
+    expect(header.locator(".status")).to_have_attribute(
+        "title",
+        f"40{NBSP}% done, 50{NBSP}% expected by today, weighted over its 3 key results "
+        "(1 on track, 1 at risk, 1 off track)",
+    )
 
     rows = {
         "Raise the satisfaction score": ("80", "8", "On track"),

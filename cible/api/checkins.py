@@ -14,8 +14,8 @@ from cible.api.common import PageQuery, cycle_in, page_of, paginate, team_in
 from cible.api.errors import ERROR_RESPONSES as ERRORS
 from cible.api.idempotency import HEADER, check_in_once
 from cible.api.schemas import (
+    CheckInCreated,
     CheckInIn,
-    CheckInOut,
     CheckInPage,
     Id,
     ReviewIn,
@@ -30,6 +30,7 @@ from cible.checkins.access import may_hold
 from cible.checkins.models import CheckIn, Review
 from cible.checkins.services import record_check_in
 from cible.lib.http import AuthenticatedHttpRequest as Request
+from cible.okrs import rules
 from cible.okrs.access import get_key_result_for_user
 from cible.okrs.models import Objective
 from cible.orgs.access import get_membership, require_writer
@@ -82,7 +83,7 @@ def _aware(moment: datetime) -> datetime:
 
 @router.post(
     ORG + "/key-results/{id}/check-ins",
-    response={200: CheckInOut, 201: CheckInOut, **ERRORS},
+    response={200: CheckInCreated, 201: CheckInCreated, **ERRORS},
     tags=["check-ins"],
 )
 def create_check_in(
@@ -101,7 +102,9 @@ def create_check_in(
     ] = None,
 ) -> Any:
     """Record a reading of the key result: 201 with the new check-in, or 200 with the one
-    already recorded for this Idempotency-Key."""
+    already recorded for this Idempotency-Key. A value that looks like a typing mistake
+    (far outside the key result's range, or a jump away from its target by more than the
+    whole range) is recorded, and `warnings` says why it looks wrong."""
     # The check-in reads the objective and its cycle (rights, closed cycle), nothing more.
     kr, _membership, powers = get_key_result_for_user(
         request, slug, id, related=("objective__cycle",)
@@ -109,10 +112,12 @@ def create_check_in(
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
     fields = data.model_dump()
+    warnings = [vars(w) for w in rules.check_in_warnings(kr, data.value)]
     if idempotency_key is None:
-        return Status(201, check_in_out(record_check_in(kr, request.user, **fields)))
+        check_in = record_check_in(kr, request.user, **fields)
+        return Status(201, {**check_in_out(check_in), "warnings": warnings})
     check_in, created = check_in_once(kr, request.user, idempotency_key, **fields)
-    return Status(201 if created else 200, check_in_out(check_in))
+    return Status(201 if created else 200, {**check_in_out(check_in), "warnings": warnings})
 
 
 # Reviews.

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
@@ -44,7 +45,29 @@ class OfflineSwagger(Swagger):
         return render(request, self.template, context)
 
 
+def translated(schema: Any, key: str = "") -> Any:
+    """The schema's texts in the reader's language, where the catalogue has them: the API's
+    description, each operation's summary and description (its docstring), each
+    parameter's and field's description, and each answer's status (in context, "HTTP
+    status"). Names (tags, operation ids, fields, the titles of the schemas) stay as they
+    are: scripts are generated from them. cible/tests/test_french_complete.py checks that
+    each of these texts has its French."""
+    if isinstance(schema, dict):
+        for name, value in schema.items():
+            if name in {"summary", "description"} and isinstance(value, str) and value:
+                schema[name] = pgettext("HTTP status", value) if key.isdigit() else gettext(value)
+            else:
+                translated(value, str(name))
+    elif isinstance(schema, list):
+        for item in schema:
+            translated(item, key)
+    return schema
+
+
 class CibleAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return translated(super().get_openapi_schema(**kwargs))
+
     def get_openapi_operation_id(self, operation: Any) -> str:
         """Plain names (`list_objectives`): what scripts generated from the schema call."""
         return str(operation.view_func.__name__)

@@ -43,6 +43,7 @@ from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for
 from cible.okrs.contexts import kr_row
 from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
 from cible.okrs.models import Dependency, KeyResult, Objective
+from cible.okrs.templatetags.okrs import status_reason
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Membership, Organization
 
@@ -137,6 +138,7 @@ def _key_result_out(kr: KeyResult, row: Any) -> dict[str, Any]:
         "progress": float(row.progress),
         "expected_progress": float(row.expected),
         "status": str(row.status),
+        "status_reason": status_reason(row.status),
         "score": _float(kr.score),
         "archived": kr.archived_at is not None,
         "cancelled": kr.cancelled_at is not None,

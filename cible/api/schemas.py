@@ -42,7 +42,7 @@ ObjectiveState = Literal["draft", "active", "closed", "cancelled"]
 NewObjectiveState = Literal["draft", "active"]
 KRKind = Literal["increase", "decrease", "stay_above", "stay_below", "stay_between", "milestone"]
 ReviewKind = Literal["weekly", "monthly", "quarterly"]
-Status = Literal["on_track", "at_risk", "off_track"]
+Status = Literal["reached", "on_track", "at_risk", "off_track", "not_started"]
 
 
 class Input(Schema):
@@ -148,6 +148,7 @@ class KeyResultOut(Schema):
     progress: float
     expected_progress: float
     status: Status
+    status_reason: str = Field(description="Why the status is what it is, in words.")
     score: float | None
     archived: bool
     cancelled: bool
@@ -276,6 +277,19 @@ class CheckInOut(Schema):
     comment: str
     blockers: str
     created_at: datetime
+
+
+class CheckInWarningOut(Schema):
+    field: str
+    code: str = Field(description="far_outside_range or jump_against_trend")
+    message: str
+
+
+class CheckInCreated(CheckInOut):
+    warnings: list[CheckInWarningOut] = Field(
+        description="Why the value looks like a typing mistake: recorded all the same, "
+        "the pages would have asked to confirm it. Empty when nothing looks wrong."
+    )
 
 
 class CheckInIn(Input):

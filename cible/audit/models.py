@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
 from django.conf import settings
@@ -93,6 +93,14 @@ class FieldChange:
     after: str
 
 
+def _shown(value: Any, field: Any) -> Any:
+    """A recorded value as the reader reads it: a yes or no of a true-or-false field in
+    words, in their language (the trail stores "True" and "False")."""
+    if isinstance(field, models.BooleanField) and str(value) in {"True", "False"}:
+        return _("yes") if str(value) == "True" else _("no")
+    return value
+
+
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def for_team(self, team: "Team") -> "AuditEntryQuerySet":
         """The team's own changes and those of its members list."""
@@ -180,18 +188,29 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         names = list(after) + [name for name in before if name not in after]
         return [
-            FieldChange(name, self._label(name), before.get(name, ""), after.get(name, ""))
+            FieldChange(
+                name,
+                self._label(name),
+                _shown(before.get(name, ""), self._field(name)),
+                _shown(after.get(name, ""), self._field(name)),
+            )
             for name in names
         ]
+
+    def _field(self, name: str) -> Any:
+        """The target model's field of that name, or None."""
+        label = MODEL_OF_TARGET.get(self.target_type)
+        if label is None:
+            return None
+        try:
+            return apps.get_model(label)._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
 
     def _label(self, name: str) -> str:
         if name in EXTRA_LABELS:
             return str(EXTRA_LABELS[name])
-        label = MODEL_OF_TARGET.get(self.target_type)
-        if label is None:
-            return name
-        try:
-            field = apps.get_model(label)._meta.get_field(name)
-        except FieldDoesNotExist:
+        field = self._field(name)
+        if field is None:
             return name
         return str(getattr(field, "verbose_name", name))

@@ -38,6 +38,8 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
     blockers = forms.CharField(label=_("Blockers"), required=False, max_length=2000)
+    # Shown once a value looks like a typing mistake (`rules.check_in_warnings`).
+    confirm = forms.BooleanField(label=_("Save anyway: the value is right"), required=False)
 
     def __init__(
         self,
@@ -53,6 +55,7 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
             kwargs.setdefault("initial", {}).setdefault("confidence", key_result.confidence)
         super().__init__(*args, **kwargs)
         self.key_result = key_result
+        self.warnings: list[rules.CheckInWarning] = []
         self.is_milestone = key_result.kind == KRKind.MILESTONE
         for name in ("value", "confidence"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
@@ -75,6 +78,13 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
         data = super().clean() or {}
         if self.is_milestone and data.get("done") in ("0", "1"):
             data["value"] = Decimal(data["done"])
+        value = data.get("value")
+        if value is not None and "value" not in self.errors and not data.get("confirm"):
+            # Asked before saving, as an error the page shows with its "save anyway" box;
+            # the form keeps every field, so nothing typed is lost.
+            self.warnings = rules.check_in_warnings(self.key_result, value)
+            for warning in self.warnings:
+                self.add_error("value", forms.ValidationError(warning.message, code=warning.code))
         return data
 
     @property

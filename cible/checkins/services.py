@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins import signals
 from cible.checkins.models import CheckIn
+from cible.lib.db import Prepared, insert_row, update_row
 from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult, Objective
 from cible.orgs.models import Membership
@@ -31,6 +33,34 @@ def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
         .select_related("objective__cycle", "objective__organization", "owner")
         .order_by("objective__cycle__start", "objective__position", "objective_id", "position")
     )
+
+
+# The queries of every check-in, their SQL built once (cible.lib.db.Prepared): building it
+# through the ORM cost more Python than the rest of the check-in.
+_LOCK_KEY_RESULT = Prepared(
+    lambda pk: KeyResult.objects.filter(pk=pk).select_for_update().values_list("pk").order_by(),
+    -7_000_011,
+)
+_NEWEST: dict[tuple[object, ...], Prepared] = {}
+
+
+def _newest_check_in() -> Prepared:
+    """The newest check-in's value, confidence and time, and whether anyone listens: one query
+    for each set of listeners (they are connected at start-up)."""
+    key = tuple(signals.LISTENERS)
+    prepared = _NEWEST.get(key)
+    if prepared is None:
+        prepared = _NEWEST[key] = Prepared(
+            lambda kr_id, org_id: (
+                CheckIn.objects.filter(key_result_id=kr_id)
+                .annotate(listened=signals.listening(org_id))
+                .order_by("-created_at", "-id")
+                .values_list("value", "confidence", "created_at", "listened")[:1]
+            ),
+            -7_000_012,
+            -7_000_013,
+        )
+    return prepared
 
 
 def record_check_in(
@@ -62,13 +92,7 @@ def record_check_in(
     # organisation without webhooks pays neither a query nor the payload's making.
     # The queries are put together before it starts: on SQLite the transaction holds the
     # database's one write lock, which every other writer waits for.
-    newest_first = (
-        CheckIn.objects.filter(key_result_id=kr.pk)
-        .annotate(listened=signals.listening(organization.pk))
-        .order_by("-created_at", "-id")
-        .values_list("value", "confidence", "listened")
-    )
-    this_kr = KeyResult.objects.filter(pk=kr.pk)
+    newest_first = _newest_check_in()
     with transaction.atomic():
         # One check-in of a KR at a time: lock the KR's row before reading its newest
         # check-in. Without it, under PostgreSQL's READ COMMITTED, a check-in that read "the
@@ -76,16 +100,27 @@ def record_check_in(
         # the KR last. SQLite has no row locks (the query would lock nothing) and needs
         # none: its transactions begin IMMEDIATE (settings), one writer at a time.
         if connection.features.has_select_for_update:
-            list(this_kr.select_for_update().values_list("pk").order_by())
+            list(_LOCK_KEY_RESULT.queryset(kr.pk))
         check_in.created_at = at or timezone.now()
-        check_in.save(force_insert=True)
-        newest_value, newest_confidence, listened = newest_first[0]
+        _insert(check_in)
+        newest_value, newest_confidence, newest_at, listened = next(
+            iter(newest_first.queryset(kr.pk, organization.pk))
+        )
         if listened:
             signals.check_in_recorded.send(
                 CheckIn, check_in=check_in, current=newest_value, confidence=newest_confidence
             )
-        this_kr.update(current=newest_value, confidence=newest_confidence)
+        update_row(
+            KeyResult,
+            kr.pk,
+            {
+                "current": newest_value,
+                "confidence": newest_confidence,
+                "last_check_in_at": newest_at,
+            },
+        )
         kr.current, kr.confidence = newest_value, newest_confidence
+        kr.last_check_in_at = newest_at
         record(
             organization,
             author,
@@ -95,3 +130,26 @@ def record_check_in(
             label=kr.title,
         )
     return check_in
+
+
+def _insert(check_in: CheckIn) -> None:
+    """`check_in.save(force_insert=True)`, its signals included, in one plain INSERT."""
+    using = "default"
+    pre_save.send(CheckIn, instance=check_in, raw=False, using=using, update_fields=None)
+    check_in.pk = insert_row(
+        CheckIn,
+        {
+            "key_result_id": check_in.key_result_id,
+            "author_id": check_in.author_id,
+            "value": check_in.value,
+            "confidence": check_in.confidence,
+            "comment": check_in.comment,
+            "blockers": check_in.blockers,
+            "created_at": check_in.created_at,
+        },
+        using,
+    )
+    check_in._state.adding, check_in._state.db = False, using
+    post_save.send(
+        CheckIn, instance=check_in, created=True, raw=False, using=using, update_fields=None
+    )

@@ -58,6 +58,9 @@ class Result:
     reason: str = ""
     recorded: list[tuple[KeyResult, lines.Reading]] = field(default_factory=list)
     problems: list[lines.Problem] = field(default_factory=list)
+    # Values recorded that look like typing mistakes (`rules.check_in_warnings`): a reply
+    # cannot be asked to confirm, so the answer says them, as the API does.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _ignored(reason: str, *args: object) -> Result:
@@ -179,6 +182,11 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
             seen.add(kr.pk)
             accepted.append((kr, reading))
     problems.sort(key=lambda p: p.line)
+    warnings = [
+        f"{kr.title}: {warning.message}"
+        for kr, reading in accepted
+        for warning in rules.check_in_warnings(kr, reading.value)
+    ]
     org, user = membership.organization, membership.user
     outcome = Outcome.REFUSED if problems else Outcome.RECORDED
     try:
@@ -199,7 +207,7 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
         return _ignored("message %s already read", message_id)
     if problems:
         return Result(outcome, problems=problems)
-    return Result(outcome, recorded=accepted)
+    return Result(outcome, recorded=accepted, warnings=warnings)
 
 
 def _answer(membership: Membership, message: EmailMessage, result: Result) -> None:
@@ -211,6 +219,7 @@ def _answer(membership: Membership, message: EmailMessage, result: Result) -> No
         "org": org,
         "user": membership.user,
         "recorded": result.recorded,
+        "warnings": result.warnings,
         "problems": result.problems,
         "check_in_url": site_url(reverse("my_check_in", args=[org.slug])),
     }

@@ -11,8 +11,9 @@ Which objectives belong to a team: its team objectives, and the personal objecti
 its members (or the personal objectives set on the team). Company objectives belong to no
 team. Formulas, each a share of a count (None when there is nothing to count):
 
-- status: objectives on track / at risk / off track (an objective takes the worst status
-  of its key results), over the objectives in scope; average progress: their mean;
+- status: objectives reached / on track / at risk / off track / not started (an
+  objective's own status: its progress against its key results' pace, docs/status.md),
+  over the objectives in scope; average progress: their mean;
 - check-in discipline (an active cycle only): among the KRs to check in (live, not driven
   by another objective), those with a check-in since the week began: the last check-in
   weekday of the organisation, at midnight in its time zone;
@@ -573,7 +574,7 @@ def week_start(org_weekday: int, today: date) -> date:
 def _statuses(rows: Sequence[ObjectiveRow]) -> list[StatusShare]:
     counts = {status: 0 for status in STATUSES}
     for row in rows:
-        counts[row.status] += 1
+        counts[okrmath.Status(row.status)] += 1
     return [StatusShare(status, Share(counts[status], len(rows))) for status in STATUSES]
 
 

@@ -48,8 +48,8 @@ def status_chart(board: Dashboard) -> SafeString:
             bars,
             _("Objectives by status"),
             _(
-                "How many objectives are on track, at risk and off track; the table below "
-                "gives the same numbers."
+                "How many objectives are reached, on track, at risk, off track and not "
+                "started; the table below gives the same numbers."
             ),
             maximum=float(total),
             chart_id="status-chart",

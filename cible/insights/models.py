@@ -31,4 +31,4 @@ class DashboardSnapshot(models.Model):
 
 # The shape of the stored copy: a change of `Dashboard` or of what it holds changes it,
 # and older copies are then computed again rather than read.
-FORMAT = "1"
+FORMAT = "2"  # 2: statuses carry their reason; reached and not started

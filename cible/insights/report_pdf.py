@@ -35,6 +35,8 @@ TRACK = (230, 233, 239)
 ACCENT = (37, 70, 184)
 TARGET = (29, 122, 70)
 STATUS_COLOURS = {
+    okrmath.Status.REACHED: (29, 122, 70),
+    okrmath.Status.NOT_STARTED: (110, 118, 129),
     okrmath.Status.ON_TRACK: (29, 122, 70),
     okrmath.Status.AT_RISK: (163, 95, 0),
     okrmath.Status.OFF_TRACK: (179, 38, 30),

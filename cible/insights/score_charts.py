@@ -73,5 +73,5 @@ def status_chart(counts: dict[okrmath.Status, int], title: str, chart_id: str) -
         Bar(status_label(status), float(counts.get(status, 0)), str(counts.get(status, 0)), status)
         for status in okrmath.Status
     ]
-    desc = _("How many objectives are on track, at risk and off track.")
+    desc = _("How many objectives are reached, on track, at risk, off track and not started.")
     return mark_safe(bar_chart(bars, title, desc, chart_id=chart_id))  # svgbars escapes

@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cible.checkins.models import CheckIn
-from cible.lib import okrmath
-from cible.okrs.contexts import kr_row
-from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet
+from cible.okrs.contexts import kr_row, objective_status
+from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, thresholds_for
 from cible.okrs.queries import visible_objectives
 from cible.okrs.services import objective_progress
 from cible.okrs.templatetags.okrs import status_label
@@ -152,13 +151,11 @@ def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
         "level", "team__name", "position", "id"
     )
     objective_type, kr_type = _("Objective"), _("Key result")
+    thresholds = thresholds_for(org)
     for objective in objectives.iterator(chunk_size=CHUNK):
-        rows = [kr_row(kr, org, today, progress) for kr in objective.key_results.all()]
-        worst = max(
-            (row.status for row in rows),
-            key=list(okrmath.Status).index,
-            default=okrmath.Status.ON_TRACK,
-        )
+        rows = [kr_row(kr, org, today, progress, thresholds) for kr in objective.key_results.all()]
+        objective_progress = progress.get(objective.pk, Decimal(0))
+        status = objective_status(objective_progress, rows, thresholds)
         level, team = objective.get_level_display(), objective.team.name if objective.team else ""
         yield [
             objective_type,
@@ -174,8 +171,8 @@ def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
             None,
             "",
             None,
-            _round(progress.get(objective.pk, Decimal(0))),
-            status_label(worst),
+            _round(objective_progress),
+            status_label(status),
             objective.score,
         ]
         for row in rows:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -24,9 +25,24 @@ class Kind(StrEnum):
 
 
 class Status(StrEnum):
+    """In the order the dashboards and reports list them."""
+
+    REACHED = "reached"
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
+    NOT_STARTED = "not_started"
+
+
+# From best to worst, for "the worst of" and "worst first": a key result not started yet
+# is no good news, but no alarm either.
+SEVERITY = {
+    Status.REACHED: 0,
+    Status.ON_TRACK: 1,
+    Status.NOT_STARTED: 2,
+    Status.AT_RISK: 3,
+    Status.OFF_TRACK: 4,
+}
 
 
 class Band(StrEnum):
@@ -181,15 +197,170 @@ def status(
     confidence: int | None = None,
     thresholds: Thresholds = Thresholds(),
 ) -> Status:
-    gap = expected - clamp(progress_value)
+    """The pace rule alone: progress against the expected pace, and the confidence.
+
+    Close to the target (less than the at-risk gap left to do) the confidence no longer
+    counts: what is left is within the margin the organisation allows, and a doubt about
+    the last few points is no risk to the key result."""
+    done = clamp(progress_value)
+    gap = expected - done
+    counts = confidence is not None and ONE - done >= thresholds.at_risk_gap
     low_confidence: Callable[[int], bool] = lambda level: (  # noqa: E731
-        confidence is not None and confidence <= level
+        counts and confidence is not None and confidence <= level
     )
     if gap >= thresholds.off_track_gap or low_confidence(thresholds.off_track_confidence):
         return Status.OFF_TRACK
     if gap >= thresholds.at_risk_gap or low_confidence(thresholds.at_risk_confidence):
         return Status.AT_RISK
     return Status.ON_TRACK
+
+
+def by_confidence(confidence: int | None, thresholds: Thresholds) -> Status | None:
+    """At risk or off track by the confidence alone; None when it raises no doubt."""
+    if confidence is None or confidence > thresholds.at_risk_confidence:
+        return None
+    if confidence <= thresholds.off_track_confidence:
+        return Status.OFF_TRACK
+    return Status.AT_RISK
+
+
+class Reason(StrEnum):
+    """Why a status is what it is; `cible.okrs.templatetags.okrs.status_reason` says it."""
+
+    NO_CHECK_IN = "no_check_in"  # no reading yet
+    NO_KEY_RESULT = "no_key_result"  # an objective without a live key result
+    PACE = "pace"  # progress against the expected pace, and the confidence
+    TARGET_REACHED = "target_reached"  # an increase or decrease at or past its target
+    INSIDE = "inside"  # a stay-above/below/between on the right side of its bounds
+    BELOW_FLOOR = "below_floor"
+    ABOVE_CEILING = "above_ceiling"
+    MILESTONE_DONE = "milestone_done"
+    MILESTONE_DUE = "milestone_due"  # not done, its due date still ahead
+    MILESTONE_LATE = "milestone_late"  # not done, its due date passed
+    OBJECTIVE = "objective"  # an objective: its progress against its key results' pace
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The numbers a reason is told with."""
+
+    progress: Decimal = ZERO  # raw: above 1 when over-achieved
+    expected: Decimal = ZERO
+    confidence: int | None = None
+    current: Decimal | None = None
+    target: Decimal | None = None
+    target_max: Decimal | None = None
+    due: date | None = None
+    unit: str = ""
+    kind: str = ""
+    key_results: int = 0  # an objective's: how many count
+    counts: tuple[tuple[Status, int], ...] = ()  # an objective's: its key results by status
+
+
+class Assessment(str):
+    """A status and why: equal to the status's value (`"on_track"`), so it compares,
+    sorts, keys a dictionary and prints wherever a status did, and carries its reason."""
+
+    status: Status
+    reason: Reason
+    facts: Facts
+
+    def __new__(cls, status: Status, reason: Reason, facts: Facts = Facts()) -> "Assessment":
+        text = super().__new__(cls, status.value)
+        text.status, text.reason, text.facts = status, reason, facts
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Assessment, (self.status, self.reason, self.facts))
+
+    @property
+    def value(self) -> str:
+        return self.status.value
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.status]
+
+
+def worst(statuses: Iterable[Status | str], default: Status = Status.NOT_STARTED) -> Status:
+    return max((Status(s) for s in statuses), key=SEVERITY.__getitem__, default=default)
+
+
+def assess(
+    kind: Kind | str,
+    start: Decimal,
+    target: Decimal,
+    current: Decimal,
+    target_max: Decimal | None = None,
+    *,
+    expected: Decimal,
+    confidence: int | None = None,
+    thresholds: Thresholds = Thresholds(),
+    started: bool = True,
+    at: date | None = None,
+    due: date | None = None,
+    unit: str = "",
+    driven_progress: Decimal | None = None,
+) -> Assessment:
+    """The status of one key result and its reason (the rule is told in docs/status.md).
+
+    `started`: the key result has a reading (a check-in, or values given when it was
+    made); `expected`: the share of its time span elapsed at `at`; `driven_progress`: the
+    progress of the objective that drives it, judged by the pace whatever its kind."""
+    kind = Kind(kind)
+    if driven_progress is not None:
+        raw = driven_progress
+    else:
+        try:
+            raw = raw_progress(kind, start, target, current, target_max)
+        except MathError:
+            raw = ZERO
+    facts = Facts(raw, expected, confidence, current, target, target_max, due, unit, kind.value)
+    if not started:
+        return Assessment(Status.NOT_STARTED, Reason.NO_CHECK_IN, facts)
+    if driven_progress is not None or kind in (Kind.INCREASE, Kind.DECREASE):
+        if raw >= ONE:
+            return Assessment(Status.REACHED, Reason.TARGET_REACHED, facts)
+        return Assessment(status(raw, expected, confidence, thresholds), Reason.PACE, facts)
+    if kind is Kind.MILESTONE:
+        if current >= ONE:
+            return Assessment(Status.REACHED, Reason.MILESTONE_DONE, facts)
+        if due is not None and at is not None and at >= due:
+            return Assessment(Status.OFF_TRACK, Reason.MILESTONE_LATE, facts)
+        # Done or not: before its due date only the owner's confidence tells the risk.
+        doubt = by_confidence(confidence, thresholds)
+        return Assessment(doubt or Status.ON_TRACK, Reason.MILESTONE_DUE, facts)
+    # Stay above, below or between: the side of the bounds the current value is on, and
+    # on the right side, the owner's confidence that it stays there.
+    if raw >= ONE:
+        doubt = by_confidence(confidence, thresholds)
+        return Assessment(doubt or Status.REACHED, Reason.INSIDE, facts)
+    below = kind is Kind.STAY_ABOVE or (kind is Kind.STAY_BETWEEN and current < target)
+    reason = Reason.BELOW_FLOOR if below else Reason.ABOVE_CEILING
+    return Assessment(Status.OFF_TRACK, reason, facts)
+
+
+def assess_objective(
+    progress_value: Decimal,
+    key_results: Iterable[tuple[Decimal, Decimal, Status | str]],
+    thresholds: Thresholds = Thresholds(),
+) -> Assessment:
+    """An objective's status from its live key results, given as (weight, expected,
+    status): its progress (the weighted mean, as shown) against the weighted mean of their
+    expected pace, by the same gaps as a key result; confidence is theirs, not its own.
+    Not started while none of them is; reached when all of them are."""
+    items = list(key_results)
+    statuses = [Status(s) for _, _, s in items]
+    counts = tuple((s, statuses.count(s)) for s in Status if s in statuses)
+    expected = weighted_mean((w, e) for w, e, _ in items) if items else ZERO
+    facts = Facts(progress_value, expected, key_results=len(items), counts=counts)
+    if not items:
+        return Assessment(Status.NOT_STARTED, Reason.NO_KEY_RESULT, facts)
+    if all(s is Status.NOT_STARTED for s in statuses):
+        return Assessment(Status.NOT_STARTED, Reason.NO_CHECK_IN, facts)
+    if all(s is Status.REACHED for s in statuses):
+        return Assessment(Status.REACHED, Reason.OBJECTIVE, facts)
+    return Assessment(status(progress_value, expected, None, thresholds), Reason.OBJECTIVE, facts)
 
 
 SCORE_STEP = Decimal("0.01")

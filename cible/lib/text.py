@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from cible.lib.numbers import plain_decimal_inputs
+
 type Kind = Literal["text", "title"]
 
 NUL = "\x00"
@@ -68,6 +70,20 @@ def searchable(words: str) -> str:
     return "" if text_problem(words, kind="title") else words
 
 
+# Letters that no decomposition takes apart, sorted as the letters they stand for.
+_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """The order people expect in a list of names, whatever the language: accents and
+    case set aside first (Élise before Zoé, émile beside Emile), then as written, so
+    that equal keys keep one order. Databases sort by code point (Z before É)."""
+    folded = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    return folded.casefold().translate(_LETTERS), text
+
+
 def message_of(error: ValidationError) -> str:
     """The error's sentence, its parameters filled in."""
     return str(next(iter(error)))
@@ -112,8 +128,10 @@ def guard_fields(form: forms.BaseForm) -> None:
 
 
 class TextRulesMixin:
-    """A form whose text fields follow the rule of this module (see `guard_fields`)."""
+    """A form whose text fields follow the rule of this module (see `guard_fields`), and
+    whose decimal fields show their values without trailing zeros (cible.lib.numbers)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         guard_fields(self)  # type: ignore[arg-type]
+        plain_decimal_inputs(self)  # type: ignore[arg-type]

@@ -436,7 +436,7 @@ def _team_digests(org: Organization, objectives_filter: Q, since: datetime) -> l
             "key_result_id", flat=True
         )
     )
-    order = list(okrmath.Status)
+    alarming = {okrmath.Status.AT_RISK, okrmath.Status.OFF_TRACK}
     digests: dict[int, TeamDigest] = {}
     for row in objective_rows(objectives, org):
         team = row.objective.team
@@ -444,12 +444,12 @@ def _team_digests(org: Organization, objectives_filter: Q, since: datetime) -> l
         url = site_url(reverse("team_detail", args=[org.slug, team.pk]))
         digest = digests.setdefault(team.pk, TeamDigest(team, url, []))
         digest.objectives.append(row)
-        digest.at_risk += [r for r in row.key_results if r.status != okrmath.Status.ON_TRACK]
+        digest.at_risk += [r for r in row.key_results if r.status in alarming]
         digest.missing += [
             r.kr for r in row.key_results if r.kr.driven_by_id is None and r.kr.pk not in fresh
         ]
     for digest in digests.values():
-        digest.at_risk.sort(key=lambda r: -order.index(r.status))
+        digest.at_risk.sort(key=lambda r: -okrmath.SEVERITY[okrmath.Status(r.status)])
     return list(digests.values())
 
 

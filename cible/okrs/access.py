@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.http import Http404, HttpRequest
 
-from cible.lib.db import one_or_none
+from cible.lib.db import Prepared
 from cible.okrs import rules
 from cible.okrs.models import KeyResult, Level, Objective
 from cible.orgs.access import get_membership
@@ -135,15 +135,32 @@ def get_objective_for_user(
 KR_RELATED = ("objective__cycle", "objective__team", "owner")
 
 
+def _key_result_query(related: Sequence[str]) -> Prepared:
+    """The lookup of a key result in an organisation, with these relations; its SQL built
+    once for each set of relations."""
+    key = tuple(related)
+    prepared = _KEY_RESULT_QUERIES.get(key)
+    if prepared is None:
+        prepared = _KEY_RESULT_QUERIES[key] = Prepared(
+            lambda org_id, pk: (
+                KeyResult.objects.select_related(*key)
+                .filter(objective__organization_id=org_id, pk=pk)
+                .order_by()[:1]
+            ),
+            -7_000_002,
+            -7_000_003,
+        )
+    return prepared
+
+
+_KEY_RESULT_QUERIES: dict[tuple[str, ...], Prepared] = {}
+
+
 def get_key_result_for_user(
     request: HttpRequest, slug: str, pk: int, related: Sequence[str] = KR_RELATED
 ) -> tuple[KeyResult, Membership, Powers]:
     membership = get_membership(request, slug)
-    kr = one_or_none(
-        KeyResult.objects.select_related(*related).filter(
-            objective__organization_id=membership.organization_id, pk=pk
-        )
-    )
+    kr: KeyResult | None = _key_result_query(related).one_or_none(membership.organization_id, pk)
     if kr is None:
         raise Http404
     kr.objective.organization = membership.organization  # the same, already read

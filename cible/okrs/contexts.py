@@ -18,27 +18,42 @@ class KRRow:
     progress: Decimal
     raw_progress: Decimal
     expected: Decimal
-    status: okrmath.Status
+    status: okrmath.Assessment
 
 
 @dataclass
 class ObjectiveRow:
     objective: Objective
     progress: Decimal
-    status: okrmath.Status
+    status: okrmath.Assessment
     key_results: list[KRRow] = field(default_factory=list)
 
 
-def kr_row(kr: KeyResult, org: Organization, today: date, driven: dict[int, Decimal]) -> KRRow:
-    thresholds = thresholds_for(org)
+def kr_row(
+    kr: KeyResult,
+    org: Organization,
+    today: date,
+    driven: dict[int, Decimal],
+    thresholds: okrmath.Thresholds | None = None,
+) -> KRRow:
+    thresholds = thresholds or thresholds_for(org)
     expected = kr.expected_progress(today)
+    driven_progress = None
     if kr.driven_by_id is not None:
-        raw = driven.get(kr.driven_by_id, Decimal(0))
+        raw = driven_progress = driven.get(kr.driven_by_id, Decimal(0))
     else:
         raw = kr.raw_progress()
     clamped = okrmath.clamp(raw)
-    return KRRow(
-        kr, clamped, raw, expected, okrmath.status(clamped, expected, kr.confidence, thresholds)
+    status = kr.status(today, thresholds, driven_progress)
+    return KRRow(kr, clamped, raw, expected, status)
+
+
+def objective_status(
+    progress: Decimal, rows: list[KRRow], thresholds: okrmath.Thresholds
+) -> okrmath.Assessment:
+    """An objective's status from the rows of its live key results."""
+    return okrmath.assess_objective(
+        progress, [(row.kr.weight, row.expected, row.status) for row in rows], thresholds
     )
 
 
@@ -59,13 +74,15 @@ def objective_rows(
         else {}
     )
     driven.update(progress)
+    thresholds = thresholds_for(org)
     rows = []
     for objective in objectives:
-        krs = [kr_row(kr, org, today, driven) for kr in objective.key_results.all()]
-        worst = max(
-            (row.status for row in krs),
-            key=lambda s: list(okrmath.Status).index(s),
-            default=okrmath.Status.ON_TRACK,
-        )
-        rows.append(ObjectiveRow(objective, progress[objective.pk], worst, krs))
+        krs = [kr_row(kr, org, today, driven, thresholds) for kr in objective.key_results.all()]
+        counted = [row for row in krs if _counts(row.kr)]
+        status = objective_status(progress[objective.pk], counted, thresholds)
+        rows.append(ObjectiveRow(objective, progress[objective.pk], status, krs))
     return rows
+
+
+def _counts(kr: KeyResult) -> bool:
+    return kr.archived_at is None and kr.cancelled_at is None

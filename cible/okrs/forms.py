@@ -2,7 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import DecimalValidator
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +15,7 @@ from cible.lib.text import TextRulesMixin
 from cible.lib.widgets import QuickSelect, SearchMultiSelect, SearchSelect
 from cible.okrs import rules, services
 from cible.okrs.access import Powers
+from cible.okrs.library import KRTemplate, ObjectiveTemplate
 from cible.okrs.models import (
     Cycle,
     CycleKind,
@@ -364,3 +365,112 @@ class CycleForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
         ):
             self.add_error("name", _("A cycle with this name already exists."))
         return data
+
+
+class TemplateKeyResultForm(TextRulesMixin, forms.Form):
+    """One key result of a library template on the new objective's form: its title and
+    numbers filled in from the template's examples, for the person to change or confirm."""
+
+    keep = forms.BooleanField(label=_("Add this key result"), required=False, initial=True)
+    title = forms.CharField(label=_("Key result"), max_length=200, required=False)
+    start = forms.DecimalField(
+        label=_("Start value"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+    )
+    target = forms.DecimalField(
+        label=_("Target"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+    )
+    target_max = forms.DecimalField(
+        label=_("Upper bound"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, example: KRTemplate, language: str, **kwargs: Any) -> None:
+        initial = {
+            "keep": True,
+            "title": example.title(language),
+            "start": example.start,
+            "target": example.target,
+            "target_max": example.target_max,
+            "unit": example.unit(language),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.example = example
+        self.kind = example.kind
+        for name in ("start", "target", "target_max"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        if self.kind == KRKind.MILESTONE:
+            for name in ("start", "target", "target_max", "unit"):
+                del self.fields[name]
+        elif self.kind != KRKind.STAY_BETWEEN:
+            del self.fields["target_max"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("keep"):
+            return data
+        if not (data.get("title") or "").strip():
+            self.add_error("title", _("Give the key result a title."))
+        if self.kind == KRKind.MILESTONE:
+            data["start"], data["target"], data["target_max"] = Decimal(0), Decimal(1), None
+            return data
+        for name in ("start", "target", "target_max"):
+            if data.get(name) is not None:
+                try:
+                    rules.check_value(data[name], name)
+                except ValidationError as error:
+                    self.add_error(name, error.error_dict[name])
+        for name, message in rules.target_errors(
+            self.kind, data.get("start"), data.get("target"), data.get("target_max")
+        ).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    @property
+    def kind_label(self) -> str:
+        return str(KRKind(self.kind).label)
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.cleaned_data.get("keep"))
+
+    @property
+    def unchanged(self) -> bool:
+        """Still the template's example numbers: they need a yes before they count."""
+        if self.kind == KRKind.MILESTONE:
+            return False
+        data, example = self.cleaned_data, self.example
+        return (data.get("start"), data.get("target"), data.get("target_max")) == (
+            example.start,
+            example.target,
+            example.target_max,
+        )
+
+    def key_result_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"].strip(),
+            "kind": self.kind,
+            "start": data["start"],
+            "target": data["target"],
+            "target_max": data.get("target_max"),
+            "unit": (data.get("unit") or "").strip(),
+        }
+
+
+def template_key_result_forms(
+    template: ObjectiveTemplate, data: Any, language: str
+) -> list[TemplateKeyResultForm]:
+    return [
+        TemplateKeyResultForm(data, example=kr, language=language, prefix=f"tkr-{index}")
+        for index, kr in enumerate(template.key_results)
+    ]

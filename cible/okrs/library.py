@@ -2335,13 +2335,15 @@ def get(key: str) -> ObjectiveTemplate | None:
     return _BY_KEY.get(key)
 
 
-def by_function(language: str) -> list[tuple[str, list[ObjectiveTemplate]]]:
+def by_function(language: str, query: str = "") -> list[tuple[str, list[ObjectiveTemplate]]]:
     """Templates grouped by function, in `FUNCTIONS` order, each group headed by the
-    function's name in `language`. Functions without templates are left out."""
+    function's name in `language`; with a `query`, only those `search` finds. Functions
+    without templates are left out."""
     index = 1 if _is_french(language) else 0
+    found = search(query, language) if query.strip() else TEMPLATES
     groups: list[tuple[str, list[ObjectiveTemplate]]] = []
     for function, names in FUNCTIONS.items():
-        members = [template for template in TEMPLATES if template.function == function]
+        members = [template for template in found if template.function == function]
         if members:
             groups.append((names[index], members))
     return groups

@@ -363,6 +363,9 @@ class KeyResult(models.Model):
         verbose_name=_("driven by the objective"),
     )
     position = models.PositiveIntegerField(default=0)
+    # The newest check-in's time, kept by the check-in service: whether the key result has
+    # a status yet, without a query per row.
+    last_check_in_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
     score = score_field(_("final score"))
     score_note = models.TextField(_("score note"), blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -434,10 +437,39 @@ class KeyResult(models.Model):
             return Decimal(1) if at >= end else Decimal(0)
         return okrmath.expected_progress(start, end, at)
 
-    def status(self, at: date | None = None) -> okrmath.Status:
-        org = self.objective.organization
-        return okrmath.status(
-            self.progress(), self.expected_progress(at), self.confidence, thresholds_for(org)
+    @property
+    def started(self) -> bool:
+        """Has a reading: a check-in, or a value or a confidence given when it was made."""
+        return (
+            self.last_check_in_at is not None
+            or self.current != self.start
+            or self.confidence is not None
+        )
+
+    def status(
+        self,
+        at: date | None = None,
+        thresholds: okrmath.Thresholds | None = None,
+        driven_progress: Decimal | None = None,
+    ) -> okrmath.Assessment:
+        """The status and its reason (`okrmath.assess`, told in docs/status.md)."""
+        at = at or timezone.localdate()
+        if thresholds is None:
+            thresholds = thresholds_for(self.objective.organization)
+        return okrmath.assess(
+            self.kind,
+            self.start,
+            self.target,
+            self.current,
+            self.target_max,
+            expected=self.expected_progress(at),
+            confidence=self.confidence,
+            thresholds=thresholds,
+            started=self.started or bool(driven_progress),
+            at=at,
+            due=self.span()[1],
+            unit=self.unit,
+            driven_progress=driven_progress,
         )
 
     def clean(self) -> None:

@@ -10,12 +10,14 @@ the migrations that created them: they are the last guard, not the rule.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import DecimalValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cible.lib import coach
@@ -253,3 +255,82 @@ def check_parent_cycle(cycle: object, cycle_parent: object, parent_cycle: object
             _("An objective contributes to objectives of its cycle or its year."),
             "parent_cycle",
         )
+
+
+# Check-ins: a value far from what the key result measures asks for a second look.
+
+# Beyond this many times the distance from the start to the target, from the start.
+FAR_OUTSIDE_RANGE = 3
+
+
+@dataclass(frozen=True)
+class CheckInWarning:
+    """A reason to look again before saving: never a refusal, so the API and the command
+    line record the value and say it, and the pages ask to confirm it."""
+
+    field: str
+    code: str
+    message: str
+
+
+class _Readable(Protocol):
+    kind: str
+    start: Decimal
+    target: Decimal
+    target_max: Decimal | None
+    current: Decimal
+    unit: str
+
+
+def check_in_warnings(kr: _Readable, value: Decimal, field: str = "value") -> list[CheckInWarning]:
+    """Why a check-in of `value` looks like a typing mistake, if it does: it lies beyond
+    three times the key result's range from its start (55 hires on a target of 11), or it
+    jumps away from the target, from the current value, by more than the whole range (an
+    NPS from 43 to 7 on a key result from 30 to 50). Milestones are done or not: no
+    warning."""
+    if kr.kind == "milestone":
+        return []
+    bounds = [kr.start, kr.target] + ([kr.target_max] if kr.target_max is not None else [])
+    span = max(bounds) - min(bounds)
+    if not span:  # a stay-above/below whose start sits on its threshold
+        span = abs(kr.target) or Decimal(1)
+    shown = {
+        "value": _number(value, kr.unit),
+        "start": _number(kr.start, kr.unit),
+        "target": _number(kr.target, kr.unit),
+        "current": _number(kr.current, kr.unit),
+    }
+    warnings: list[CheckInWarning] = []
+    if abs(value - kr.start) > FAR_OUTSIDE_RANGE * span:
+        message = _(
+            "%(value)s is far outside this key result's range, from %(start)s to %(target)s: "
+            "check the value."
+        )
+        warnings.append(CheckInWarning(field, "far_outside_range", str(message) % shown))
+    jump = value - kr.current
+    # The way values should move; a range has none: a big move out of it counts.
+    way = {"increase": 1, "stay_above": 1, "decrease": -1, "stay_below": -1}.get(kr.kind)
+    if way is None:
+        low, high = kr.target, kr.target_max if kr.target_max is not None else kr.target
+        against = _outside(value, low, high) > _outside(kr.current, low, high)
+    else:
+        against = jump * way < 0
+        if kr.kind in ("increase", "decrease") and (kr.current - kr.target) * way > 0:
+            # From past the target, coming back is a correction, not a fall.
+            against = abs(value - kr.target) > abs(kr.current - kr.target)
+    if against and abs(jump) > span:
+        message = _(
+            "%(value)s moves away from the target by more than its whole range since the "
+            "last value, %(current)s: check the value."
+        )
+        warnings.append(CheckInWarning(field, "jump_against_trend", str(message) % shown))
+    return warnings
+
+
+def _outside(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low - value, value - high, Decimal(0))
+
+
+def _number(number: Decimal, unit: str) -> str:
+    text = number_format(number.normalize(), force_grouping=True)
+    return f"{text}\u00a0{unit}" if unit else text

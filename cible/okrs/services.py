@@ -303,6 +303,14 @@ def update_key_result(
     kr.correction = correction
     if kr.kind == KRKind.MILESTONE:
         kr.start, kr.target = Decimal(0), Decimal(1)
+    if (
+        "current" not in fields
+        and stored.last_check_in_at is None
+        and stored.current == stored.start
+    ):
+        # Before its first check-in the value is the start: a new start moves it along, so
+        # the key result stays "not started" rather than showing a change nobody recorded.
+        kr.current = kr.start
     kr.full_clean()
     kr.save()
     record_change(kr.objective, actor, Change.Action.UPDATED, before, _snapshot(kr, KR_FIELDS), kr)

@@ -7,24 +7,30 @@ someone whose role does not allow it is a 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from cible.lib.db import one_or_none
+from cible.lib.db import Prepared
 from cible.orgs.models import Membership, Team
+
+# One membership at most per person and organisation: no ordering. Every request of an
+# organisation's page asks: its SQL is built once (cible.lib.db.Prepared).
+_MEMBERSHIP = Prepared(
+    lambda user_id, slug: (
+        Membership.objects.select_related("organization")
+        .filter(user_id=user_id, organization__slug=slug)
+        .order_by()[:1]
+    ),
+    -7_000_001,
+    "sample-slug-for-the-prepared-query",
+)
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
     user = request.user
-    # One membership at most per person and organisation: no ordering; the person is the
-    # one already read for the request.
-    membership = one_or_none(
-        Membership.objects.select_related("organization").filter(
-            user_id=user.pk, organization__slug=slug
-        )
-    )
+    membership: Membership | None = _MEMBERSHIP.one_or_none(user.pk, slug)
     if membership is None:
         raise Http404
-    membership.user = user
+    membership.user = user  # the person already read for the request
     return membership
 
 

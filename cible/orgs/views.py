@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cible.accounts.models import User
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.text import sort_key
 from cible.lib.widgets import SUGGESTIONS, picker_query, suggestions
 from cible.orgs import services
 from cible.orgs.access import (
@@ -58,7 +59,10 @@ def org_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def member_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     org = membership.organization
-    members = org.memberships.select_related("user").order_by("user__name", "user__email")
+    members = sorted(
+        org.memberships.select_related("user"),
+        key=lambda m: (sort_key(m.user.display_name), m.user.email),
+    )
     invitations = [i for i in org.invitations.all() if i.is_usable] if membership.is_admin else []
     context = {
         "org": org,
@@ -146,7 +150,7 @@ def team_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             services.save_team(form.instance, request.user)
             return redirect(form.instance.get_absolute_url())
-    teams = list(org.teams.select_related("lead").order_by("name"))
+    teams = sorted(org.teams.select_related("lead"), key=lambda t: sort_key(t.name))
     context = {"org": org, "membership": membership, "form": form, "tree": _team_tree(teams)}
     return render(request, "orgs/team_list.html", context, status=422 if form.errors else 200)
 
@@ -229,6 +233,7 @@ def people_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             .order_by("name", "email")
             .only("id", "name", "email")[: SUGGESTIONS + 1]
         )
+    people.sort(key=lambda p: (sort_key(p.display_name), p.email))
     rows = [(p.pk, p.display_name, p.email) for p in people]
     return render(request, "orgs/_suggestions.html", suggestions(query, rows))
 
@@ -247,5 +252,6 @@ def team_suggest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             .only("id", "name", "parent__name")
             .order_by("name", "pk")[: SUGGESTIONS + 1]
         )
+    teams.sort(key=lambda t: sort_key(t.name))
     rows = [(t.pk, t.name, t.parent.name if t.parent else "") for t in teams]
     return render(request, "orgs/_suggestions.html", suggestions(query, rows))

@@ -451,7 +451,7 @@ class _Builder:
                 if self.rng.random() <= CHECK_IN_SHARE
             ]
             if readings:
-                _moment, kr.current, kr.confidence = readings[-1]
+                kr.last_check_in_at, kr.current, kr.confidence = readings[-1]
             self.readings.append(readings)
 
     def add_check_ins(self) -> None:

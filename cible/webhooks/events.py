@@ -117,7 +117,7 @@ def objective_data(objective: Objective) -> dict[str, Any]:
     }
 
 
-def key_result_data(kr: KeyResult, status: okrmath.Status) -> dict[str, Any]:
+def key_result_data(kr: KeyResult, status: okrmath.Status | okrmath.Assessment) -> dict[str, Any]:
     objective = kr.objective
     return {
         "id": kr.pk,
@@ -160,6 +160,7 @@ def check_in_recorded(check_in: "CheckIn", current: Decimal, confidence: int | N
     )
     after_kr.objective = kr.objective
     after_kr.current, after_kr.confidence = current, confidence
+    after_kr.last_check_in_at = check_in.created_at
     after = after_kr.status()
     objective = kr.objective
     org = objective.organization

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cible.checkins.models import CheckIn, Review, ReviewKind
+from cible.checkins.services import record_check_in
 from cible.okrs.models import KeyResult
 from cible.okrs.services import create_key_result
 from cible.orgs.models import Membership, Role, TeamMember
@@ -49,7 +50,7 @@ def agenda_order(html: str, *krs: KeyResult) -> list[KeyResult]:
 
 
 def test_the_agenda_lists_the_teams_key_results_most_at_risk_first(world) -> None:
-    # Halfway through the cycle: world.kr is at 67 %, on track; this one is at 0 %.
+    # Halfway through the cycle: world.kr is at 67 %, on track; this one is checked in at 0 %.
     stalled = create_key_result(
         world.team_objective,
         owner=world.bob,
@@ -59,6 +60,7 @@ def test_the_agenda_lists_the_teams_key_results_most_at_risk_first(world) -> Non
         target=Decimal(100),
         current=Decimal(0),
     )
+    record_check_in(stalled, world.bob, Decimal(0))
 
     response = world.client_for(world.bob).get(meeting_url(world))
 
@@ -79,7 +81,7 @@ def test_a_low_confidence_puts_a_key_result_ahead_of_one_on_pace(world) -> None:
         kind="increase",
         start=Decimal(0),
         target=Decimal(2),
-        current=Decimal(2),
+        current=Decimal(1),
         confidence=2,
     )
     ahead = create_key_result(

@@ -34,7 +34,9 @@ from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectiv
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
 from cible.orgs.models import Membership, Team
 
-RISK_ORDER = {okrmath.Status.OFF_TRACK: 0, okrmath.Status.AT_RISK: 1, okrmath.Status.ON_TRACK: 2}
+
+def _risk_first(status: okrmath.Status) -> int:
+    return -okrmath.SEVERITY[okrmath.Status(status)]
 
 
 class NotesForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -154,7 +156,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for row in rows
                 for kr_row in row.key_results
             ),
-            key=lambda item: (RISK_ORDER[item[0].status], item[0].progress - item[0].expected),
+            key=lambda item: (_risk_first(item[0].status), item[0].progress - item[0].expected),
         )
     context = {
         "org": membership.organization,
@@ -188,6 +190,11 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
         except ValidationError as error:
             form.add_error(None, error)
     status = 422 if form.errors else 200
+    if not is_htmx(request) and form.warnings:
+        # From the key result's page: the same form again, filled in, with its notice and
+        # its "save anyway" box, rather than a redirect that would lose what was typed.
+        context = {"org": membership.organization, "kr": kr, "form": form}
+        return render(request, "checkins/confirm_check_in.html", context, status=422)
     if not is_htmx(request):
         if recorded:
             messages.success(request, _("Check-in recorded."))

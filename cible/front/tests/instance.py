@@ -389,6 +389,9 @@ def check_in_fields(pk: int, value: str, confidence: int) -> dict[str, str]:
         f"kr-{pk}-value": value,
         f"kr-{pk}-confidence": str(confidence),
         f"kr-{pk}-comment": f"Reading {value}",
+        # The values are far from the KR's range on purpose (unlike any demo value): they
+        # are meant, past the page's "check the value" question.
+        f"kr-{pk}-confirm": "on",
     }
 
 

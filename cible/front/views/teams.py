@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from cible.audit.models import AuditEntry
 from cible.lib.http import AuthenticatedHttpRequest
+from cible.lib.text import sort_key
 from cible.notifications.models import Delivery, Kind
 from cible.okrs.views import team_context
 from cible.orgs.access import can_manage_team, get_team_for_user
@@ -21,7 +22,7 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "org": org,
         "membership": membership,
         "team": team,
-        "members": team.members.order_by("name", "email"),
+        "members": sorted(team.members.all(), key=lambda u: (sort_key(u.display_name), u.email)),
         "sub_teams": team.children.select_related("lead", "organization"),
         "can_manage": can_manage,
         "can_write": membership.can_write,

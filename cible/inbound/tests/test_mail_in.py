@@ -320,3 +320,23 @@ def test_the_json_endpoint_refuses_what_it_cannot_take(world, client, settings) 
     settings.MAIL_IN_TOKEN = ""
     assert post(client, {"to": "x"}).status_code == 404
     assert check_ins(world) == before
+
+
+@pytest.mark.django_db
+def test_a_value_that_looks_like_a_typing_mistake_is_recorded_and_pointed_out(
+    world, mailoutbox
+) -> None:
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
+    )
+
+    result = services.receive(reply(world, f"{hires.pk}: 55"))
+
+    assert result.outcome == Outcome.RECORDED
+    assert CheckIn.objects.get(key_result=hires).value == 55
+    assert result.warnings == [
+        "Hire engineers: 55 is far outside this key result's range, from 0 to 11: check the value."
+    ]
+    (answer,) = mailoutbox
+    assert "they look like typing mistakes" in answer.body
+    assert "- Hire engineers: 55 is far outside" in answer.body

@@ -157,10 +157,19 @@ def shares(board: Dashboard) -> dict[str, tuple[int, int]]:
 def test_status_shares_and_average_progress_match_the_data(world, acme) -> None:
     board, html = board_for(world.client_for(world.vera), url())
 
-    # Vera sees C1, T1, T2, T3 and P1: on track C1, T3, P1; at risk T1; off track T2.
-    assert shares(board) == {"on_track": (3, 5), "at_risk": (1, 5), "off_track": (1, 5)}
-    assert cell(html, "status-on_track-share") == "60\u00a0%"
-    assert cell(html, "status-at_risk-count") == "1"
+    # Vera sees C1, T1, T2, T3 and P1, halfway through the cycle. Each objective's progress
+    # against its key results' expected pace: C1 37 % for 33 % (its milestone expects
+    # nothing before its due date), T1 48 % for 50 % (its KR at 30 % no longer makes the
+    # whole objective at risk), T3 and P1 50 % for 50 %: on track; T2 10 % for 50 %: off.
+    assert shares(board) == {
+        "reached": (0, 5),
+        "on_track": (4, 5),
+        "at_risk": (0, 5),
+        "off_track": (1, 5),
+        "not_started": (0, 5),
+    }
+    assert cell(html, "status-on_track-share") == "80\u00a0%"
+    assert cell(html, "status-at_risk-count") == "0"
     assert cell(html, "status-off_track-share") == "20\u00a0%"
     progress = {
         "C1": (D("0.5") + D("0.6") + 0) / 3,
@@ -275,7 +284,8 @@ def test_a_private_objective_counts_only_for_who_may_see_it(world, acme) -> None
 
     assert len(seen_by_vera.rows) == 5 and len(seen_by_bob.rows) == 6
     assert "Private plan" not in vera_html and "Secret KR" not in vera_html
-    assert shares(seen_by_bob)["off_track"] == (2, 6)
+    assert shares(seen_by_bob)["off_track"] == (1, 6)
+    assert shares(seen_by_bob)["not_started"] == (1, 6)  # the private plan: no check-in yet
     assert seen_by_bob.discipline and seen_by_bob.discipline.overall.total == 9
     assert seen_by_bob.alignment.share.total == 5
     assert (seen_by_bob.overall_balance.top_down, seen_by_bob.overall_balance.bottom_up) == (3, 3)

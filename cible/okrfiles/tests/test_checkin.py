@@ -238,3 +238,17 @@ def test_the_cible_executable_checks_in(world, live_server, tmp_path: Path) -> N
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert "The check-in was not recorded." in refused.stderr
+
+
+def test_a_value_far_outside_the_range_is_recorded_with_a_warning(world, live_server) -> None:  # type: ignore[no-untyped-def]
+    hires = create_key_result(
+        world.team_objective, title="Hire", kind="increase", start=Decimal(0), target=Decimal(11)
+    )
+
+    out, err = checkin(live_server.url, token_of(world.bob), hires.pk, "--value", "55")
+
+    assert out == f"Checked in 55.0 on key result {hires.pk}.\n"
+    assert err == (
+        "Warning: 55 is far outside this key result's range, from 0 to 11: check the value.\n"
+    )
+    assert CheckIn.objects.get(key_result=hires).value == 55

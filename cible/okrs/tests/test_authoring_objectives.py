@@ -225,6 +225,10 @@ def test_choosing_a_template_lists_its_key_results_before_saving(world) -> None:
 
 def test_saving_with_a_template_adds_its_key_results(world) -> None:
     data = objective_data(world.bob, title=TEMPLATE.title_en, template=TEMPLATE.key)
+    data["template_confirm"] = "1"  # its example numbers, kept on purpose
+    for index, kr in enumerate(TEMPLATE.key_results):
+        data |= {f"tkr-{index}-keep": "on", f"tkr-{index}-title": kr.title_en}
+        data |= {f"tkr-{index}-start": kr.start, f"tkr-{index}-target": kr.target}
 
     response = world.client_for(world.bob).post(new_url(world), data)
 

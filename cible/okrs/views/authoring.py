@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +22,10 @@ from cible.okrs.forms import (
     DependencyForm,
     KeyResultForm,
     ObjectiveForm,
+    TemplateKeyResultForm,
     eligible_parents,
     parent_label,
+    template_key_result_forms,
 )
 from cible.okrs.models import Cycle, Dependency, KRKind, Objective
 from cible.okrs.queries import chosen_cycle
@@ -32,10 +35,10 @@ from cible.orgs.models import Organization
 
 
 def _render_form(
-    request: HttpRequest, template: str, context: dict[str, Any], form: Any
+    request: HttpRequest, template: str, context: dict[str, Any], form: Any, invalid: bool = False
 ) -> HttpResponse:
     """The whole page, or only the form when htmx asks to validate while typing."""
-    status = 422 if form.is_bound and form.errors else 200
+    status = 422 if invalid or (form.is_bound and form.errors) else 200
     if is_htmx(request) and request.POST.get("_validate"):
         return render(request, f"{template}#feedback", context, status=200)
     return render(request, template, context, status=status)
@@ -75,40 +78,76 @@ def objective_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     if parent_id:
         initial["parents"] = [parent_id]
     form = ObjectiveForm(request.POST or None, initial=initial, org=org, cycle=cycle, powers=powers)
-    if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
-        data = form.cleaned_data
-        objective = services.create_objective(
-            org,
-            data["owner"],
-            parents=list(data["parents"]),
-            actor=request.user,  # type: ignore[arg-type]
-            correction=form.correction,
-            cycle=cycle,
-            title=data["title"],
-            description=data["description"],
-            level=data["level"],
-            team=data["team"],
-            visibility=data["visibility"],
-            state=data["state"],
-            origin=form.resolved_origin(),
-        )
+    if request.method == "POST":
         template = library.get(request.POST.get("template", ""))
-        if template is not None:
-            services.add_template_key_results(
-                objective, template, request.user, request.LANGUAGE_CODE
-            )
-        messages.success(request, _("Objective created."))
-        return redirect(objective.get_absolute_url())
+    language = request.LANGUAGE_CODE
+    kr_forms = (
+        template_key_result_forms(template, request.POST or None, language) if template else []
+    )
+    unconfirmed = False
+    if request.method == "POST" and not request.POST.get("_validate"):
+        valid = form.is_valid() & all([kr_form.is_valid() for kr_form in kr_forms])
+        # The template's numbers are examples: kept as they are, they need a yes.
+        unconfirmed = (
+            valid
+            and request.POST.get("template_confirm") != "1"
+            and any(kr_form.kept and kr_form.unchanged for kr_form in kr_forms)
+        )
+        if valid and not unconfirmed:
+            objective = _create_objective(request, form, cycle, kr_forms)
+            messages.success(request, _("Objective created."))
+            return redirect(objective.get_absolute_url())
     context = {
         "org": org,
         "membership": membership,
         "cycle": cycle,
         "form": form,
         "template": template,
-        "library": library.by_function(request.LANGUAGE_CODE),
-        "advice": advice_for_form(form, request.LANGUAGE_CODE),
+        "kr_forms": kr_forms,
+        "unconfirmed": unconfirmed,
+        "query": request.GET.get("q", ""),
+        # A first objective of the cycle most likely starts from a template: open them.
+        "library_open": not template and not Objective.objects.filter(cycle=cycle).exists(),
+        "library": library.by_function(language, request.GET.get("q", "")),
+        "advice": advice_for_form(form, language),
     }
-    return _render_form(request, "okrs/objective_form.html", context, form)
+    invalid = unconfirmed or any(kr_form.errors for kr_form in kr_forms if kr_form.is_bound)
+    return _render_form(request, "okrs/objective_form.html", context, form, invalid=invalid)
+
+
+@transaction.atomic
+def _create_objective(
+    request: AuthenticatedHttpRequest,
+    form: ObjectiveForm,
+    cycle: Cycle,
+    kr_forms: list[TemplateKeyResultForm],
+) -> Objective:
+    """The objective and the template's key results it keeps, as the person set them."""
+    data = form.cleaned_data
+    objective = services.create_objective(
+        cycle.organization,
+        data["owner"],
+        parents=list(data["parents"]),
+        actor=request.user,
+        correction=form.correction,
+        cycle=cycle,
+        title=data["title"],
+        description=data["description"],
+        level=data["level"],
+        team=data["team"],
+        visibility=data["visibility"],
+        state=data["state"],
+        origin=form.resolved_origin(),
+    )
+    for kr_form in kr_forms:
+        if kr_form.kept:
+            services.create_key_result(
+                objective,
+                actor=request.user,
+                correction=form.correction,
+                **kr_form.key_result_fields(),
+            )
+    return objective
 
 
 @login_required

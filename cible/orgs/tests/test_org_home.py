@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cible.checkins.services import record_check_in
 from cible.okrs.models import Cycle, Level, ObjectiveState, Visibility
 from cible.okrs.services import create_key_result, create_objective
 
@@ -70,7 +71,7 @@ def test_it_shows_progress_and_status_text(world, company_kr) -> None:
 
 
 def test_a_key_result_behind_pace_is_shown_off_track(world) -> None:
-    create_key_result(
+    kr = create_key_result(
         world.company_objective,
         title="Ship the new inbox",
         kind="increase",
@@ -78,6 +79,7 @@ def test_a_key_result_behind_pace_is_shown_off_track(world) -> None:
         target=Decimal(10),
         current=Decimal(0),
     )
+    record_check_in(kr, world.alice, Decimal(0))
 
     html = page(world, world.bob)
 

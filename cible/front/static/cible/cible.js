@@ -8,11 +8,23 @@
     if (select) form.dataset.kind = select.value;
   }
 
-  // Filter a long list of checkboxes (the parent picker) as you type.
+  // Filter a long list as you type: the parent picker's checkboxes, or the items of a
+  // list that marks them (the template library), hiding the groups left empty.
   function filterPicker(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
     if (!list) return;
     var words = input.value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    var items = list.querySelectorAll("[data-filter-item]");
+    if (items.length) {
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+        item.hidden = words.split(/\s+/).some(function (word) { return text.indexOf(word) === -1; });
+      });
+      list.querySelectorAll("[data-filter-group]").forEach(function (group) {
+        group.hidden = !group.querySelector("[data-filter-item]:not([hidden])");
+      });
+      return;
+    }
     list.querySelectorAll("label").forEach(function (label) {
       var text = label.textContent.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
       var checked = label.querySelector("input:checked");

@@ -111,3 +111,8 @@ class Command(BaseCommand):
                 _("Checked in %(value)s on key result %(kr)s.") % {"value": shown, "kr": kr}
             )
         )
+        # The server records a value that looks like a typing mistake and says why.
+        for warning in result.get("warnings") or []:
+            said = warning.get("message") if isinstance(warning, dict) else None
+            if said:
+                self.stderr.write(self.style.WARNING(_("Warning: %(message)s") % {"message": said}))
