@@ -375,6 +375,7 @@ TABLE: dict[str, Spec] = {
     "tree": Spec(get=READ),
     "tree_children": Spec(get=READ, ids=("objective",)),
     "tree_orphans": Spec(get=READ),
+    "map": Spec(get=READ),
     "objective_create": Spec(
         get=rules(DENIED, OK, OK, OK, OK), post=WRITE, body=new_objective_body
     ),
