@@ -411,6 +411,8 @@ TABLE: dict[str, Spec] = {
     # Insights: read by every member, viewers included.
     "dashboard": Spec(get=READ),
     "team_dashboard": Spec(get=READ, ids=("team",)),
+    "dashboard_section": Spec(get=READ, extra=("rhythm",)),
+    "team_dashboard_section": Spec(get=READ, ids=("team",), extra=("attention",)),
     "calibration": Spec(get=READ),
     "cycle_report": Spec(get=READ, ids=("cycle",)),
     "cycle_report_pdf": Spec(get=READ, ids=("cycle",)),
