@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
 
+import weight  # bench/weight.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
@@ -238,6 +240,21 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             ),
             [o, c, root.pk],
             headers={"HX-Request": "true"},
+        ),
+        Target(
+            "alignment map, first render",
+            f"{base}/map/",
+            objectives_floor("o.level = 'company'"),
+            [o, c],
+        ),
+        Target(
+            "alignment map, one card open",
+            f"{base}/map/?cycle={c}&open={root.pk}",
+            objectives_floor(
+                "(o.level = 'company' OR o.id IN (SELECT from_objective_id"
+                " FROM okrs_objective_parents WHERE to_objective_id = %s))"
+            ),
+            [o, c, root.pk],
         ),
         Target(
             "dashboard",
@@ -704,6 +721,9 @@ def main() -> None:
     if api is None:
         print("API: not there yet (no /api/v1/orgs/<slug>/objectives): its rows are skipped.")
     print_table(rows)
+    print("\nPage weight: HTML + CSS + JS, gzip-compressed (bench/weight.py)")
+    weights = weight.measure_all(client, org, reader)
+    weight.print_table(weights)
     load: dict[str, Any] = {"skipped": "--no-http"}
     if not args.no_http:
         print(
@@ -727,6 +747,7 @@ def main() -> None:
         "machine": machine(),
         "budget_ms": BUDGET_MS,
         "pages": [asdict(row) for row in rows],
+        "page_weight": weight.report(weights),
         "api": "measured" if api is not None else "skipped: the API is not there yet",
         "check_in_throughput": load,
         "move_data": moved,
