@@ -527,3 +527,8 @@ def test_every_section_costs_the_queries_of_the_first(world, acme, section: str)
     client = world.client_for(world.vera)
     count_queries(client, url())  # the first request warms the caches
     assert count_queries(client, url(section=section)) == count_queries(client, url())
+
+
+def test_the_navigation_marks_the_dashboard_on_every_section(world, acme) -> None:
+    html = world.client_for(world.vera).get(url(section="focus/")).content.decode()
+    assert 'href="/o/acme/dashboard/" aria-current="page">Dashboard</a>' in html

@@ -77,7 +77,6 @@ def _render(
         "board": board,
         "stored": stored,
         "charts": charts(board) if board else None,
-        "here": "dashboard",
         "section": section,
         "section_template": f"insights/dashboard/{section}.html",
         "tabs": tabs,

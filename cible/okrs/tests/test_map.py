@@ -192,3 +192,8 @@ def test_queries_do_not_grow_with_the_objectives_of_a_level(world, opened) -> No
     many, many_cards = measure()
     assert many_cards > few_cards
     assert many == few
+
+
+def test_the_navigation_marks_alignment_on_the_map(world) -> None:
+    html = get(world)
+    assert '/o/acme/tree/" aria-current="page">Alignment</a>' in html

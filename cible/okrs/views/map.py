@@ -221,7 +221,6 @@ def alignment_map(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "cycles": cycles,
         "cycle": cycle,
-        "here": "tree",
         "filters": params,
         "filtered": bool(params["team"] or params["status"]),
         "team_picker": team.widget.render("team", params["team"], {"id": "m-team"}),

@@ -3,7 +3,7 @@
 // When a card is opened or closed (htmx swaps the map), the card stays where it was.
 (function () {
   "use strict";
-  var MIN = 0.2, MAX = 2.5, STEP = 1.25, PAN = 80, READABLE = 0.6;
+  var MIN = 0.2, MAX = 2.5, STEP = 1.25, PAN = 80, READABLE = 0.75;
   var view = null; // {viewport, svg, width, height, x, y, scale}
   var keep = null; // {card, left, top, scale}: the toggled card's place on the screen
 
@@ -86,7 +86,8 @@
     } else {
       view.scale = Math.max(fitScale(), READABLE);
       var w = viewport.clientWidth / view.scale;
-      view.x = (view.width - w) / 2;
+      // A map wider than the view starts at its left edge, where reading starts.
+      view.x = view.width > w ? 0 : (view.width - w) / 2;
       view.y = 0;
       apply();
     }
