@@ -22,11 +22,12 @@ from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.treelayout import tidy
 from cible.okrs.contexts import ObjectiveRow
-from cible.okrs.models import Dependency, DependencyState, Level
+from cible.okrs.models import Cycle, Dependency, DependencyState, Level
 from cible.okrs.views import _objectives, _selected_cycle
 from cible.okrs.views.tree import Links, _filtered, _nodes
 from cible.orgs.access import get_membership
 from cible.orgs.forms import team_picker
+from cible.orgs.models import Membership
 
 CARD_WIDTH = 256
 CARD_HEIGHT = 136
@@ -102,7 +103,9 @@ def _curve(x1: float, y1: float, x2: float, y2: float, vertical: bool = True) ->
     return f"M{x1:g},{y1:g} C{middle:g},{y1:g} {middle:g},{y2:g} {x2:g},{y2:g}"
 
 
-def build_map(membership: Any, cycle: Any, params: dict[str, str], opened: list[int]) -> dict:
+def build_map(
+    membership: Membership, cycle: Cycle, params: dict[str, str], opened: list[int]
+) -> dict[str, Any]:
     """The cards and links of the map: a constant number of queries."""
     base = _objectives(membership).filter(cycle=cycle).order_by("level", "position", "id")
     if params.get("team") or params.get("status"):
