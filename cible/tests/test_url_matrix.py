@@ -923,6 +923,8 @@ FOREIGN = [
     Foreign("home ?cycle", lambda c: _acme("org_home", query=f"cycle={c.globex.cycle.pk}"), OK),
     Foreign("tree ?cycle", lambda c: _acme("tree", query=f"cycle={c.globex.cycle.pk}"), OK),
     Foreign("tree ?team", lambda c: _acme("tree", query=f"team={c.globex.team.pk}"), OK),
+    Foreign("map ?team", lambda c: _acme("map", query=f"team={c.globex.team.pk}"), OK),
+    Foreign("map ?open", lambda c: _acme("map", query=f"open={c.globex.objective.pk}"), OK),
     Foreign(
         "dashboard ?cycle", lambda c: _acme("dashboard", query=f"cycle={c.globex.cycle.pk}"), OK
     ),

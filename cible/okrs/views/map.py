@@ -214,9 +214,10 @@ def alignment_map(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cycles, cycle = _selected_cycle(request, org)
     team = team_picker(org, empty_label=gettext("All"))
     status = request.GET.get("status", "")
+    team_id = parse_id(team.widget.value_from_datadict(request.GET, {}, "team"))
     params = {
         "cycle": str(cycle.pk) if cycle else "",
-        "team": team.widget.value_from_datadict(request.GET, {}, "team") or "",
+        "team": str(team_id) if team_id else "",
         "status": status if status in okrmath.Status.__members__.values() else "",
     }
     context: dict[str, Any] = {
