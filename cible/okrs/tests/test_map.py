@@ -96,6 +96,9 @@ def test_a_second_parent_and_a_dependency_are_drawn_as_other_links(world) -> Non
     )
     closed = get(world)
     assert links(closed, "parent") == links(closed, "extra") == links(closed, "dependency") == 0
+    assert "dependency off the map" not in closed  # neither end is drawn
+    one_open = get(world, f"{MAP}?open={world.company_objective.pk}")
+    assert "1 dependency off the map" in one_open  # Sell more is not drawn
 
     html = get(world, f"{MAP}?open={world.company_objective.pk},{other.pk}")
     assert sorted(cards(html)) == sorted(
@@ -105,6 +108,7 @@ def test_a_second_parent_and_a_dependency_are_drawn_as_other_links(world) -> Non
     assert links(html, "extra") == 1
     assert links(html, "dependency") == 1
     assert "Answer faster depends on Sell more" in html
+    assert "dependency off the map" not in html
 
 
 def test_a_parent_not_drawn_is_counted_on_the_card(world) -> None:
@@ -197,3 +201,18 @@ def test_queries_do_not_grow_with_the_objectives_of_a_level(world, opened) -> No
 def test_the_navigation_marks_alignment_on_the_map(world) -> None:
     html = get(world)
     assert '/o/acme/tree/" aria-current="page">Alignment</a>' in html
+
+
+def test_a_dependency_on_a_hidden_objective_is_not_counted(world) -> None:
+    sales = Team.objects.create(organization=world.org, name="Sales", lead=world.bob)
+    secret = create_objective(
+        world.org, world.bob, cycle=world.cycle, title="Secret plan", level=Level.TEAM,
+        team=sales, visibility="private",
+    )  # fmt: skip
+    create_dependency(
+        world.bob, organization=world.org, from_objective=world.team_objective,
+        to_objective=secret,
+    )  # fmt: skip
+    url = f"{MAP}?open={world.company_objective.pk}"
+    assert "dependency off the map" not in get(world, url)  # Vera may not see it
+    assert "1 dependency off the map" in get(world, url, user=world.bob)

@@ -8,11 +8,13 @@ Every open card's children load together, so the page's queries do not grow with
 number of objectives of a level nor with the number of cards opened.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -30,7 +32,7 @@ from cible.orgs.forms import team_picker
 from cible.orgs.models import Membership
 
 CARD_WIDTH = 256
-CARD_HEIGHT = 136
+CARD_HEIGHT = 148
 GAP = 24
 ROW_GAP = 72
 MARGIN = 16
@@ -48,6 +50,7 @@ class Card:
     is_open: bool
     toggle_url: str
     hidden_parents: int
+    hidden_dependencies: int  # with objectives not on the map
 
     @property
     def pk(self) -> int:
@@ -130,12 +133,24 @@ def build_map(
         from_objective__in=shown, to_objective__in=shown
     ).values_list("from_objective_id", "to_objective_id"):
         parents.setdefault(child, []).append(parent)
-    dependencies = list(
-        Dependency.objects.filter(from_objective__in=shown, to_objective__in=shown)
-        .exclude(state=DependencyState.DECLINED)
+    # The dependencies of the cards drawn, on objectives the reader may see: drawn when both
+    # ends are cards, counted on the card otherwise.
+    visible = base.values("pk")
+    around = Dependency.objects.filter(
+        Q(from_objective__in=shown, to_objective__in=visible)
+        | Q(to_objective__in=shown, from_objective__in=visible)
+    )
+    on_cards = set(shown)
+    dependencies, elsewhere = [], Counter[int]()
+    for source, target in (
+        around.exclude(state=DependencyState.DECLINED)
         .values_list("from_objective_id", "to_objective_id")
         .distinct()
-    )
+    ):
+        if source in on_cards and target in on_cards:
+            dependencies.append((source, target))
+        else:
+            elsewhere[source if source in on_cards else target] += 1
 
     def title(pk: int) -> str:
         return rows[pk].objective.title
@@ -160,6 +175,7 @@ def build_map(
                 is_open,
                 _address(params, toggled),
                 row.parent_count - len(parents.get(pk, ())),  # type: ignore[attr-defined]
+                elsewhere[pk],
             )
         )
     placed_under = {kid: parent for parent, kids in children.items() for kid in kids}
