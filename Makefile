@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 PO_FILES := $(wildcard cible/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-fast lint format bench messages lock clean cluster
+.PHONY: run test test-fast lint format bench messages lock clean cluster screenshots
 
 run: $(VENV)/.run-installed $(MO_FILES)
 	$(BIN)/cible migrate --noinput
@@ -37,6 +37,11 @@ lint: $(VENV)/.test-installed
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# PNGs of the main pages in both themes, from the demo organisation on a throwaway
+# database, into docs/screenshots/ (Playwright driving /usr/bin/chromium).
+screenshots: $(VENV)/.test-installed $(MO_FILES)
+	$(BIN)/python bench/screenshots.py
 
 # Extract the strings to translate (needs GNU gettext, for developers only).
 messages: $(VENV)/.test-installed

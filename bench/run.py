@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
 
+import weight  # bench/weight.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
@@ -242,6 +244,21 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             ),
             [o, c, root.pk],
             headers={"HX-Request": "true"},
+        ),
+        Target(
+            "alignment map, first render",
+            f"{base}/map/",
+            objectives_floor("o.level = 'company'"),
+            [o, c],
+        ),
+        Target(
+            "alignment map, one card open",
+            f"{base}/map/?cycle={c}&open={root.pk}",
+            objectives_floor(
+                "(o.level = 'company' OR o.id IN (SELECT from_objective_id"
+                " FROM okrs_objective_parents WHERE to_objective_id = %s))"
+            ),
+            [o, c, root.pk],
         ),
         Target(
             "dashboard",
@@ -845,6 +862,9 @@ def main() -> None:
             f" the same SQL by the driver alone: {cpu['floor_cpu_ms']:.3f} ms of CPU,"
             f" {cpu['floor_ms']:.3f} ms in all ({cpu['cpu_ratio']}x)"
         )
+    print("\nPage weight: HTML + CSS + JS, gzip-compressed (bench/weight.py)")
+    weights = weight.measure_all(client, org, reader)
+    weight.print_table(weights)
     load: dict[str, Any] = {"skipped": "--no-http"}
     if not args.no_http:
         print(
@@ -868,6 +888,7 @@ def main() -> None:
         "machine": machine(),
         "budget_ms": BUDGET_MS,
         "pages": [asdict(row) for row in rows],
+        "page_weight": weight.report(weights),
         "api": "measured" if api is not None else "skipped: the API is not there yet",
         "check_in_cpu": cpu,
         "check_in_throughput": load,

@@ -9,6 +9,7 @@ from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
 from cible.okrs.views import authoring, cycles, tree
+from cible.okrs.views import map as alignment
 from cible.orgs import views as orgs
 
 register_converter(IdConverter, "id")
@@ -89,6 +90,7 @@ urlpatterns = [
     path(org + "tree/", tree.tree, name="tree"),
     path(org + "tree/<id:pk>/children/", tree.tree_children, name="tree_children"),
     path(org + "tree/orphans/", tree.tree_orphans, name="tree_orphans"),
+    path(org + "map/", alignment.alignment_map, name="map"),
     path(org + "cycles/", cycles.cycle_list, name="cycle_list"),
     path(org + "cycles/<id:pk>/state/", rhythm.cycle_state, name="cycle_state"),
     path(org + "objectives/new/", authoring.objective_create, name="objective_create"),

@@ -119,24 +119,41 @@ def test_the_dashboard_shows_the_shares_of_the_demo_organisation(page: Page) -> 
     def shown(name: str) -> str:
         return page.locator(f'[data-cell="{name}"]').inner_text()
 
+    sections = page.get_by_role("navigation", name="Dashboard sections")
+
+    def tab(name: str) -> None:
+        sections.get_by_role("link", name=name).click()
+        expect(sections.get_by_role("link", name=name)).to_have_attribute("aria-current", "page")
+        # Each section fits in about two screens of 1,280 x 800.
+        assert page.evaluate("document.documentElement.scrollHeight") <= 1_700, name
+
     for status in okrmath.Status:
         assert shown(f"status-{status}-count") == str(statuses.count(status)), status
         assert shown(f"status-{status}-share") == percent(statuses.count(status), len(statuses))
-    assert shown("discipline-overall") == percent(len(done), len(to_check))
-    assert shown(f"discipline-team-{team.pk}") == percent(len(team_done), len(team_krs))
-    assert shown("alignment") == percent(len(aligned), len(alignable))
-    assert shown("balance-all") == percent(len(top_down), len(objectives))
-    assert shown(f"balance-{team.pk}") == percent(len(team_top_down), len(team_objectives))
     average = sum((progress_of(o) for o in objectives), Decimal(0)) / len(objectives)
     expect(page.locator(".dash-figures").first).to_contain_text(
         f"{len(objectives)} objectives, {round(average * 100)}\u00a0% average progress."
     )
-    for chart in ("status-chart", "discipline-chart", "balance-chart", "progress-chart"):
+    for chart in ("status-chart", "progress-chart"):
         expect(page.locator(f'svg[aria-labelledby^="{chart}-title"]')).to_be_visible()
+    tab("Progress")
+    tab("Alignment")
+    assert shown("alignment") == percent(len(aligned), len(alignable))
+    tab("Balance")
+    assert shown("balance-all") == percent(len(top_down), len(objectives))
+    assert shown(f"balance-{team.pk}") == percent(len(team_top_down), len(team_objectives))
+    expect(page.locator('svg[aria-labelledby^="balance-chart-title"]')).to_be_visible()
+    tab("Focus")
+    tab("Needs attention")
+    tab("Rhythm")
+    assert shown("discipline-overall") == percent(len(done), len(to_check))
+    assert shown(f"discipline-team-{team.pk}") == percent(len(team_done), len(team_krs))
+    expect(page.locator('svg[aria-labelledby^="discipline-chart-title"]')).to_be_visible()
 
     # A team's own dashboard, from its row.
     page.locator("#discipline-table").get_by_role("link", name=team.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard of {team.name}")
+    tab("Rhythm")
     assert shown("discipline-overall") == percent(len(team_done), len(team_krs))
 
 

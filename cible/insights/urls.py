@@ -5,7 +5,13 @@ from cible.insights.views import exports, reports
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:section>/", views.dashboard, name="dashboard_section"),
     path("teams/<id:pk>/dashboard/", views.team_dashboard, name="team_dashboard"),
+    path(
+        "teams/<id:pk>/dashboard/<slug:section>/",
+        views.team_dashboard,
+        name="team_dashboard_section",
+    ),
     path("calibration/", reports.calibration, name="calibration"),
     path("cycles/<id:pk>/report/", reports.cycle_report, name="cycle_report"),
     path("cycles/<id:pk>/report.pdf", reports.cycle_report_pdf, name="cycle_report_pdf"),

@@ -631,6 +631,9 @@ def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]
         Page("dashboard", f"{base}/dashboard/"),
         Page("my check-in page", f"{base}/check-in/"),
         Page("search", f"{base}/search/?q=growth"),
+        Page("alignment map, first render", f"{base}/map/"),
+        Page("alignment map, one card open", f"{base}/map/?open={chosen.root.pk}"),
+        Page("team dashboard, rhythm", f"{base}/teams/{chosen.team.pk}/dashboard/rhythm/"),
     ]
 
 

@@ -389,6 +389,7 @@ TABLE: dict[str, Spec] = {
     "tree": Spec(get=READ),
     "tree_children": Spec(get=READ, ids=("objective",)),
     "tree_orphans": Spec(get=READ),
+    "map": Spec(get=READ),
     "objective_create": Spec(
         get=rules(DENIED, OK, OK, OK, OK), post=WRITE, body=new_objective_body
     ),
@@ -424,6 +425,8 @@ TABLE: dict[str, Spec] = {
     # Insights: read by every member, viewers included.
     "dashboard": Spec(get=READ),
     "team_dashboard": Spec(get=READ, ids=("team",)),
+    "dashboard_section": Spec(get=READ, extra=("rhythm",)),
+    "team_dashboard_section": Spec(get=READ, ids=("team",), extra=("attention",)),
     "calibration": Spec(get=READ),
     "cycle_report": Spec(get=READ, ids=("cycle",)),
     "cycle_report_pdf": Spec(get=READ, ids=("cycle",)),
@@ -934,6 +937,8 @@ FOREIGN = [
     Foreign("home ?cycle", lambda c: _acme("org_home", query=f"cycle={c.globex.cycle.pk}"), OK),
     Foreign("tree ?cycle", lambda c: _acme("tree", query=f"cycle={c.globex.cycle.pk}"), OK),
     Foreign("tree ?team", lambda c: _acme("tree", query=f"team={c.globex.team.pk}"), OK),
+    Foreign("map ?team", lambda c: _acme("map", query=f"team={c.globex.team.pk}"), OK),
+    Foreign("map ?open", lambda c: _acme("map", query=f"open={c.globex.objective.pk}"), OK),
     Foreign(
         "dashboard ?cycle", lambda c: _acme("dashboard", query=f"cycle={c.globex.cycle.pk}"), OK
     ),

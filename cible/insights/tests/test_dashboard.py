@@ -33,14 +33,26 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def url(team: Team | None = None, slug: str = "acme") -> str:
-    return f"/o/{slug}/teams/{team.pk}/dashboard/" if team else f"/o/{slug}/dashboard/"
+SECTIONS = ("", "rhythm/", "alignment/", "balance/", "focus/", "attention/")
 
 
-def board_for(client: Client, address: str) -> tuple[Dashboard, str]:
-    response = client.get(address)
-    assert response.status_code == 200
-    return response.context["board"], response.content.decode()
+def url(team: Team | None = None, slug: str = "acme", section: str = "") -> str:
+    """A dashboard's address; `section` (e.g. "focus/"): one of its sections but the first."""
+    base = f"/o/{slug}/teams/{team.pk}/dashboard/" if team else f"/o/{slug}/dashboard/"
+    return base + section
+
+
+def board_for(
+    client: Client, address: str, sections: tuple[str, ...] = ()
+) -> tuple[Dashboard, str]:
+    """The board and the page at `address`; with `sections`, the pages of those sections of
+    the dashboard at `address`, one after the other."""
+    pages = []
+    for section in sections or ("",):
+        response = client.get(address + section)
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    return response.context["board"], "\n".join(pages)
 
 
 def cell(html: str, name: str) -> str:
@@ -186,7 +198,7 @@ def test_status_shares_and_average_progress_match_the_data(world, acme) -> None:
 
 
 def test_check_in_discipline_by_team_and_who_is_behind(world, acme) -> None:
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(section="rhythm/"))
     discipline = board.discipline
     assert discipline is not None
 
@@ -222,7 +234,7 @@ def test_the_week_starts_on_the_organisations_check_in_day(world, acme) -> None:
 
 
 def test_alignment_coverage_and_orphans(world, acme) -> None:
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(section="alignment/"))
 
     # Team and personal: T1 (to C1), T2 (none), T3 (to C1), P1 (to T3): 3 of 4.
     share = board.alignment.share
@@ -232,7 +244,7 @@ def test_alignment_coverage_and_orphans(world, acme) -> None:
 
 
 def test_top_down_bottom_up_balance(world, acme) -> None:
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(section="balance/"))
 
     # Top-down C1 T1 T3, bottom-up T2 P1: 60 %, the method's balance.
     overall = board.overall_balance
@@ -246,7 +258,7 @@ def test_top_down_bottom_up_balance(world, acme) -> None:
 
 
 def test_focus_against_three_to_five(world, acme) -> None:
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(section="focus/"))
     focus = board.focus
 
     assert {c.label: c.count for c in focus.teams} == {"Product": 2, "Sales": 1}
@@ -264,7 +276,7 @@ def test_focus_against_three_to_five(world, acme) -> None:
 
 
 def test_needs_attention_lists_the_largest_shortfall_first(world, acme) -> None:
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(section="attention/"))
 
     # c1a rises 3 -> 5 in 14 days and reaches 10 before the end: not listed. The others
     # have a single reading or none: they stay where they are. Shortfalls: t2a 0.9,
@@ -324,7 +336,7 @@ def test_progress_over_time_is_rebuilt_from_the_check_ins(world, acme) -> None:
 
 
 def test_every_chart_has_its_table(world, acme) -> None:
-    _board, html = board_for(world.client_for(world.vera), url())
+    _board, html = board_for(world.client_for(world.vera), url(), SECTIONS)
     for chart, table in (
         ("status-chart", "status-table"),
         ("discipline-chart", "discipline-table"),
@@ -343,7 +355,9 @@ def test_another_cycle_can_be_chosen(world, acme) -> None:
         start=today + timedelta(days=50), end=today + timedelta(days=140),
     )  # fmt: skip
     create_objective(world.org, world.alice, cycle=later, title="Open in Spain", level="company")
-    board, html = board_for(world.client_for(world.vera), url() + f"?cycle={later.pk}")
+    board, html = board_for(
+        world.client_for(world.vera), url(section="rhythm/") + f"?cycle={later.pk}"
+    )
 
     assert [row.objective.title for row in board.rows] == ["Open in Spain"]
     assert board.discipline is None and board.history == []
@@ -377,7 +391,7 @@ def test_in_french_numbers_use_a_decimal_comma(world, acme) -> None:
     for address in (url(), url(world.team)):
         response = client.get(address)
         assert response.status_code == 200
-    html = client.get(url()).content.decode()
+    html = client.get(url(section="focus/")).content.decode()
     assert '<html lang="fr">' in html
     assert cell(html, "krs-per-objective") == "1,6"
 
@@ -455,7 +469,7 @@ def test_the_query_count_does_not_grow_with_the_organisation(world, team_page: b
 def test_long_lists_are_cut_and_say_how_many_more(world, acme, monkeypatch) -> None:
     monkeypatch.setattr("cible.insights.dashboard.LIST_SHOWN", 1)
     monkeypatch.setattr("cible.insights.dashboard.ATTENTION_CANDIDATES", 2)
-    board, html = board_for(world.client_for(world.vera), url())
+    board, html = board_for(world.client_for(world.vera), url(), SECTIONS)
 
     assert board.discipline is not None
     assert [b.person.display_name for b in board.discipline.behind_shown] == ["Bob Durand"]
@@ -488,3 +502,43 @@ def test_a_team_dashboard_rolls_a_driven_kr_up_from_another_teams_objective(worl
     # Today: T3 = (s1 0.5 + T2 0.1) / 2 = 0.3, P1 = 0 (no check-in): 0.15 on average.
     assert board.history[-1].progress == D("0.15")
     assert [row.objective.title for row in board.rows] == ["Grow revenue", "Learn to negotiate"]
+
+
+def test_each_section_has_its_own_address_and_tab(world, acme) -> None:
+    client = world.client_for(world.vera)
+    headings = {
+        "": "dash-progress",
+        "rhythm/": "dash-discipline",
+        "alignment/": "dash-alignment",
+        "balance/": "dash-balance",
+        "focus/": "dash-focus",
+        "attention/": "dash-attention",
+    }
+    for team in (None, world.team):
+        for section, shown in headings.items():
+            html = client.get(url(team, section=section)).content.decode()
+            assert f'id="{shown}"' in html
+            assert [h for h in headings.values() if f'id="{h}"' in html] == [shown]
+            current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+            assert current[-1] == url(team, section=section) + f"?cycle={world.cycle.pk}"
+        assert client.get(url(team, section="progress/")).status_code == 200
+        assert client.get(url(team, section="nothing/")).status_code == 404
+
+
+def test_a_section_keeps_the_chosen_cycle_in_its_tabs(world, acme) -> None:
+    html = world.client_for(world.vera).get(url(section="focus/") + f"?cycle={world.cycle.pk}")
+    text = html.content.decode()
+    for section in SECTIONS:
+        assert f'href="{url(section=section)}?cycle={world.cycle.pk}"' in text
+
+
+@pytest.mark.parametrize("section", SECTIONS[1:])
+def test_every_section_costs_the_queries_of_the_first(world, acme, section: str) -> None:
+    client = world.client_for(world.vera)
+    count_queries(client, url())  # the first request warms the caches
+    assert count_queries(client, url(section=section)) == count_queries(client, url())
+
+
+def test_the_navigation_marks_the_dashboard_on_every_section(world, acme) -> None:
+    html = world.client_for(world.vera).get(url(section="focus/")).content.decode()
+    assert 'href="/o/acme/dashboard/" aria-current="page">Dashboard</a>' in html
