@@ -211,14 +211,21 @@ def mattermost(request: HttpRequest, public_id: str) -> HttpResponse:
     return JsonResponse({"response_type": "ephemeral", "text": answer.text})
 
 
+class _SentBack(Exception):
+    """A form with mistakes: what was written in its transaction is undone."""
+
+    def __init__(self, answer: chat.Answer) -> None:
+        self.answer = answer
+
+
 def _mattermost_json(integration: ChatIntegration, payload: dict[str, Any]) -> HttpResponse:
     user = _text(payload.get("user_id"))
     if payload.get("type") == "dialog_submission":
+        state = _text(payload.get("state"))
         try:
-            values = verify.context(integration, payload.get("state"))
+            values = verify.context(integration, state)
             if values.get("u") != user or not user:
                 raise verify.Refused("the dialog was opened for someone else")
-            verify.once(integration, "mattermost-dialog:" + _text(payload.get("state")))
         except verify.Refused:
             return _refused()
         if payload.get("cancelled"):
@@ -226,11 +233,19 @@ def _mattermost_json(integration: ChatIntegration, payload: dict[str, Any]) -> H
         membership = chat.account(integration, user)
         if membership is None:
             return _bad("user_id", _("This chat account is not linked to Cible."))
-        answer = chat.submit(
-            integration, membership, platforms.mattermost_fields(payload.get("submission"))
-        )
-        if answer.field_errors:
-            return JsonResponse({"errors": {f"kr_{k}": v for k, v in answer.field_errors.items()}})
+        fields = platforms.mattermost_fields(payload.get("submission"))
+        try:
+            # A dialog is recorded once; one sent back with mistakes may be sent again.
+            with transaction.atomic():
+                verify.once(integration, "mattermost-dialog:" + state)
+                answer = chat.submit(integration, membership, fields)
+                if answer.field_errors:
+                    raise _SentBack(answer)
+        except verify.Refused:
+            return _refused()
+        except _SentBack as sent_back:
+            errors = sent_back.answer.field_errors
+            return JsonResponse({"errors": {f"kr_{k}": v for k, v in errors.items()}})
         return JsonResponse({})
     # A button of a reminder: its context was signed by Cible.
     try:

@@ -56,7 +56,11 @@ class Command:
 
 
 def parse(text: str, language: str) -> Command:
-    text = " ".join(text.replace("\x00", "").split())[:MAX_TEXT]
+    text = text.replace("\x00", "").strip()
+    if "\n" in text or len(text) > MAX_TEXT:
+        # One key result per command: several at once go through the form.
+        return Command(Kind.UNREADABLE, problem=text.split("\n")[0][:100])
+    text = " ".join(text.split())
     word = text.casefold()
     if word in WORDS:
         return Command(WORDS[word])

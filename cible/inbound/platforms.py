@@ -4,6 +4,7 @@ through the outbound guard (`cible.lib.outbound`), like the webhooks."""
 
 import json
 import logging
+from secrets import token_hex
 from typing import Any
 
 from django.conf import settings
@@ -159,7 +160,8 @@ def mattermost_dialog(
         "callback_id": CALLBACK,
         "title": _("Check-in")[:24],
         "submit_label": _("Save"),
-        "state": verify.sign_context(integration, u=user_id),
+        # Whom the dialog is for, and a number of its own: each dialog is recorded once.
+        "state": verify.sign_context(integration, u=user_id, n=token_hex(8)),
         "elements": [
             {
                 "display_name": f"#{kr.pk} {kr.title}"[:24],
