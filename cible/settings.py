@@ -39,6 +39,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # secret that inbound-mail services send to POST /mail-in/. Both unset: no reply by e-mail.
 MAIL_IN_ADDRESS = env_str("MAIL_IN_ADDRESS")
 MAIL_IN_TOKEN = env_secret("MAIL_IN_TOKEN")
+# Slack's Web API, which opens the check-in form (a modal); another address for tests only.
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

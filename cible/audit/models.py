@@ -54,6 +54,7 @@ class TargetType(models.TextChoices):
     REVIEW = "review", _("review")
     USER = "user", _("person")
     WEBHOOK = "webhook", _("webhook")
+    CHAT = "chat", _("chat")
 
 
 MODEL_OF_TARGET: dict[str, str] = {
@@ -69,6 +70,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.REVIEW: "checkins.Review",
     TargetType.USER: "accounts.User",
     TargetType.WEBHOOK: "webhooks.WebhookEndpoint",
+    TargetType.CHAT: "inbound.ChatIntegration",
 }
 
 # Names in before/after that are no field of the target's model.

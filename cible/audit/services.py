@@ -26,6 +26,7 @@ TYPE_OF_MODEL = {
     "checkins.checkin": TargetType.CHECK_IN,
     "checkins.review": TargetType.REVIEW,
     "accounts.user": TargetType.USER,
+    "inbound.chatintegration": TargetType.CHAT,
 }
 
 # What a secret (a webhook's address) shows in the trail once set: never its value.

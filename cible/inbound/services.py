@@ -150,11 +150,13 @@ def _check(kr: KeyResult, reading: lines.Reading) -> str | None:
     return None
 
 
-def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Result:
-    problems = list(parsed.problems)
-    readings = parsed.readings
-    if not readings and not problems:
-        problems.append(lines.Problem(0, "", _("The reply holds no check-in line.")))
+def check_readings(
+    membership: Membership, readings: list[lines.Reading]
+) -> tuple[list[tuple[KeyResult, lines.Reading]], list[lines.Problem]]:
+    """The readings the check-in page would take, each with its key result, and the
+    problems of the others: a key result the person may not check in (or cannot see: the
+    same words, so that nothing is revealed), twice the same key result, a closed cycle,
+    too many digits, a confidence out of 0-10."""
     found = {
         kr.pk: kr
         for kr in KeyResult.objects.filter(
@@ -165,6 +167,7 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
     powers = Powers(membership)
     seen: set[int] = set()
     accepted: list[tuple[KeyResult, lines.Reading]] = []
+    problems: list[lines.Problem] = []
     for reading in readings:
         kr = found.get(reading.key_result_id)
         text = f"{reading.key_result_id}: …"
@@ -181,7 +184,25 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
         else:
             seen.add(kr.pk)
             accepted.append((kr, reading))
-    problems.sort(key=lambda p: p.line)
+    return accepted, problems
+
+
+def record_readings(
+    membership: Membership, accepted: list[tuple[KeyResult, lines.Reading]]
+) -> None:
+    """Record checked readings as ordinary check-ins, all in the caller's transaction."""
+    for kr, reading in accepted:
+        record_check_in(
+            kr, membership.user, reading.value, reading.confidence, comment=reading.comment
+        )
+
+
+def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Result:
+    problems = list(parsed.problems)
+    if not parsed.readings and not problems:
+        problems.append(lines.Problem(0, "", _("The reply holds no check-in line.")))
+    accepted, refused = check_readings(membership, parsed.readings)
+    problems = sorted([*problems, *refused], key=lambda p: p.line)
     warnings = [
         f"{kr.title}: {warning.message}"
         for kr, reading in accepted
@@ -199,10 +220,7 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
                 recorded=0 if problems else len(accepted),
             )
             if not problems:
-                for kr, reading in accepted:
-                    record_check_in(
-                        kr, user, reading.value, reading.confidence, comment=reading.comment
-                    )
+                record_readings(membership, accepted)
     except IntegrityError:  # the same message, read at the same moment by another process
         return _ignored("message %s already read", message_id)
     if problems:

@@ -63,6 +63,8 @@ class ChatMessage:
     intro: str
     sections: list[Section]
     links: list[Link] = field(default_factory=list)
+    # In the format's own shape (Slack blocks, Mattermost actions): see `signals.chat_buttons`.
+    buttons: list[dict[str, Any]] = field(default_factory=list)
 
 
 class WebhookError(Exception):
@@ -121,6 +123,7 @@ def slack_payload(message: ChatMessage) -> dict[str, Any]:
             f"<{link.url}|{_slack_escape(link.text).replace('|', '/')}>" for link in message.links
         )
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": links}]})
+    blocks.extend(message.buttons)
     return {"text": _slack_escape(message.title), "blocks": blocks}
 
 
@@ -157,8 +160,11 @@ def markdown_text(message: ChatMessage) -> str:
 
 
 def mattermost_payload(message: ChatMessage) -> dict[str, Any]:
-    """Mattermost's incoming webhook: one Markdown `text`."""
-    return {"text": markdown_text(message)}
+    """Mattermost's incoming webhook: one Markdown `text`, and the buttons if any."""
+    payload: dict[str, Any] = {"text": markdown_text(message)}
+    if message.buttons:
+        payload["attachments"] = [{"actions": message.buttons}]
+    return payload
 
 
 def _text_run(span: Span) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from cible.checkins.models import CheckIn
 from cible.checkins.services import key_results_to_check_in
 from cible.lib import okrmath
-from cible.notifications import chat, replies
+from cible.notifications import chat, replies, signals
 from cible.notifications.models import Delivery, DeliveryStatus, Kind, Round
 from cible.okrs.contexts import KRRow, ObjectiveRow, objective_rows
 from cible.okrs.models import CycleState, KeyResult, Objective, ObjectiveState, Visibility
@@ -612,7 +613,20 @@ def _chat_message(team: Team, period: str) -> chat.ChatMessage | None:
                 site_url(reverse("team_detail", args=[org.slug, team.pk])),
             ),
         ],
+        buttons=_chat_buttons(team),
     )
+
+
+def _chat_buttons(team: Team) -> list[dict[str, Any]]:
+    """The buttons higher apps add to the team's message (see `signals.chat_buttons`)."""
+    buttons: list[dict[str, Any]] = []
+    sent = signals.chat_buttons.send(
+        chat.ChatMessage, organization=team.organization, chat_format=team.chat_format
+    )
+    for _receiver, found in sent:
+        if isinstance(found, list):
+            buttons.extend(found)
+    return buttons
 
 
 # Preferences --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ The world is built once for the module; pytest-django rolls each test back, so a
 POST by one role never changes what the next case sees.
 """
 
+import base64
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cible.accounts.models import User
+from cible.inbound import secrets as inbound_secrets
+from cible.inbound.chat import link_token as chat_link_token
+from cible.inbound.models import ChatIntegration, Platform
 from cible.okrs.models import Cycle, Dependency, KeyResult, Level, Objective
 from cible.okrs.services import create_dependency, create_key_result, create_objective
 from cible.orgs.models import Invitation, Membership, Role, Team, TeamMember
@@ -128,6 +132,7 @@ class Side:
     # Set once the side is built (`_add_webhook`): an endpoint and one failed delivery.
     webhook: Any = None
     webhook_delivery: Any = None
+    chat: Any = None  # a Teams chat that sends its commands (`_add_webhook`)
 
 
 @dataclass
@@ -188,9 +193,25 @@ def _add_webhook(side: Side, org: Any, admin: User) -> None:
     )
     side.webhook_delivery.state = DeliveryState.FAILED
     side.webhook_delivery.save()
+    side.chat = ChatIntegration.objects.create(
+        organization=org,
+        platform=Platform.TEAMS,
+        public_id=f"teams-{side.slug}",
+        secret=inbound_secrets.encrypt(TEAMS_TOKEN),
+    )
 
 
 # Minimal valid bodies.
+
+TEAMS_TOKEN = base64.b64encode(b"matrix-teams-token").decode()
+
+
+def chat_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {"platform": "teams", "security_token": TEAMS_TOKEN}
+
+
+def _chat_link(ctx: Ctx) -> tuple[str]:
+    return (chat_link_token(ctx.acme.chat, "29:matrix-user", "Matrix"),)
 
 
 def settings_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
@@ -308,6 +329,27 @@ TABLE: dict[str, Spec] = {
     # Replies by e-mail from inbound-mail services: off unless CIBLE_MAIL_IN_TOKEN is set, then
     # guarded by that secret, not by roles (cible/inbound/tests/test_mail_in.py covers it on).
     "mail_in": Spec(get=everyone(NOT_ALLOWED), post=everyone(HIDDEN), org=False),
+    # The chats' own requests: proven by each chat's signature, not by roles (an unsigned
+    # one is a 401 for all); another chat's address, a 404 (cible/inbound/tests/test_chat.py).
+    "chat_teams": Spec(
+        get=everyone(NOT_ALLOWED),
+        post=everyone(UNAUTHORIZED),
+        org=False,
+        args=lambda ctx: (ctx.acme.chat.public_id,),
+    ),
+    "chat_slack": Spec(
+        post=everyone(HIDDEN), org=False, args=lambda ctx: (ctx.acme.chat.public_id,)
+    ),
+    "chat_mattermost": Spec(
+        post=everyone(HIDDEN), org=False, args=lambda ctx: (ctx.acme.chat.public_id,)
+    ),
+    # Linking one's chat account: any member of the chat's organisation, for oneself.
+    "chat_link": Spec(
+        get=rules(OK, OK, OK, OK, OK),
+        post=rules(FOUND, FOUND, FOUND, FOUND, FOUND),
+        org=False,
+        args=_chat_link,
+    ),
     # One's own API tokens: any signed-in person; another person's token is a 404.
     "api_tokens": Spec(
         get=rules(OK, OK, OK, OK, OK, outsider=OK),
@@ -443,6 +485,9 @@ TABLE: dict[str, Spec] = {
     ),
     # Webhooks: admins and owners only, the secret included.
     "webhook_list": Spec(get=ADMIN_PAGE),
+    "chat_settings": Spec(get=ADMIN_PAGE, post=ADMIN, body=chat_body),
+    "chat_integration_edit": Spec(post=ADMIN, ids=("chat",), body=chat_body),
+    "chat_linked": Spec(get=READ),
     "webhook_create": Spec(get=ADMIN_PAGE, post=ADMIN, body=webhook_body),
     "webhook_detail": Spec(get=ADMIN_PAGE, ids=("webhook",)),
     "webhook_edit": Spec(get=ADMIN_PAGE, post=ADMIN, ids=("webhook",), body=webhook_body),
