@@ -149,7 +149,13 @@ def check_in(visitor: Visitor, base: str, kr: dict[str, Any], value: str, note: 
     pk = kr["pk"]
     return visitor.request(
         f"{base}{kr['url']}check-in/",
-        {f"kr-{pk}-value": value, f"kr-{pk}-confidence": "6", f"kr-{pk}-comment": note},
+        {
+            f"kr-{pk}-value": value,
+            f"kr-{pk}-confidence": "6",
+            f"kr-{pk}-comment": note,
+            # The values are far from the key result's range on purpose: saved all the same.
+            f"kr-{pk}-confirm": "on",
+        },
     )
 
 
