@@ -27,7 +27,7 @@ def test_admin_creates_sub_team_and_adds_a_member(world, live_server, new_page: 
     expect(page.locator(".breadcrumb").get_by_role("link", name="Product")).to_be_visible()
     expect(page.get_by_text("No member yet.")).to_be_visible()
 
-    page.get_by_label("Person").select_option(label="Vera Petit")
+    page.locator("main").get_by_label("Person").select_option(label="Vera Petit")
     page.get_by_role("button", name="Add to the team").click()
 
     expect(page.get_by_role("status")).to_have_text("Member added.")

@@ -292,7 +292,7 @@ def test_the_last_confidence_is_kept_unless_changed_and_the_first_value_has_the_
     html = client.get(URL).content.decode()
     assert f'name="kr-{world.kr.pk}-confidence" value="6"' in row_html(html, world.kr)
     first = min((world.kr, second), key=lambda kr: html.index(f'id="checkin-{kr.pk}"'))
-    assert "autofocus" in row_html(html, first).split("confidence")[0]
+    assert "autofocus" in row_html(html, first).split(f'name="kr-{first.pk}-confidence"')[0]
 
     # As the page posts it back: a new value on one line, the confidences as shown.
     client.post(
