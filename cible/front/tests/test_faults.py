@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models.query import QuerySet
 
+from cible.checkins import services as checkin_services
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
 from cible.front.tests.instance import (
@@ -127,17 +127,22 @@ def test_a_slower_check_in_never_overwrites_a_newer_one(world, monkeypatch) -> N
     recorded and committed meanwhile, then the first writes its stale "newest" into the KR.
     The KR's row lock makes the second wait for the first instead."""
     first_has_read, go_on = threading.Event(), threading.Event()
-    getitem = QuerySet.__getitem__
+    prepared = checkin_services._newest_check_in
 
-    def slow_newest(self: QuerySet[Any], k: Any) -> Any:
-        # `record_check_in` reads the newest check-in as the first of them, newest first.
-        found = getitem(self, k)
-        if self.model is CheckIn and k == 0 and threading.current_thread().name == "first":
-            first_has_read.set()
-            go_on.wait(timeout=10)
-        return found
+    class SlowNewest:
+        """`record_check_in`'s read of the newest check-in, held once it has read."""
 
-    monkeypatch.setattr(QuerySet, "__getitem__", slow_newest)
+        def __init__(self) -> None:
+            self.query = prepared()
+
+        def queryset(self, *args: Any) -> list[Any]:
+            rows = list(self.query.queryset(*args))
+            if threading.current_thread().name == "first":
+                first_has_read.set()
+                go_on.wait(timeout=10)
+            return rows
+
+    monkeypatch.setattr(checkin_services, "_newest_check_in", SlowNewest)
     errors: list[BaseException] = []
 
     def check_in(value: int) -> None:
