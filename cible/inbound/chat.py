@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -103,11 +102,10 @@ def help_text() -> str:
 
 
 def _record(membership: Membership, readings: list[lines.Reading]) -> tuple[int, list[str]]:
-    accepted, problems = services.check_readings(membership, readings)
+    accepted, refused = services.check_readings(membership, readings)
+    problems = services.record_readings(membership, accepted, refused)
     if problems:
         return 0, [p.reason for p in problems]
-    with transaction.atomic():
-        services.record_readings(membership, accepted)
     return len(accepted), []
 
 
@@ -183,13 +181,12 @@ def submit(integration: ChatIntegration, membership: Membership, fields: dict[in
                 continue
             # The line is the key result's number: each refusal then names its field.
             readings.append(replace(parsed.readings[0], line=kr_id))
-        if not errors:
-            accepted, problems = services.check_readings(membership, readings)
-            errors = {problem.line: problem.reason for problem in problems}
-            if not errors:
-                if not accepted:
-                    return Answer(_("You have no key result to check in."))
-                with transaction.atomic():
-                    services.record_readings(membership, accepted)
-                return Answer(_recorded(len(accepted)))
-        return Answer(_("Nothing was recorded."), field_errors=errors)
+        unread = [lines.Problem(kr_id, "", reason) for kr_id, reason in errors.items()]
+        accepted, refused = services.check_readings(membership, readings)
+        problems = services.record_readings(membership, accepted, [*unread, *refused])
+        if problems:
+            field_errors = {problem.line: problem.reason for problem in problems}
+            return Answer(_("Nothing was recorded."), field_errors=field_errors)
+        if not accepted:
+            return Answer(_("You have no key result to check in."))
+        return Answer(_recorded(len(accepted)))

@@ -137,26 +137,13 @@ def receive(raw: bytes, envelope: list[str] | None = None) -> Result:
     return result
 
 
-def _check(kr: KeyResult, reading: lines.Reading) -> str | None:
-    """Why the check-in page would refuse this reading, or None."""
-    try:
-        rules.check_cycle_open(kr.objective.cycle, "value")
-        rules.check_value(reading.value)
-        rules.check_confidence(reading.confidence)
-    except ValidationError as error:
-        return " ".join(error.messages)
-    if kr.cancelled_at is not None:
-        return _("This key result was cancelled: it takes no check-in.")
-    return None
-
-
 def check_readings(
     membership: Membership, readings: list[lines.Reading]
 ) -> tuple[list[tuple[KeyResult, lines.Reading]], list[lines.Problem]]:
-    """The readings the check-in page would take, each with its key result, and the
-    problems of the others: a key result the person may not check in (or cannot see: the
-    same words, so that nothing is revealed), twice the same key result, a closed cycle,
-    too many digits, a confidence out of 0-10."""
+    """The readings of key results the person may check in, each with its key result, and
+    the problems of the others: a key result the person may not check in (or cannot see:
+    the same words, so that nothing is revealed), twice the same key result. The check-in
+    service says the rest (`record_readings`)."""
     found = {
         kr.pk: kr
         for kr in KeyResult.objects.filter(
@@ -179,53 +166,76 @@ def check_readings(
         elif kr.pk in seen:
             reason = _("Key result %(id)d is on two lines.") % {"id": kr.pk}
             problems.append(lines.Problem(reading.line, text, reason))
-        elif (refusal := _check(kr, reading)) is not None:
-            problems.append(lines.Problem(reading.line, text, refusal))
         else:
             seen.add(kr.pk)
             accepted.append((kr, reading))
     return accepted, problems
 
 
+class _Undone(Exception):
+    """Raised to undo the readings recorded so far: one of them, or another line, is wrong."""
+
+
 def record_readings(
-    membership: Membership, accepted: list[tuple[KeyResult, lines.Reading]]
-) -> None:
-    """Record checked readings as ordinary check-ins, all in the caller's transaction."""
-    for kr, reading in accepted:
-        record_check_in(
-            kr, membership.user, reading.value, reading.confidence, comment=reading.comment
-        )
+    membership: Membership,
+    accepted: list[tuple[KeyResult, lines.Reading]],
+    refused: list[lines.Problem] | None = None,
+) -> list[lines.Problem]:
+    """Record the readings as ordinary check-ins, all or none. The check-in service's own
+    refusals (a closed cycle, too many digits, a confidence out of 0-10, a cancelled key
+    result) join the problems already found (`refused`); with any problem, nothing stays,
+    and the problems come back in the order of the lines."""
+    problems = list(refused or [])
+    try:
+        with transaction.atomic():
+            for kr, reading in accepted:
+                try:
+                    record_check_in(
+                        kr,
+                        membership.user,
+                        reading.value,
+                        reading.confidence,
+                        comment=reading.comment,
+                    )
+                except ValidationError as error:
+                    text = f"{kr.pk}: …"
+                    problems.append(lines.Problem(reading.line, text, " ".join(error.messages)))
+            if problems:
+                raise _Undone
+    except _Undone:
+        pass
+    return sorted(problems, key=lambda p: p.line)
 
 
 def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Result:
-    problems = list(parsed.problems)
-    if not parsed.readings and not problems:
-        problems.append(lines.Problem(0, "", _("The reply holds no check-in line.")))
-    accepted, refused = check_readings(membership, parsed.readings)
-    problems = sorted([*problems, *refused], key=lambda p: p.line)
+    refused = list(parsed.problems)
+    if not parsed.readings and not refused:
+        refused.append(lines.Problem(0, "", _("The reply holds no check-in line.")))
+    accepted, not_theirs = check_readings(membership, parsed.readings)
+    org, user = membership.organization, membership.user
+    try:
+        with transaction.atomic():
+            reply = MailReply.objects.create(
+                organization=org,
+                user=user,
+                message_id=message_id,
+                outcome=Outcome.RECORDED,
+                recorded=len(accepted),
+            )
+            problems = record_readings(membership, accepted, [*refused, *not_theirs])
+            if problems:
+                reply.outcome, reply.recorded = Outcome.REFUSED, 0
+                reply.save(update_fields=["outcome", "recorded"])
+    except IntegrityError:  # the same message, read at the same moment by another process
+        return _ignored("message %s already read", message_id)
+    if problems:
+        return Result(Outcome.REFUSED, problems=problems)
     warnings = [
         f"{kr.title}: {warning.message}"
         for kr, reading in accepted
         for warning in rules.check_in_warnings(kr, reading.value)
     ]
-    org, user = membership.organization, membership.user
-    outcome = Outcome.REFUSED if problems else Outcome.RECORDED
-    try:
-        with transaction.atomic():
-            MailReply.objects.create(
-                organization=org,
-                user=user,
-                message_id=message_id,
-                outcome=outcome,
-                recorded=0 if problems else len(accepted),
-            )
-            if not problems:
-                record_readings(membership, accepted)
-    except IntegrityError:  # the same message, read at the same moment by another process
-        return _ignored("message %s already read", message_id)
-    if problems:
-        return Result(outcome, problems=problems)
-    return Result(outcome, recorded=accepted, warnings=warnings)
+    return Result(Outcome.RECORDED, recorded=accepted, warnings=warnings)
 
 
 def _answer(membership: Membership, message: EmailMessage, result: Result) -> None:
