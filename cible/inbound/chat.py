@@ -8,6 +8,7 @@ check-in service, as a check-in on the page would: the audit trail, the webhooks
 progress, the reminders that stop. A command sees only what that person may see.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -101,12 +102,36 @@ def help_text() -> str:
     )
 
 
-def _record(membership: Membership, readings: list[lines.Reading]) -> tuple[int, list[str]]:
+def _record(
+    membership: Membership, readings: list[lines.Reading], ask: Callable[[services.Doubt], str]
+) -> tuple[int, list[str]]:
+    """Record the readings, all or none; a value that looks like a typing mistake, not
+    confirmed with "!", is asked about (`ask` says how to confirm it) and nothing is
+    recorded."""
     accepted, refused = services.check_readings(membership, readings)
-    problems = services.record_readings(membership, accepted, refused)
-    if problems:
-        return 0, [p.reason for p in problems]
+    problems, doubtful = services.record_readings(membership, accepted, refused)
+    if problems or doubtful:
+        return 0, [p.reason for p in problems] + [ask(doubt) for doubt in doubtful]
     return len(accepted), []
+
+
+def _ask_again(language: str) -> Callable[[services.Doubt], str]:
+    """How to confirm a doubtful value of a command: the same command, "!" after the value."""
+
+    def ask(doubt: services.Doubt) -> str:
+        reading = doubt.reading
+        again = f"/okr {reading.key_result_id} {lines.digits(reading.value, language)}!"
+        if reading.confidence is not None:
+            again += f" conf {reading.confidence}"
+        if reading.comment:
+            again += f' "{reading.comment}"'
+        return (
+            doubt.reason
+            + " "
+            + _("If it is right, send %(command)s to record it.") % {"command": again}
+        )
+
+    return ask
 
 
 def _recorded(count: int) -> str:
@@ -147,7 +172,7 @@ def command(integration: ChatIntegration, external_id: str, name: str, text: str
                 return Answer(_("You have no key result to check in."))
             return Answer(form=krs[:FORM_LINES])
         assert asked.reading is not None
-        count, problems = _record(membership, [asked.reading])
+        count, problems = _record(membership, [asked.reading], _ask_again(org.language))
         return Answer(_recorded(count) if count else " ".join(problems))
 
 
@@ -155,19 +180,23 @@ def no_change(integration: ChatIntegration, membership: Membership) -> Answer:
     """Every key result of the person, checked in at its last value and confidence."""
     with translation.override(integration.organization.language):
         readings = [
-            lines.Reading(n, kr.pk, kr.current, kr.confidence, "")
+            # The values already recorded: nothing to confirm again.
+            lines.Reading(n, kr.pk, kr.current, kr.confidence, "", confirmed=True)
             for n, kr in enumerate(key_results(membership), 1)
             if kr.current is not None
         ]
         if not readings:
             return Answer(_("You have no key result to check in."))
-        count, problems = _record(membership, readings)
+        count, problems = _record(
+            membership, readings, _ask_again(integration.organization.language)
+        )
         return Answer(_recorded(count) if count else " ".join(problems))
 
 
 def submit(integration: ChatIntegration, membership: Membership, fields: dict[int, str]) -> Answer:
     """A form sent back: one text per key result ("1500, 7, comment"); empty ones are left
-    out. All are recorded, or none and each field says what is wrong."""
+    out. All are recorded, or none and each field says what is wrong, or asks to confirm a
+    value that looks like a typing mistake ("55!, 7" confirms it)."""
     with translation.override(integration.organization.language):
         readings: list[lines.Reading] = []
         errors: dict[int, str] = {}
@@ -183,7 +212,18 @@ def submit(integration: ChatIntegration, membership: Membership, fields: dict[in
             readings.append(replace(parsed.readings[0], line=kr_id))
         unread = [lines.Problem(kr_id, "", reason) for kr_id, reason in errors.items()]
         accepted, refused = services.check_readings(membership, readings)
-        problems = services.record_readings(membership, accepted, [*unread, *refused])
+        problems, doubtful = services.record_readings(membership, accepted, [*unread, *refused])
+        language = integration.organization.language
+        problems += [
+            lines.Problem(
+                doubt.reading.line,
+                "",
+                # The way to confirm first: a chat may cut a long error short.
+                _("Write %(value)s! if it is right: %(reason)s")
+                % {"value": lines.digits(doubt.reading.value, language), "reason": doubt.reason},
+            )
+            for doubt in doubtful
+        ]
         if problems:
             field_errors = {problem.line: problem.reason for problem in problems}
             return Answer(_("Nothing was recorded."), field_errors=field_errors)

@@ -4,7 +4,8 @@
 - `/okr checkin` (`point`): the form with one line per key result;
 - `/okr nochange` (`inchangé`): every key result of mine checked in at its last value;
 - `/okr help` (`aide`): how to use it;
-- `/okr 42 1500 conf 7 "two new customers"`: one key result checked in directly.
+- `/okr 42 1500 conf 7 "two new customers"`: one key result checked in directly;
+  `/okr 42 55!` confirms a value that looks like a typing mistake.
 """
 
 import re
@@ -39,7 +40,7 @@ WORDS = {
 }
 
 _DIRECT = re.compile(
-    r"^#?(?P<id>\d{1,12})\s+(?P<value>[-+]?[\d.,']+)"
+    r"^#?(?P<id>\d{1,12})\s+(?P<value>[-+]?[\d.,']+)(?P<confirmed>\s*!)?"
     r"(?:\s+(?:conf|confidence|confiance)\s*(?P<confidence>\d{1,3}))?"
     r"(?:\s+(?P<comment>.*))?$",
     re.IGNORECASE | re.DOTALL,
@@ -76,6 +77,11 @@ def parse(text: str, language: str) -> Command:
     confidence = direct.group("confidence")
     comment = (direct.group("comment") or "").strip().strip(_QUOTES).strip()
     reading = lines.Reading(
-        1, int(direct.group("id")), value, int(confidence) if confidence else None, comment
+        1,
+        int(direct.group("id")),
+        value,
+        int(confidence) if confidence else None,
+        comment,
+        confirmed=bool(direct.group("confirmed")),
     )
     return Command(Kind.READING, reading)

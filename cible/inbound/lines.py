@@ -5,19 +5,22 @@ One line per key result, its number first (the reminder shows it):
     42: 1500, 7, signed two new customers
     #43: 12,5
     44: 80, conf 6
+    45: 55!, 8, yes, really 55
 
 The value is read in the organisation's language (1,500.5 in English, 1 500,5 in French);
 fields are separated by a comma followed by a space, or by a semicolon. The second field,
 when it is a whole number, is the confidence (0 to 10); the rest is the comment. Lines that
 start with neither a number nor `#` are prose (greetings, a signature) and are skipped; the
-quoted message below the reply and the signature are left out.
+quoted message below the reply and the signature are left out. An exclamation mark after the
+value confirms a value that looks like a typing mistake (`rules.check_in_warnings`): without
+it, such a value is asked about again instead of recorded.
 """
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from django.utils.translation import gettext as _
 
 # More lines than anyone has key results: beyond, the reply is refused whole.
@@ -37,6 +40,8 @@ _QUOTE_STARTS = (
     re.compile(r"^_{10,}\s*$"),
 )
 _SIGNATURE = "-- "
+# After a value: "yes, this value", for one that looks like a typing mistake.
+CONFIRM = "!"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Reading:
     value: Decimal
     confidence: int | None
     comment: str
+    # Written with "!" after the value: the writer means it, even if it looks mistyped.
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,10 @@ def parse(text: str, language: str) -> Parsed:
         if not fields or not fields[0]:
             problems.append(Problem(number, shown, _("The value is missing after the colon.")))
             continue
-        value = parse_number(fields[0], language)
+        written = fields[0].rstrip()
+        confirmed = written.endswith(CONFIRM)
+        written = written.rstrip(CONFIRM).rstrip()
+        value = parse_number(written, language)
         if value is None:
             problems.append(
                 Problem(number, shown, _("“%(text)s” is not a number.") % {"text": fields[0][:50]})
@@ -131,6 +141,26 @@ def parse(text: str, language: str) -> Parsed:
             if level is not None:
                 confidence = int(level.group(1))
                 comment_fields = comment_fields[1:]
-        comment = ", ".join(f.strip() for f in comment_fields).strip()
-        readings.append(Reading(number, kr_id, value, confidence, comment))
+        comment = ", ".join(f.strip() for f in comment_fields if f.strip())
+        readings.append(Reading(number, kr_id, value, confidence, comment, confirmed))
     return Parsed(readings, problems)
+
+
+def write(reading: Reading, language: str, confirmed: bool = False) -> str:
+    """The line that reads back as `reading` (`parse`), to be sent again as it is; with
+    `confirmed`, its value carries the mark that confirms it."""
+    fields = [digits(reading.value, language) + (CONFIRM if confirmed or reading.confirmed else "")]
+    if reading.confidence is not None:
+        fields.append(str(reading.confidence))
+    if reading.comment:
+        if reading.confidence is None and _CONFIDENCE.match(reading.comment.split(",")[0].strip()):
+            fields.append("")  # a comment that reads as a confidence keeps its place
+        fields.append(reading.comment)
+    return f"{reading.key_result_id}: " + "; ".join(fields)
+
+
+def digits(value: Decimal, language: str) -> str:
+    """A value as `parse_number` reads it back in that language: no grouping, no trailing
+    zeros (1500.5 in English, 1500,5 in French)."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", get_decimal_symbol(language)) if "." in text else text

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Outcome(models.TextChoices):
     RECORDED = "recorded", _("Check-ins recorded")
     REFUSED = "refused", _("Nothing recorded: lines could not be read")
+    TO_CONFIRM = "to_confirm", _("Nothing recorded yet: values to confirm")
 
 
 class MailReply(models.Model):

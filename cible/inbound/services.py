@@ -14,8 +14,12 @@
    an open cycle, the value's digits, the confidence): all are recorded, in one transaction,
    through the ordinary check-in service (audit trail, webhooks, progress, reminders), or,
    when a single line is wrong, none is;
-5. answers the member, at their account's address only, with what was recorded or the
-   lines that could not be read and why.
+5. asks, as the page does, before recording a value that looks like a typing mistake (far
+   outside the key result's range, or a jump against the trend) once every line could be
+   recorded: nothing is, and the answer gives the lines to send back, the doubtful values
+   marked with "!";
+6. answers the member, at their account's address only, with what was recorded, the
+   values to confirm, or the lines that could not be read and why.
 """
 
 import hashlib
@@ -58,9 +62,38 @@ class Result:
     reason: str = ""
     recorded: list[tuple[KeyResult, lines.Reading]] = field(default_factory=list)
     problems: list[lines.Problem] = field(default_factory=list)
-    # Values recorded that look like typing mistakes (`rules.check_in_warnings`): a reply
-    # cannot be asked to confirm, so the answer says them, as the API does.
-    warnings: list[str] = field(default_factory=list)
+    # Values that look like typing mistakes, not confirmed: nothing is recorded, and the
+    # answer asks to confirm them (`doubts`) with the lines to send back.
+    doubts: list["Doubt"] = field(default_factory=list)
+    # Every reading that could be recorded, written back (`lines.write`) with the mark that
+    # confirms each doubtful value: replying with them records all.
+    again: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A value that looks like a typing mistake (`rules.check_in_warnings`), written without
+    the mark that confirms it (`lines.CONFIRM`): it is asked about, as the page asks."""
+
+    key_result: KeyResult
+    reading: lines.Reading
+    reasons: list[str]
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.reasons)
+
+
+def doubts(accepted: list[tuple[KeyResult, lines.Reading]]) -> list[Doubt]:
+    """The readings to confirm before anything is recorded, in the order of the lines."""
+    found: list[Doubt] = []
+    for kr, reading in accepted:
+        if reading.confirmed:
+            continue
+        warnings = rules.check_in_warnings(kr, reading.value)
+        if warnings:
+            found.append(Doubt(kr, reading, [w.message for w in warnings]))
+    return found
 
 
 def _ignored(reason: str, *args: object) -> Result:
@@ -180,12 +213,15 @@ def record_readings(
     membership: Membership,
     accepted: list[tuple[KeyResult, lines.Reading]],
     refused: list[lines.Problem] | None = None,
-) -> list[lines.Problem]:
+) -> tuple[list[lines.Problem], list[Doubt]]:
     """Record the readings as ordinary check-ins, all or none. The check-in service's own
     refusals (a closed cycle, too many digits, a confidence out of 0-10, a cancelled key
     result) join the problems already found (`refused`); with any problem, nothing stays,
-    and the problems come back in the order of the lines."""
+    and the problems come back in the order of the lines. When the service would take them
+    all but some values look like typing mistakes, nothing stays either and those come back
+    (`doubts`), to be confirmed: what cannot be recorded anyway is said first."""
     problems = list(refused or [])
+    doubtful = doubts(accepted)  # judged against the values before these
     try:
         with transaction.atomic():
             for kr, reading in accepted:
@@ -200,11 +236,13 @@ def record_readings(
                 except ValidationError as error:
                     text = f"{kr.pk}: …"
                     problems.append(lines.Problem(reading.line, text, " ".join(error.messages)))
-            if problems:
+            if problems or doubtful:
                 raise _Undone
     except _Undone:
         pass
-    return sorted(problems, key=lambda p: p.line)
+    if problems:
+        return sorted(problems, key=lambda p: p.line), []
+    return [], doubtful
 
 
 def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Result:
@@ -222,20 +260,23 @@ def _record(membership: Membership, parsed: lines.Parsed, message_id: str) -> Re
                 outcome=Outcome.RECORDED,
                 recorded=len(accepted),
             )
-            problems = record_readings(membership, accepted, [*refused, *not_theirs])
-            if problems:
-                reply.outcome, reply.recorded = Outcome.REFUSED, 0
+            problems, doubtful = record_readings(membership, accepted, [*refused, *not_theirs])
+            if problems or doubtful:
+                reply.outcome = Outcome.REFUSED if problems else Outcome.TO_CONFIRM
+                reply.recorded = 0
                 reply.save(update_fields=["outcome", "recorded"])
     except IntegrityError:  # the same message, read at the same moment by another process
         return _ignored("message %s already read", message_id)
     if problems:
         return Result(Outcome.REFUSED, problems=problems)
-    warnings = [
-        f"{kr.title}: {warning.message}"
-        for kr, reading in accepted
-        for warning in rules.check_in_warnings(kr, reading.value)
-    ]
-    return Result(Outcome.RECORDED, recorded=accepted, warnings=warnings)
+    if doubtful:
+        flagged = {id(doubt.reading) for doubt in doubtful}
+        again = [
+            lines.write(reading, org.language, confirmed=id(reading) in flagged)
+            for _kr, reading in accepted
+        ]
+        return Result(Outcome.TO_CONFIRM, doubts=doubtful, again=again)
+    return Result(Outcome.RECORDED, recorded=accepted)
 
 
 def _answer(membership: Membership, message: EmailMessage, result: Result) -> None:
@@ -247,8 +288,9 @@ def _answer(membership: Membership, message: EmailMessage, result: Result) -> No
         "org": org,
         "user": membership.user,
         "recorded": result.recorded,
-        "warnings": result.warnings,
         "problems": result.problems,
+        "doubts": result.doubts,
+        "again": result.again,
         "check_in_url": site_url(reverse("my_check_in", args=[org.slug])),
     }
     mail = OutgoingMail(

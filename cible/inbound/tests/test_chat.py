@@ -526,3 +526,88 @@ def test_a_secret_kept_under_another_server_key_reads_as_none(settings) -> None:
     stored = secrets.encrypt("s3cret")
     settings.SECRET_KEY = "another key, after a rotation of the server's"
     assert secrets.decrypt(stored) == ""
+
+
+# Values that look like typing mistakes
+
+
+def test_a_command_asks_before_recording_a_value_far_outside_the_range(
+    world, slack, live_server
+) -> None:
+    linked(slack, "T1:U1", world)
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
+    )
+
+    status, answer = slash(live_server, slack, f'{hires.pk} 55 conf 6 "new office"')
+
+    assert status == 200
+    assert answer["text"] == (
+        "55 is far outside this key result's range, from 0 to 11: check the value. "
+        f'If it is right, send /okr {hires.pk} 55! conf 6 "new office" to record it.'
+    )
+    assert not CheckIn.objects.filter(key_result=hires).exists()
+
+    status, answer = slash(live_server, slack, f'{hires.pk} 55! conf 6 "new office"')
+
+    assert "1 check-in recorded" in answer["text"]
+    recorded = CheckIn.objects.get(key_result=hires)
+    assert (recorded.value, recorded.confidence, recorded.comment) == (55, 6, "new office")
+
+
+def test_a_form_keeps_a_doubtful_value_until_it_is_confirmed_and_records_nothing_before(
+    world, slack
+) -> None:
+    linked(slack, "T1:U1", world)
+    membership = world.org.memberships.get(user=world.bob)
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
+    )
+    before = values(world)
+
+    answer = chat.submit(slack, membership, {world.kr.pk: "3, 7", hires.pk: "55, 5"})
+
+    assert list(answer.field_errors) == [hires.pk]
+    assert answer.field_errors[hires.pk].startswith("Write 55! if it is right: 55 is far")
+    assert values(world) == before and not CheckIn.objects.filter(key_result=hires).exists()
+
+    answer = chat.submit(slack, membership, {world.kr.pk: "3, 7", hires.pk: "55!, 5"})
+
+    assert not answer.field_errors
+    assert values(world)[-1] == (Decimal(3), 7, "")
+    assert CheckIn.objects.get(key_result=hires).value == 55
+
+
+def test_the_question_about_a_value_is_in_french_for_a_french_organisation(world, slack) -> None:
+    world.org.language = "fr"
+    world.org.save()
+    linked(slack, "T1:U1", world)
+    membership = world.org.memberships.get(user=world.bob)
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Recruter", start=0, target=11
+    )
+
+    answer = chat.command(slack, "T1:U1", "bob", f"{hires.pk} 55,5")
+    form = chat.submit(slack, membership, {hires.pk: "55,5"})
+
+    assert answer.text.startswith("55,5 est très loin de la plage de ce résultat clé")
+    assert f"Si elle est juste, envoyez /okr {hires.pk} 55,5! pour l'enregistrer." in answer.text
+    assert form.field_errors[hires.pk].startswith("Écrivez 55,5! si elle est juste : 55,5 est")
+    assert not CheckIn.objects.filter(key_result=hires).exists()
+
+
+def test_no_change_never_asks_about_values_already_recorded(world, slack) -> None:
+    linked(slack, "T1:U1", world)
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
+    )
+    membership = world.org.memberships.get(user=world.bob)
+    chat.submit(slack, membership, {hires.pk: "55!"})
+
+    answer = chat.no_change(slack, membership)
+
+    assert "recorded" in answer.text
+    assert list(CheckIn.objects.filter(key_result=hires).values_list("value", flat=True)) == [
+        55,
+        55,
+    ]

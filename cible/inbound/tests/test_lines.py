@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from cible.inbound.lines import MAX_LINES, Reading, parse, parse_number, reply_lines
+from cible.inbound.lines import MAX_LINES, Reading, parse, parse_number, reply_lines, write
 
 
 def test_a_line_gives_the_value_the_confidence_and_the_comment() -> None:
@@ -93,3 +93,35 @@ def test_null_bytes_and_odd_characters_never_break_the_reading() -> None:
 
     assert parsed.readings[0].value == Decimal(10)
     assert parsed.readings[0].comment == "<script>alert(1)</script>"
+
+
+def test_an_exclamation_mark_after_the_value_confirms_it() -> None:
+    parsed = parse("42: 55!, 7, yes, really\n43: 12 !\n44: 3", "en")
+
+    assert [(r.value, r.confidence, r.comment, r.confirmed) for r in parsed.readings] == [
+        (Decimal(55), 7, "yes, really", True),
+        (Decimal(12), None, "", True),
+        (Decimal(3), None, "", False),
+    ]
+    assert parse("42: !", "en").problems[0].reason == "“!” is not a number."
+
+
+def test_a_line_written_back_reads_as_the_same_reading_in_each_language() -> None:
+    readings = [
+        Reading(1, 42, Decimal("1500.50"), 7, "two signed, one lost"),
+        Reading(1, 43, Decimal("-3"), None, "8"),  # a comment that reads as a confidence
+        Reading(1, 44, Decimal("12E+2"), None, ""),
+        Reading(1, 45, Decimal("0.25"), 0, "a; b"),
+    ]
+    for language in ("en", "fr"):
+        for reading in readings:
+            line = write(reading, language, confirmed=True)
+            (back,) = parse(line, language).readings
+            assert (back.value, back.confidence, back.comment, back.confirmed) == (
+                reading.value,
+                reading.confidence,
+                reading.comment,
+                True,
+            ), line
+    assert write(readings[0], "fr") == "42: 1500,5; 7; two signed, one lost"
+    assert write(readings[2], "en", confirmed=True) == "44: 1200!"

@@ -323,20 +323,65 @@ def test_the_json_endpoint_refuses_what_it_cannot_take(world, client, settings) 
 
 
 @pytest.mark.django_db
-def test_a_value_that_looks_like_a_typing_mistake_is_recorded_and_pointed_out(
+def test_a_value_that_looks_like_a_typing_mistake_is_asked_about_then_confirmed_with_a_mark(
+    world, mailoutbox
+) -> None:
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
+    )
+    before = check_ins(world)
+
+    text = f"{world.kr.pk}: 3, 8, steady\n{hires.pk}: 55, 6, the new office"
+    result = services.receive(reply(world, text))
+
+    assert result.outcome == Outcome.TO_CONFIRM
+    assert check_ins(world) == before and not CheckIn.objects.filter(key_result=hires).exists()
+    assert MailReply.objects.get().outcome == Outcome.TO_CONFIRM
+    (answer,) = mailoutbox
+    assert "Nothing was recorded yet: these values look like typing mistakes." in answer.body
+    assert (
+        "- line 2 (Hire engineers): 55 is far outside this key result's range, from 0 to 11: "
+        "check the value."
+    ) in answer.body
+    again = [f"{world.kr.pk}: 3; 8; steady", f"{hires.pk}: 55!; 6; the new office"]
+    assert "\n".join(again) in answer.body
+
+    # The lines of the answer, sent back as they are, record both.
+    confirmed = services.receive(reply(world, "\n".join(again), message_id="<reply-2@acme>"))
+
+    assert confirmed.outcome == Outcome.RECORDED
+    assert check_ins(world)[-1] == (Decimal(3), 8, "steady")
+    recorded = CheckIn.objects.get(key_result=hires)
+    assert (recorded.value, recorded.confidence, recorded.comment) == (55, 6, "the new office")
+
+
+@pytest.mark.django_db
+def test_a_line_that_cannot_be_recorded_is_said_before_a_value_to_confirm(
     world, mailoutbox
 ) -> None:
     hires = create_key_result(
         world.team_objective, owner=world.bob, title="Hire engineers", start=0, target=11
     )
 
-    result = services.receive(reply(world, f"{hires.pk}: 55"))
+    result = services.receive(reply(world, f"{hires.pk}: 55\n{world.kr.pk}: 1, conf 11"))
 
-    assert result.outcome == Outcome.RECORDED
-    assert CheckIn.objects.get(key_result=hires).value == 55
-    assert result.warnings == [
-        "Hire engineers: 55 is far outside this key result's range, from 0 to 11: check the value."
-    ]
+    assert result.outcome == Outcome.REFUSED and not result.doubts
+    assert [problem.line for problem in result.problems] == [2]
+    assert not CheckIn.objects.filter(key_result=hires).exists()
+
+
+@pytest.mark.django_db
+def test_the_question_is_asked_in_the_organisations_language(world, mailoutbox) -> None:
+    world.org.language = "fr"
+    world.org.save()
+    hires = create_key_result(
+        world.team_objective, owner=world.bob, title="Recruter", start=0, target=11
+    )
+
+    result = services.receive(reply(world, f"{hires.pk}: 55,5"))
+
+    assert result.outcome == Outcome.TO_CONFIRM
+    assert result.again == [f"{hires.pk}: 55,5!"]
     (answer,) = mailoutbox
-    assert "they look like typing mistakes" in answer.body
-    assert "- Hire engineers: 55 is far outside" in answer.body
+    assert "Rien n'est encore enregistré" in answer.body
+    assert "55,5 est très loin" in answer.body
