@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import secrets
 import signal
 import socket
@@ -799,11 +798,58 @@ def print_table(rows: list[Row]) -> None:
         )
 
 
-def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
-    """Compute the organisation dashboard as the worker does for a large organisation
-    (`cible.insights.snapshots`), so that the page measured is the stored one; returns
-    how long the worker takes."""
-    from cible.insights import snapshots, tasks
+REFRESH_CHECK_INS = 1000  # check-ins between two refreshes of the stored dashboard
+
+
+def refresh_in_child(url: str, org: Any, mode: str) -> dict[str, Any]:
+    """One refresh of the stored dashboard in a process of its own (bench/refresh.py), with
+    that process's peak memory."""
+    script = Path(__file__).resolve().parent / "refresh.py"
+    child = subprocess.Popen(
+        [sys.executable, str(script), url, org.slug, mode], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"bench/refresh.py {mode} failed ({child.returncode})")
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["peak_mib"] = usage.ru_maxrss // 1024
+    return result
+
+
+def record_check_ins(org: Any, count: int, seed: int) -> None:
+    """`count` check-ins through the check-in service, on KRs of the current cycle that the
+    whole organisation sees, by their owners."""
+    import random
+    from decimal import Decimal
+
+    from cible.checkins.services import record_check_in
+    from cible.insights import facts
+    from cible.okrs.models import Cycle, KeyResult
+
+    cycle = Cycle.objects.current_for(org)
+    ids = list(
+        KeyResult.objects.live()
+        .filter(objective__in=facts.counted(org, cycle), kind="increase")
+        .values_list("pk", flat=True)
+    )
+    chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+    for kr in KeyResult.objects.filter(pk__in=chosen).select_related("objective__cycle", "owner"):
+        step = (kr.target - kr.start) / 20 or Decimal(1)
+        record_check_in(kr, kr.owner, min(kr.current + step, kr.target), 7)
+
+
+def dashboard_snapshot(
+    url: str, org: Any, only: str | None, built_seconds_ago: float | None
+) -> dict[str, Any] | None:
+    """The worker's refresh of the stored organisation dashboard (`cible.insights`), each in
+    a process of its own: computed over the whole cycle as before, then from each
+    objective's stored figures (all of them: the day's first refresh), then again after
+    `REFRESH_CHECK_INS` check-ins (the figures of what changed). The page measured is then
+    the stored one."""
+    from cible.insights import facts, snapshots
     from cible.okrs.models import Cycle
 
     if only and only not in "dashboard":
@@ -811,17 +857,20 @@ def dashboard_snapshot(org: Any, only: str | None) -> dict[str, Any] | None:
     cycle = Cycle.objects.current_for(org)
     if cycle is None or not snapshots.is_large(cycle):
         return None
-    print("  computing the stored organisation dashboard (the worker's task)...", flush=True)
-    snapshot = tasks.refresh(org.pk, cycle.pk)
-    assert snapshot is not None
-    # This process has loaded little else: its peak is about what the worker needs.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(
-        f"  computed in {snapshot.seconds:.1f} s, {len(snapshot.data):,} bytes stored,"
-        f" peak memory of this process {peak:,} MiB",
-        flush=True,
-    )
-    return {"seconds": round(snapshot.seconds, 1), "bytes": len(snapshot.data), "peak_mib": peak}
+    margin = facts.LAG.total_seconds()
+    if built_seconds_ago is not None and built_seconds_ago < margin:
+        # Objectives saved within the margin are computed again on every refresh, as any
+        # change of the last few minutes is: wait as long as a real organisation would.
+        time.sleep(margin - built_seconds_ago)
+    print("  the stored dashboard, computed over the whole cycle...", flush=True)
+    full = refresh_in_child(url, org, "full")
+    print(f"  {full}\n  from each objective's stored figures, all of them...", flush=True)
+    first = refresh_in_child(url, org, "kept")
+    print(f"  {first}\n  {REFRESH_CHECK_INS} check-ins, then a refresh...", flush=True)
+    record_check_ins(org, REFRESH_CHECK_INS, seed=1)
+    after = refresh_in_child(url, org, "kept")
+    print(f"  {after}", flush=True)
+    return {"full": full, "all_figures": first, "after_check_ins": after}
 
 
 def main() -> None:
@@ -836,8 +885,10 @@ def main() -> None:
     from cible.samples.benchdata import analyze, sample_member
 
     org, build_seconds = organisation(args.people, args.seed)
+    built = time.monotonic()
     analyze()  # what the worker (SQLite) or autovacuum (PostgreSQL) keeps up to date
-    snapshot = dashboard_snapshot(org, args.only)
+    ago = None if build_seconds is None else time.monotonic() - built
+    snapshot = dashboard_snapshot(url, org, args.only, ago)
     reader = sample_member(org)
     api = api_access(reader.user, org)
     client = Client()

@@ -674,13 +674,17 @@ def _attention(
     forecastable = [r for row in rows for r in row.key_results if is_forecast(r.kr)]
     forecastable.sort(key=lambda r: (r.progress, r.kr.pk))
     krs = [r.kr for r in forecastable[:ATTENTION_CANDIDATES]]
+    return attention_of(krs, today, readings), len(krs), len(forecastable)
+
+
+def attention_of(krs: list[KeyResult], today: date, readings: Readings) -> list[Attention]:
+    """The "needs attention" list of these candidates, the lowest progress first."""
     history = {
         kr.pk: [(timezone.localtime(m), v) for m, v in zip(*moments_values, strict=True)]
         for kr in krs
         for moments_values in [readings.get(kr.pk, NO_READINGS)]
     }
-    by_kr = forecasts(krs, today, history)
-    return needs_attention(krs, today, by_kr), len(krs), len(forecastable)
+    return needs_attention(krs, today, forecasts(krs, today, history))
 
 
 def week_ends(cycle: Cycle, org_weekday: int, today: date) -> list[date]:
@@ -728,6 +732,27 @@ def _history(
     ends: Sequence[date],
     by_kr: Readings,
 ) -> list[HistoryPoint]:
+    by_day = progress_by_day(loaded, ends, by_kr)
+    points = []
+    for day, progress in zip(ends, by_day, strict=True):
+        values = [progress[o.pk] for o in scope]
+        average = sum(values, Decimal(0)) / len(values) if values else None
+        expected = okrmath.expected_progress(cycle.start, cycle.end, day)
+        points.append(HistoryPoint(day, average, expected))
+    return points
+
+
+def progress_by_day(
+    loaded: Sequence[Objective],
+    ends: Sequence[date],
+    by_kr: Readings,
+    drivers: Callable[[int, date], Decimal | None] | None = None,
+) -> list[dict[int, Decimal]]:
+    """Each loaded objective's progress at the end of each day of `ends`, rolled up from
+    its KRs' values at that date (the latest check-in up to then, else the start value); a
+    KR driven by a loaded objective counts with that objective's progress, one driven by
+    another with `drivers`' answer for that objective and day, when it has one (the stored
+    figures of `cible.insights.facts`), else with its own value."""
     loaded_ids = {o.pk for o in loaded}
 
     def value_at(kr: KeyResult, until: datetime) -> Decimal:
@@ -743,18 +768,20 @@ def _history(
         except okrmath.MathError:
             return Decimal(0)
 
-    points = []
+    def driven(kr: KeyResult, day: date, until: datetime) -> okrmath.KRInput:
+        if kr.driven_by_id in loaded_ids:
+            return okrmath.KRInput(kr.weight, driven_by=kr.driven_by_id)
+        stored = None
+        if drivers is not None and kr.driven_by_id is not None:
+            stored = drivers(kr.driven_by_id, day)
+        if stored is not None:
+            return okrmath.KRInput(kr.weight, stored)
+        return okrmath.KRInput(kr.weight, progress_of(kr, until))
+
+    by_day = []
     for day in ends:
         until = _end_of(day)
-        inputs = {
-            o.pk: [
-                okrmath.KRInput(kr.weight, driven_by=kr.driven_by_id)
-                if kr.driven_by_id in loaded_ids
-                else okrmath.KRInput(kr.weight, progress_of(kr, until))
-                for kr in o.key_results.all()
-            ]
-            for o in loaded
-        }
+        inputs = {o.pk: [driven(kr, day, until) for kr in o.key_results.all()] for o in loaded}
         try:
             progress = okrmath.rollup(inputs)
         except okrmath.MathError:
@@ -762,11 +789,8 @@ def _history(
                 key: okrmath.weighted_mean((kr.weight, kr.progress) for kr in krs)
                 for key, krs in inputs.items()
             }
-        values = [progress[o.pk] for o in scope]
-        average = sum(values, Decimal(0)) / len(values) if values else None
-        expected = okrmath.expected_progress(cycle.start, cycle.end, day)
-        points.append(HistoryPoint(day, average, expected))
-    return points
+        by_day.append(progress)
+    return by_day
 
 
 def build(

@@ -1,6 +1,6 @@
 from django.db import models
 
-from cible.okrs.models import Cycle
+from cible.okrs.models import Cycle, Objective
 from cible.orgs.models import Organization
 
 
@@ -17,6 +17,14 @@ class DashboardSnapshot(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0)  # how long computing it took
     requested_at = models.DateTimeField(null=True, blank=True)  # a refresh is queued
+    # What the stored figures of each objective (`ObjectiveFact`) were computed from: the
+    # check-ins and recorded changes up to these ids, on `facts_on` (statuses are judged
+    # against that day's pace), with `basis` (`cible.insights.facts.basis`).
+    facts_on = models.DateField(null=True, blank=True)
+    basis = models.CharField(max_length=500, blank=True)
+    check_in_mark = models.BigIntegerField(default=0)
+    change_mark = models.BigIntegerField(default=0)
+    facts_started_at = models.DateTimeField(null=True, blank=True)  # the last refresh's start
 
     class Meta:
         constraints = [
@@ -27,6 +35,24 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.cycle_id} at {self.computed_at}"
+
+
+class ObjectiveFact(models.Model):
+    """One objective's figures for its organisation's stored dashboard, as of its last
+    change (`cible.insights.facts`): kept for the objectives the whole organisation may
+    see, in cycles whose dashboard is the stored one. Decimals are kept as text, exact."""
+
+    objective = models.OneToOneField(Objective, models.CASCADE, primary_key=True, related_name="+")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+")
+    progress = models.CharField(max_length=60)
+    status = models.CharField(max_length=20)
+    # The progress at the end of each day of the chart, by ISO date.
+    history = models.JSONField(default=dict)
+    # Its live KRs, in order: [id, progress, has a forecast, checked in (not driven), owner].
+    krs = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}: {self.progress} {self.status}"
 
 
 # The shape of the stored copy: a change of `Dashboard` or of what it holds changes it,

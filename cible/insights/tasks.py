@@ -9,10 +9,11 @@ from datetime import datetime
 from django.tasks import task
 from django.utils import timezone
 
-from cible.insights.dashboard import build
+from cible.insights import facts
+from cible.insights.dashboard import Dashboard, build
 from cible.insights.models import FORMAT, DashboardSnapshot
 from cible.okrs.models import Cycle
-from cible.orgs.models import Membership
+from cible.orgs.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,12 @@ def refresh_dashboard(org_id: int, cycle_id: int) -> str:
     return "gone" if snapshot is None else f"{snapshot.seconds:.1f} s"
 
 
-def refresh(org_id: int, cycle_id: int, now: datetime | None = None) -> DashboardSnapshot | None:
-    """Compute and store the cycle's organisation dashboard (None when the cycle is gone)."""
+def refresh(
+    org_id: int, cycle_id: int, now: datetime | None = None, full: bool = False
+) -> DashboardSnapshot | None:
+    """Compute and store the cycle's organisation dashboard (None when the cycle is gone):
+    from the stored figures of each objective, updated from what changed
+    (`cible.insights.facts`), or, `full`, from the whole cycle read again."""
     cycle = (
         Cycle.objects.filter(pk=cycle_id, organization_id=org_id)
         .select_related("organization")
@@ -36,9 +41,18 @@ def refresh(org_id: int, cycle_id: int, now: datetime | None = None) -> Dashboar
     org = cycle.organization
     now = now or timezone.now()
     started = time.perf_counter()
-    board = build(Membership(organization=org), cycle, now=now, public=True).compact()
+    if full:
+        board = build(Membership(organization=org), cycle, now=now, public=True).compact()
+    else:
+        board = facts.refresh(org, cycle, now)
+    return store(org, cycle, board, time.perf_counter() - started, now)
+
+
+def store(
+    org: Organization, cycle: Cycle, board: Dashboard, seconds: float, now: datetime
+) -> DashboardSnapshot:
+    """Keep the computed dashboard for the page."""
     data = pickle.dumps(board, protocol=pickle.HIGHEST_PROTOCOL)
-    seconds = time.perf_counter() - started
     snapshot, _created = DashboardSnapshot.objects.update_or_create(
         organization=org,
         cycle=cycle,
