@@ -1,18 +1,28 @@
 """One refresh of the stored organisation dashboard, in a process of its own, so that its
-peak memory is its own (bench/run.py reads it when this process ends):
+peak memory is its own:
 
     .venv/bin/python bench/refresh.py DATABASE_URL ORGANISATION_SLUG full|kept
 
 `full` computes the dashboard over the whole cycle, as the worker did before; `kept`
 updates the stored figures of what changed and adds them up (`cible.insights.facts`).
-Prints the seconds and what was computed, as JSON.
+Prints the seconds, what was computed and the peak memory, as JSON.
 """
 
 import json
 import sys
 import time
+from pathlib import Path
 
 from run import setup_django  # bench/run.py, beside this file
+
+
+def peak_mib() -> int:
+    """This process's peak resident memory since it started (VmHWM: unlike the peak that
+    getrusage tells, not inherited from the process that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
 
 
 def main() -> None:
@@ -45,6 +55,7 @@ def main() -> None:
             "objectives_computed": count,
         }
     result["bytes"] = len(snapshot.data)
+    result["peak_mib"] = peak_mib()
     print(json.dumps(result))
 
 

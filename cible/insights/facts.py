@@ -30,9 +30,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cible.accounts.models import User
@@ -91,6 +92,8 @@ IDS_PER_QUERY = 900  # ids in one IN list (SQLite's limit on a statement's param
 # little before its start: a transaction that took an id before it and committed after it
 # is not missed.
 LAG = timedelta(minutes=5)
+# The shape of the stored figures: a change computes them all again.
+SHAPE = "2"  # 2: the weekly progress as a list
 DRIVER_DEPTH = 10  # how far up the alignment a change is followed
 
 
@@ -100,6 +103,7 @@ def basis(org: Organization, cycle: Cycle, ends: list[date]) -> str:
     return json.dumps(
         [
             FORMAT,
+            SHAPE,
             [day.isoformat() for day in ends],
             cycle.start.isoformat(),
             cycle.end.isoformat(),
@@ -233,8 +237,8 @@ def _load(org: Organization, cycle: Cycle, ids: list[int]) -> list[Objective]:
     return objectives
 
 
-def _stored_history(cycle: Cycle, ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    found: dict[int, dict[str, str]] = {}
+def _stored_history(cycle: Cycle, ids: Iterable[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
     for chunk in _chunks(ids):
         found.update(
             ObjectiveFact.objects.filter(cycle=cycle, objective_id__in=chunk).values_list(
@@ -265,10 +269,11 @@ def compute(
         if kr.driven_by_id is not None and kr.driven_by_id not in loaded
     }
     stored = _stored_history(cycle, outside)
+    index = {day: n for n, day in enumerate(ends)}
 
     def driver(pk: int, day: date) -> Decimal | None:
-        value = stored.get(pk, {}).get(day.isoformat())
-        return None if value is None else Decimal(value)
+        values = stored.get(pk)
+        return None if values is None else Decimal(values[index[day]])
 
     by_day = progress_by_day(objectives, ends, readings, driver)
     return [
@@ -277,10 +282,7 @@ def compute(
             cycle=cycle,
             progress=str(row.progress),
             status=row.status.value,
-            history={
-                day.isoformat(): str(progress[row.objective.pk])
-                for day, progress in zip(ends, by_day, strict=True)
-            },
+            history=[str(progress[row.objective.pk]) for progress in by_day],
             krs=[
                 [
                     kr_row.kr.pk,
@@ -405,6 +407,22 @@ def _listed(org: Organization, cycle: Cycle, ids: list[int]) -> list:  # type: i
     return objective_rows(objectives, org, live_krs=True)
 
 
+def _raw(rows: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows as the database sends them, the JSON decoded: a quarter of the time the
+    query set's own iterator takes over 220,000 rows, through a server-side cursor (where
+    the database has them) so that they never are in memory at once."""
+    sql, params = rows.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(2000):
+            for *head, history, krs in batch:
+                yield (
+                    *head,
+                    json.loads(history) if isinstance(history, str) else history,
+                    json.loads(krs) if isinstance(krs, str) else krs,
+                )
+
+
 def _within(count: int) -> bool:
     return FOCUS_RANGE[0] <= count <= FOCUS_RANGE[1]
 
@@ -428,7 +446,6 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
         ).values_list("from_objective_id", flat=True)
     )
     ends = week_ends(cycle, org.checkin_weekday, today)
-    days = [day.isoformat() for day in ends]
 
     objective_count = 0
     progress_sum = Decimal(0)
@@ -464,9 +481,7 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
             "krs",
         )
     )
-    for pk, level, team_id, owner_id, origin, progress, status, history, krs in rows.iterator(
-        chunk_size=2000
-    ):
+    for pk, level, team_id, owner_id, origin, progress, status, history, krs in _raw(rows):
         objective_count += 1
         progress_sum += Decimal(progress)
         status_counts[okrmath.Status(status)] += 1
@@ -520,8 +535,8 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
             outside_objectives += 1
             if len(outside) < LIST_SHOWN:
                 outside.append((pk, len(krs)))
-        for index, day in enumerate(days):
-            sums[index] += Decimal(history[day])
+        for index, value in enumerate(history):
+            sums[index] += Decimal(value)
         if level == Level.COMPANY:
             company.append(pk)
 

@@ -46,8 +46,8 @@ class ObjectiveFact(models.Model):
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+")
     progress = models.CharField(max_length=60)
     status = models.CharField(max_length=20)
-    # The progress at the end of each day of the chart, by ISO date.
-    history = models.JSONField(default=dict)
+    # The progress at the end of each day of the chart (`dashboard.week_ends`), in order.
+    history = models.JSONField(default=list)
     # Its live KRs, in order: [id, progress, has a forecast, checked in (not driven), owner].
     krs = models.JSONField(default=list)
 

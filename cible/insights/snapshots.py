@@ -5,9 +5,12 @@ dashboard is computed at each visit, from what the reader may see. Above, comput
 takes seconds, then minutes (about half a minute at 10,000 people), far beyond what a page
 may take: the worker computes it once for everyone, from the objectives the whole
 organisation may see (private ones count on their team's dashboard), and stores a compact
-copy that the page renders. Active cycles are recomputed once their copy is older than
-`settings.DASHBOARD_REFRESH` seconds; another cycle when someone opens its dashboard and
-its copy is missing or old. The page says when its figures were computed.
+copy that the page renders. It computes it from each objective's stored figures, updated
+for the objectives that changed since its last refresh (`cible.insights.facts`), where
+computing the whole cycle again took minutes at 100,000 people. Active cycles are
+recomputed once their copy is older than `settings.DASHBOARD_REFRESH` seconds; another
+cycle when someone opens its dashboard and its copy is missing or old. The page says
+when its figures were computed.
 """
 
 import logging
