@@ -21,7 +21,9 @@ the first refresh of a day computes every objective's figures again, in chunks o
 `CHUNK` (memory stays bounded), as does a change of what every figure depends on (the
 cycle's dates, the check-in weekday, the status thresholds, the time zone: `basis`).
 The result is the compact dashboard `dashboard.build(...).compact()` gives, figure for
-figure (`cible/insights/tests/test_facts.py` checks it on random changes).
+figure (`cible/insights/tests/test_facts.py` checks it on random changes), the chart's
+points to the twelfth decimal: their sums are kept as the figures change (added and taken
+away in another order than a whole computation adds them).
 """
 
 import heapq
@@ -93,7 +95,7 @@ IDS_PER_QUERY = 900  # ids in one IN list (SQLite's limit on a statement's param
 # is not missed.
 LAG = timedelta(minutes=5)
 # The shape of the stored figures: a change computes them all again.
-SHAPE = "2"  # 2: the weekly progress as a list
+SHAPE = "3"  # 2: the weekly progress as a list; 3: and its sums kept
 DRIVER_DEPTH = 10  # how far up the alignment a change is followed
 
 
@@ -312,22 +314,38 @@ def update(org: Organization, cycle: Cycle, now: datetime | None = None) -> tupl
     today = timezone.localdate()  # the day `objective_rows` judges statuses on
     ends = week_ends(cycle, org.checkin_weekday, timezone.localdate(now))
     current = basis(org, cycle, ends)
-    everything = snapshot.facts_on != today or snapshot.basis != current
+    everything = (
+        snapshot.facts_on != today
+        or snapshot.basis != current
+        or len(snapshot.history_sums) != len(ends)
+    )
     # Read before the changes: whatever comes after is found by the next refresh.
     check_in_mark = CheckIn.objects.aggregate(mark=Max("id"))["mark"] or 0
     change_mark = Change.objects.aggregate(mark=Max("id"))["mark"] or 0
+    # Until the end, no basis: a refresh that stops half-way leaves the next one to
+    # compute everything again, rather than sums that no longer match the figures.
+    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(basis="")
+    sums = [Decimal(0)] * len(ends)  # the chart's sums over every stored objective
     if everything:
         ObjectiveFact.objects.filter(cycle=cycle).delete()
         levels = _levels(org, cycle, None)
     else:
         dirty = changed(org, cycle, snapshot)
+        sums = [Decimal(value) for value in snapshot.history_sums]
+        for history in _stored_history(cycle, dirty).values():
+            sums = [total - Decimal(value) for total, value in zip(sums, history, strict=True)]
         for chunk in _chunks(dirty):  # those no longer counted keep no figures
             ObjectiveFact.objects.filter(cycle=cycle, objective_id__in=chunk).delete()
         levels = _levels(org, cycle, dirty)
     count = 0
     for ids in levels:
         for chunk in _chunks(ids, CHUNK):
-            _store(cycle, chunk, compute(org, cycle, chunk, ends))
+            computed = compute(org, cycle, chunk, ends)
+            _store(cycle, chunk, computed)
+            for fact in computed:
+                sums = [
+                    total + Decimal(value) for total, value in zip(sums, fact.history, strict=True)
+                ]
             count += len(chunk)
     DashboardSnapshot.objects.filter(pk=snapshot.pk).update(
         facts_on=today,
@@ -335,6 +353,7 @@ def update(org: Organization, cycle: Cycle, now: datetime | None = None) -> tupl
         check_in_mark=check_in_mark,
         change_mark=change_mark,
         facts_started_at=now,
+        history_sums=[str(total) for total in sums],
     )
     return everything, count
 
@@ -408,19 +427,15 @@ def _listed(org: Organization, cycle: Cycle, ids: list[int]) -> list:  # type: i
 
 
 def _raw(rows: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows as the database sends them, the JSON decoded: a quarter of the time the
+    """The rows as the database sends them, their KRs decoded: a quarter of the time the
     query set's own iterator takes over 220,000 rows, through a server-side cursor (where
     the database has them) so that they never are in memory at once."""
     sql, params = rows.query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(2000):
-            for *head, history, krs in batch:
-                yield (
-                    *head,
-                    json.loads(history) if isinstance(history, str) else history,
-                    json.loads(krs) if isinstance(krs, str) else krs,
-                )
+            for *head, krs in batch:
+                yield (*head, json.loads(krs) if isinstance(krs, str) else krs)
 
 
 def _within(count: int) -> bool:
@@ -463,7 +478,6 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
     outside: list[tuple[int, int]] = []  # (objective, its count of KRs)
     forecastable = 0
     lowest: list[tuple[Decimal, int]] = []  # a heap of (-progress, -KR id): the lowest kept
-    sums = [Decimal(0)] * len(ends)
     company: list[int] = []
 
     rows = (
@@ -477,11 +491,10 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
             "objective__origin",
             "progress",
             "status",
-            "history",
             "krs",
         )
     )
-    for pk, level, team_id, owner_id, origin, progress, status, history, krs in _raw(rows):
+    for pk, level, team_id, owner_id, origin, progress, status, krs in _raw(rows):
         objective_count += 1
         progress_sum += Decimal(progress)
         status_counts[okrmath.Status(status)] += 1
@@ -535,8 +548,6 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
             outside_objectives += 1
             if len(outside) < LIST_SHOWN:
                 outside.append((pk, len(krs)))
-        for index, value in enumerate(history):
-            sums[index] += Decimal(value)
         if level == Level.COMPANY:
             company.append(pk)
 
@@ -593,6 +604,10 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
     candidate_krs = [krs_by_id[kr_id] for kr_id in candidates]
     readings = _readings(cycle, candidates) if candidates else {}
     attention = attention_of(candidate_krs, today, readings)
+    stored = DashboardSnapshot.objects.filter(organization=org, cycle=cycle).first()
+    sums = [Decimal(value) for value in stored.history_sums] if stored else []
+    if len(sums) != len(ends):  # not updated for these days (`update` was not called)
+        sums = [Decimal(0)] * len(ends)
     history = [
         HistoryPoint(
             day,

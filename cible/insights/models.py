@@ -25,6 +25,8 @@ class DashboardSnapshot(models.Model):
     check_in_mark = models.BigIntegerField(default=0)
     change_mark = models.BigIntegerField(default=0)
     facts_started_at = models.DateTimeField(null=True, blank=True)  # the last refresh's start
+    # The chart's points summed over the stored figures, kept as they change.
+    history_sums = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

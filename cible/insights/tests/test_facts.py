@@ -40,8 +40,9 @@ D = Decimal
 
 
 def exact(value: Decimal | None) -> str | None:
-    """Decimals as the page could ever show them apart (sums may round at the 28th digit)."""
-    return None if value is None else str(value.quantize(D("1e-20")))
+    """Decimals far beyond what the page shows: the chart's sums are kept as the figures
+    change, in another order than a whole computation adds them (28 digits either way)."""
+    return None if value is None else str(value.quantize(D("1e-12")))
 
 
 def summary(board: Dashboard) -> dict[str, Any]:
