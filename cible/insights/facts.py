@@ -12,9 +12,10 @@ its progress at the end of each week of the chart. A refresh
    KRs they drive;
 2. computes the figures of those objectives again, with the same functions as the whole
    dashboard (`objective_rows`, `progress_by_day`), reading the drivers' stored figures;
-3. adds the stored figures up in one pass over their rows, reading what is cheap as it is
-   now (teams and their members, parents, this week's check-ins, names), and forecasts
-   the KRs with the lowest progress, as `dashboard.build` does.
+3. adds the stored figures up in one pass over their rows (a KR counts as checked in this
+   week by its newest check-in, which moves with each check-in), reading what is cheap as
+   it is now (teams and their members, parents, names), and forecasts the KRs with the
+   lowest progress, as `dashboard.build` does.
 
 A status is judged against the day's expected pace, and the chart's last point is today:
 the first refresh of a day computes every objective's figures again, in chunks of
@@ -61,7 +62,6 @@ from cible.insights.dashboard import (
     Share,
     StatusShare,
     Teams,
-    _checked_in_since,
     _readings,
     attention_of,
     progress_by_day,
@@ -95,7 +95,7 @@ IDS_PER_QUERY = 900  # ids in one IN list (SQLite's limit on a statement's param
 # is not missed.
 LAG = timedelta(minutes=5)
 # The shape of the stored figures: a change computes them all again.
-SHAPE = "3"  # 2: the weekly progress as a list; 3: and its sums kept
+SHAPE = "4"  # 2: the weekly progress as a list; 3: and its sums kept; 4: KRs' last check-in
 DRIVER_DEPTH = 10  # how far up the alignment a change is followed
 
 
@@ -292,6 +292,9 @@ def compute(
                     is_forecast(kr_row.kr),
                     kr_row.kr.driven_by_id is None,
                     kr_row.kr.owner_id,
+                    None
+                    if kr_row.kr.last_check_in_at is None
+                    else kr_row.kr.last_check_in_at.timestamp(),
                 ]
                 for kr_row in row.key_results
             ],
@@ -448,13 +451,13 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
     today = timezone.localdate(now)
     membership = Membership(organization=org)
     teams = Teams(membership)
-    checked_in: set[int] = set()
     since: datetime | None = None
+    since_stamp = 0.0  # a KR's newest check-in since then: checked in this week
     if cycle.state == CycleState.ACTIVE:
         local_today = now.astimezone(org_zone(org)).date()
         start = week_start(org.checkin_weekday, local_today)
         since = datetime.combine(start, time(0), tzinfo=org_zone(org))
-        checked_in = _checked_in_since(cycle, None, since)
+        since_stamp = since.timestamp()
     aligned = set(
         Objective.parents.through.objects.filter(
             from_objective__cycle=cycle, to_objective__in=readable(membership, True).active()
@@ -481,7 +484,14 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
     company: list[int] = []
 
     rows = (
-        ObjectiveFact.objects.filter(cycle=cycle, objective__in=counted(org, cycle))
+        # The objectives `counted` keeps, by their own columns: a join, not a list.
+        ObjectiveFact.objects.filter(
+            cycle=cycle,
+            objective__cycle=cycle,
+            objective__visibility=Visibility.ORGANIZATION,
+            objective__archived_at__isnull=True,
+        )
+        .exclude(objective__state=ObjectiveState.CANCELLED)
         .order_by("objective__position", "objective_id")
         .values_list(
             "objective_id",
@@ -504,7 +514,7 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
             of = teams.of_user.get(owner_id, ())
         else:
             of = ()
-        for kr_id, kr_progress, has_forecast, to_check, kr_owner in krs:
+        for kr_id, kr_progress, has_forecast, to_check, kr_owner, last in krs:
             if has_forecast:
                 forecastable += 1
                 key = (-Decimal(kr_progress), -kr_id)
@@ -514,7 +524,7 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
                     heapq.heapreplace(lowest, key)  # type: ignore[misc]
             if not to_check or since is None:
                 continue
-            done = kr_id in checked_in
+            done = last is not None and last >= since_stamp
             done_total[0] += done
             done_total[1] += 1
             for key_team in of or (None,):

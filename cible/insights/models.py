@@ -50,7 +50,8 @@ class ObjectiveFact(models.Model):
     status = models.CharField(max_length=20)
     # The progress at the end of each day of the chart (`dashboard.week_ends`), in order.
     history = models.JSONField(default=list)
-    # Its live KRs, in order: [id, progress, has a forecast, checked in (not driven), owner].
+    # Its live KRs, in order: [id, progress, has a forecast, checked in (not driven), owner,
+    # newest check-in as a POSIX timestamp or None].
     krs = models.JSONField(default=list)
 
     def __str__(self) -> str:
