@@ -131,28 +131,21 @@ def delete_comment(comment: Comment, actor: User) -> None:
     comment.delete()
 
 
-@transaction.atomic
-def toggle_reaction(
-    target: CheckIn | Comment, user: User, emoji: str
-) -> tuple[Reaction | None, bool]:
-    """Add the person's emoji, or take it back when they gave it already. Returns the
-    reaction and whether it is now given."""
-    emoji = Emoji(emoji).value  # ValueError on an emoji outside the set
+def _reaction_target(target: CheckIn | Comment) -> tuple[Objective, dict[str, object], User | None]:
     if isinstance(target, CheckIn):
-        objective = target.key_result.objective
-        lookup: dict[str, object] = {"check_in": target}
-        owner = target.author
-    else:
-        objective = target.objective
-        lookup = {"comment": target}
-        owner = target.author
+        return target.key_result.objective, {"check_in": target}, target.author
+    return target.objective, {"comment": target}, target.author
+
+
+@transaction.atomic
+def add_reaction(target: CheckIn | Comment, user: User, emoji: str) -> tuple[Reaction, bool]:
+    """The person's emoji on the check-in or comment, and whether this call gave it (a
+    second time changes nothing). The check-in's or comment's author hears of it."""
+    emoji = Emoji(emoji).value  # ValueError on an emoji outside the set
+    objective, lookup, owner = _reaction_target(target)
     existing = Reaction.objects.filter(user=user, emoji=emoji, **lookup).first()
     if existing is not None:
-        existing.delete()
-        InboxItem.objects.filter(
-            kind=InboxKind.REACTION, actor=user, emoji=emoji, read_at__isnull=True, **lookup
-        ).delete()
-        return None, False
+        return existing, False
     try:
         with transaction.atomic():
             reaction = Reaction.objects.create(
@@ -163,7 +156,7 @@ def toggle_reaction(
                 **lookup,
             )
     except IntegrityError:  # the same click twice at once: it is given
-        return Reaction.objects.filter(user=user, emoji=emoji, **lookup).first(), True
+        return Reaction.objects.get(user=user, emoji=emoji, **lookup), False
     if owner is not None:
         member = Membership.objects.filter(
             organization_id=objective.organization_id, user=owner
@@ -172,6 +165,26 @@ def toggle_reaction(
             _notify(objective, [owner], InboxKind.REACTION, user, emoji=emoji, **lookup)
     events.reaction_added(reaction, objective)
     return reaction, True
+
+
+@transaction.atomic
+def remove_reaction(target: CheckIn | Comment, user: User, emoji: str) -> bool:
+    """Take the person's emoji back (and its unread inbox item); False when not given."""
+    emoji = Emoji(emoji).value
+    _objective, lookup, _owner = _reaction_target(target)
+    deleted, _rows = Reaction.objects.filter(user=user, emoji=emoji, **lookup).delete()
+    InboxItem.objects.filter(
+        kind=InboxKind.REACTION, actor=user, emoji=emoji, read_at__isnull=True, **lookup
+    ).delete()
+    return bool(deleted)
+
+
+def toggle_reaction(target: CheckIn | Comment, user: User, emoji: str) -> bool:
+    """The pages' one button: give the emoji, or take it back. Returns whether it is given."""
+    if remove_reaction(target, user, emoji):
+        return False
+    add_reaction(target, user, emoji)
+    return True
 
 
 # The inbox ---------------------------------------------------------------------------------
