@@ -4,12 +4,14 @@ check-in form, from the apps that hold each."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.collab import queries as collab
 from cible.collab.rules import may_comment
+from cible.collab.templatetags.collab import SENTINEL
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.insights.key_result_chart import key_result_chart
 from cible.lib.http import AuthenticatedHttpRequest
@@ -25,8 +27,10 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     points = [(timezone.localtime(c.created_at), c.value) for c in reversed(check_ins)]
     reactions = collab.check_in_reactions(check_ins, request.user.pk)
     comment_counts = collab.comment_counts(check_ins)
+    react_url = reverse("check_in_react", args=[membership.organization.slug, SENTINEL])
     for check_in in check_ins:
         check_in.reaction_counts = reactions[check_in.pk]  # type: ignore[attr-defined]
+        check_in.react_url = react_url.replace(str(SENTINEL), str(check_in.pk))  # type: ignore[attr-defined]
         check_in.comment_count = comment_counts.get(check_in.pk, 0)  # type: ignore[attr-defined]
     forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
     context = {
