@@ -113,7 +113,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cible.front.context.navigation",
-                "cible.collab.context.inbox_badge",
             ],
         },
     },
