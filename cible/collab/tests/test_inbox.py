@@ -237,3 +237,14 @@ def test_the_mail_is_in_the_organisation_language(world: World) -> None:
     create_comment(world.company_objective, world.bob, "@vera bonjour")
     mail.send_due()
     assert "vous a mentionné" in outbox.outbox[0].body
+
+
+def test_hostile_text_stays_text_in_the_inbox_and_the_mail(world: World) -> None:
+    hostile = '@vera <script>alert("x")</script><img src=x onerror=alert(1)> ' + "y" * 3000
+    create_comment(world.company_objective, world.bob, hostile)
+    html = _inbox(world, world.vera)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert mail.send_due() == 1
+    [message] = outbox.outbox
+    [(mail_html, _type)] = message.alternatives  # type: ignore[misc]
+    assert "<script>alert" not in str(mail_html) and "&lt;script&gt;" in str(mail_html)
