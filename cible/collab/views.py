@@ -31,8 +31,7 @@ Target = Objective | KeyResult | CheckIn
 
 def _target_url(target: Target) -> str:
     if isinstance(target, CheckIn):
-        from_kr = target.key_result.objective.organization.slug
-        return _check_in_url(from_kr, target.pk)
+        return _check_in_url(target.key_result.objective.organization.slug, target.pk)
     return target.get_absolute_url()
 
 
