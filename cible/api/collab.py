@@ -351,4 +351,8 @@ def mark_inbox_read(request: Request, slug: Slug, data: InboxRead) -> Any:
     that may write is needed, as for every change; viewers mark theirs read in the app."""
     membership = get_membership(request, slug)
     require_writer(membership)
+    if data.items:
+        mine = set(inbox_items(membership).filter(pk__in=data.items).values_list("pk", flat=True))
+        if set(data.items) - mine:
+            raise ValidationError({"items": _("Not an item of your inbox.")})
     return {"marked": services.mark_read(membership, data.items)}

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
+from cible.collab.models import InboxItem
 from cible.collab.services import add_reaction, create_comment
 from cible.lib import okrmath
 from cible.okrs.models import (
@@ -1262,6 +1263,8 @@ class _Builder:
         if check_in is not None:
             add_reaction(check_in, owner, "check")
             create_comment(check_in, owner, self.text(DEMO_ACKNOWLEDGE))
+        # The demo's conversation is its past: nobody is mailed about it.
+        InboxItem.objects.filter(organization=self.org).update(mailed_at=timezone.now())
 
     # People and teams --------------------------------------------------------------------
 

@@ -246,5 +246,5 @@ def test_hostile_text_stays_text_in_the_inbox_and_the_mail(world: World) -> None
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert mail.send_due() == 1
     [message] = outbox.outbox
-    [(mail_html, _type)] = message.alternatives  # type: ignore[misc]
+    [(mail_html, _type)] = message.alternatives  # type: ignore[union-attr,misc]
     assert "<script>alert" not in str(mail_html) and "&lt;script&gt;" in str(mail_html)
