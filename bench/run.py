@@ -178,9 +178,10 @@ def objectives_floor(where: str) -> str:
 
 def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     from cible.checkins.models import CheckIn
-    from cible.samples.benchdata import subjects
+    from cible.samples.benchdata import commented_objective, subjects
 
     chosen = subjects(org, reader)  # the same pages as the query-count test
+    commented = commented_objective(org, reader)
     cycle, team, objective = chosen.cycle, chosen.team, chosen.objective
     kr, root, user = chosen.key_result, chosen.root, reader.user
     checkin_count = CheckIn.objects.filter(key_result=kr).count()
@@ -208,6 +209,26 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
                 " WHERE to_objective_id = %s))"
             ),
             [o, c, objective.pk, objective.pk],
+        ),
+        Target(
+            "objective page, 50 comments",
+            f"{base}/objectives/{commented.pk}/",
+            "SELECT c.id, c.body, c.created_at, u.name, u.email FROM collab_comment c"
+            " LEFT JOIN accounts_user u ON u.id = c.author_id"
+            " WHERE c.objective_id = %s AND c.key_result_id IS NULL"
+            " ORDER BY c.created_at, c.id",
+            [commented.pk],
+        ),
+        Target(
+            "inbox",
+            f"{base}/inbox/",
+            "SELECT i.id, i.kind, i.created_at, i.read_at, o.title, c.body, u.name"
+            " FROM collab_inboxitem i JOIN okrs_objective o ON o.id = i.objective_id"
+            " LEFT JOIN collab_comment c ON c.id = i.comment_id"
+            " LEFT JOIN accounts_user u ON u.id = i.actor_id"
+            " WHERE i.recipient_id = %s AND i.organization_id = %s"
+            " ORDER BY i.created_at DESC, i.id DESC LIMIT 50",
+            [user.pk, o],
         ),
         Target(
             f"KR page + chart ({checkin_count} check-ins)",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cible.api",
     "cible.webhooks",
     "cible.sources",
+    "cible.collab",
     "cible.okrfiles",
     "cible.ops",
     "cible.front",

@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 
 from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
+from cible.collab import views as collab
 from cible.front import views as front
 from cible.front.views import first_run, inline_check_in, key_results, palette, teams
 from cible.lib.http import IdConverter
@@ -35,6 +36,8 @@ urlpatterns = [
     path(org, include("cible.audit.urls")),
     path(org, include("cible.webhooks.urls")),
     path(org, include("cible.sources.urls")),
+    path(org, include("cible.collab.urls")),
+    path("inbox/", collab.inbox_home, name="inbox_home"),
     path(org + "settings/", orgs.org_settings, name="org_settings"),
     path(org + "members/", orgs.member_list, name="member_list"),
     path(org + "members/<id:pk>/role/", orgs.member_role, name="member_role"),

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
-from cible.api import bulk, checkins, errors, okrfiles, okrs, orgs, personal, scores
+from cible.api import bulk, checkins, collab, errors, okrfiles, okrs, orgs, personal, scores
 from cible.api.auth import CookieSessionAuth, TokenAuth, throttle
 
 DESCRIPTION = """Cible's OKRs as JSON. Authenticate with a personal token
@@ -91,3 +91,4 @@ api.add_router("", bulk.router)
 api.add_router("", okrfiles.router)
 api.add_router("", scores.router)
 api.add_router("", personal.router)
+api.add_router("", collab.router)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.audit.models import Action, AuditEntry, TargetType
 from cible.audit.services import Target, record
+from cible.collab.models import Comment, InboxItem, MailPreference
 from cible.notifications.models import Delivery
 from cible.okrs.models import Change
 from cible.orgs.models import Invitation, Membership, Role
@@ -47,10 +48,15 @@ def erase_member(actor: Membership, target: Membership, confirmation: str) -> bo
     drop_from_teams(target, actor.user)
     Invitation.objects.filter(organization=org, email__iexact=person.email).update(email="")
     Delivery.objects.filter(organization=org, user=person).delete()
+    # Their inbox and the mentions that notified them go; the comments they wrote stay,
+    # as their check-ins do.
+    InboxItem.objects.filter(organization=org, recipient=person).delete()
+    Comment.mentions.through.objects.filter(comment__organization=org, user=person).delete()
     target.delete()
     anonymised = not Membership.objects.filter(user=person).exists()
     if anonymised:
         anonymise(person)
+        MailPreference.objects.filter(user=person).delete()
     # The entry names the person by their id only.
     record(
         org,

@@ -55,6 +55,7 @@ class TargetType(models.TextChoices):
     USER = "user", _("person")
     WEBHOOK = "webhook", _("webhook")
     CHAT = "chat", _("chat")
+    COMMENT = "comment", _("comment")
 
 
 MODEL_OF_TARGET: dict[str, str] = {
@@ -71,6 +72,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.USER: "accounts.User",
     TargetType.WEBHOOK: "webhooks.WebhookEndpoint",
     TargetType.CHAT: "inbound.ChatIntegration",
+    TargetType.COMMENT: "collab.Comment",
 }
 
 # Names in before/after that are no field of the target's model.

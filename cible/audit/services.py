@@ -27,6 +27,7 @@ TYPE_OF_MODEL = {
     "checkins.review": TargetType.REVIEW,
     "accounts.user": TargetType.USER,
     "inbound.chatintegration": TargetType.CHAT,
+    "collab.comment": TargetType.COMMENT,
 }
 
 # What a secret (a webhook's address) shows in the trail once set: never its value.
@@ -96,6 +97,8 @@ def _describe(target: models.Model | Target) -> tuple[str, int, str, int | None]
         objective_id = target.objective_id  # type: ignore[attr-defined]
     elif kind == TargetType.CHECK_IN:
         objective_id = target.key_result.objective_id  # type: ignore[attr-defined]
+    elif kind == TargetType.COMMENT:
+        objective_id = target.objective_id  # type: ignore[attr-defined]
     assert target.pk is not None
     return kind, target.pk, label, objective_id
 

@@ -15,3 +15,5 @@ objective_closed = Signal()
 cycle_state_changed = Signal()
 # cycle: closed at the end-of-cycle review.
 cycle_closed = Signal()
+approval_requested = Signal()  # objective, approver_ids: a draft submitted for approval
+approval_decided = Signal()  # objective, approved (bool), comment, by: the decision

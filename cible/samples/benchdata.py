@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
+from cible.collab.models import Comment, Emoji, InboxItem, InboxKind, Reaction
 from cible.okrs import alignment
 from cible.okrs.models import (
     Cycle,
@@ -528,6 +529,7 @@ def generate(people: int, seed: int = 1, slug: str = "bench", today: date | None
     builder.add_key_results(quarter)
     builder.add_check_ins()
     builder.add_dependencies()
+    comments = add_comments(org, rng)
     owner = builder.users[0]
     from allauth.account.models import EmailAddress
 
@@ -541,8 +543,105 @@ def generate(people: int, seed: int = 1, slug: str = "bench", today: date | None
         "check_ins": builder.check_ins,
         "alignments": len(builder.links),
         "dependencies": builder.dependencies,
+        "comments": comments,
     }
     return Result(org, owner, owner.email, PASSWORD, quarter, counts)
+
+
+COMMENTS_ON_ONE = 50
+INBOX_ITEMS = 60
+
+
+def commented_objective(org: Organization, reader: Membership) -> Objective:
+    """The objective whose page shows `COMMENTS_ON_ONE` comments: the first company
+    objective of the running cycle that everyone may see."""
+    cycle = Cycle.objects.current_for(org)
+    return (
+        Objective.objects.visible_to(reader)
+        .filter(cycle=cycle, level=Level.COMPANY, visibility=Visibility.ORGANIZATION)
+        .order_by("id")
+        .first()
+    ) or Objective.objects.visible_to(reader).filter(cycle=cycle).order_by("id")[0]
+
+
+def add_comments(org: Organization, rng: random.Random) -> int:
+    """A discussion of `COMMENTS_ON_ONE` comments on one objective (some mentioning the
+    reader, some with reactions), one comment on every tenth other objective, and a full
+    inbox for the reader (mentions of them, unread and read)."""
+    reader = sample_member(org)
+    target = commented_objective(org, reader)
+    people = list(
+        User.objects.filter(memberships__organization=org)
+        .order_by("id")
+        .values_list("id", flat=True)[:200]
+    )
+    handle = reader.user.email.split("@")[0]
+    now = timezone.now()
+    rows = [
+        Comment(
+            organization=org,
+            objective=target,
+            author_id=rng.choice(people),
+            body=(f"@{handle} " if index % 5 == 0 else "") + rng.choice(COMMENT_TEXTS),
+            created_at=now - timedelta(hours=COMMENTS_ON_ONE - index),
+        )
+        for index in range(COMMENTS_ON_ONE)
+    ]
+    others = Objective.objects.filter(organization=org).exclude(pk=target.pk).order_by("id")
+    rows += [
+        Comment(
+            organization=org,
+            objective_id=pk,
+            author_id=rng.choice(people),
+            body=rng.choice(COMMENT_TEXTS),
+            created_at=now - timedelta(days=1),
+        )
+        for pk in others.values_list("id", flat=True)[::10]
+    ]
+    _insert(Comment, rows)
+    discussion = rows[:COMMENTS_ON_ONE]
+    mentioning = [c for c in discussion if c.body.startswith("@")]
+    _insert(
+        Comment.mentions.through,
+        [Comment.mentions.through(comment_id=c.pk, user_id=reader.user_id) for c in mentioning],
+    )
+    emojis = list(Emoji)
+    _insert(
+        Reaction,
+        [
+            Reaction(organization=org, objective=target, comment=c, user_id=user_id, emoji=emoji)
+            for c in discussion[::3]
+            for user_id, emoji in zip(rng.sample(people, 3), rng.sample(emojis, 3), strict=True)
+        ],
+    )
+    _insert(
+        InboxItem,
+        [
+            InboxItem(
+                organization=org,
+                recipient_id=reader.user_id,
+                kind=InboxKind.MENTION,
+                actor_id=discussion[index % COMMENTS_ON_ONE].author_id,
+                objective=target,
+                comment=discussion[index % COMMENTS_ON_ONE],
+                created_at=now - timedelta(minutes=index),
+                read_at=now if index % 2 else None,
+                mailed_at=now,
+            )
+            for index in range(INBOX_ITEMS)
+        ],
+    )
+    return len(rows)
+
+
+COMMENT_TEXTS = (
+    "Good progress this week, thanks for the update.",
+    "Can we talk about the blockers at the weekly meeting?",
+    "The target looks ambitious: what would 70 % look like?",
+    "Customer interviews confirm the direction.",
+    "I moved the launch to next sprint, see the check-in.",
+    "Nice! This unblocks the platform team.",
+)
 
 
 def analyze() -> None:
@@ -624,6 +723,11 @@ def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]
         Page("team page", f"{base}/teams/{chosen.team.pk}/"),
         Page("person page", f"{base}/people/{reader.user_id}/"),
         Page("objective page", f"{base}/objectives/{chosen.objective.pk}/"),
+        Page(
+            "objective page, 50 comments",
+            f"{base}/objectives/{commented_objective(org, reader).pk}/",
+        ),
+        Page("inbox", f"{base}/inbox/"),
         Page("KR page with its chart", f"{base}/key-results/{chosen.key_result.pk}/"),
         Page("alignment tree, first render", f"{base}/tree/"),
         Page("alignment tree, one expansion", f"{base}/tree/{chosen.root.pk}/children/", True),

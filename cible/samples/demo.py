@@ -17,7 +17,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from cible.accounts.models import User
+from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
+from cible.collab.models import InboxItem
+from cible.collab.services import add_reaction, create_comment
 from cible.lib import okrmath
 from cible.okrs.models import (
     Cycle,
@@ -1132,6 +1135,19 @@ MILESTONE_PENDING: Text = (
 )
 
 
+DEMO_QUESTION: Text = (
+    "@%(handle)s should we raise the target after this quarter's first results?",
+    "@%(handle)s faut-il relever la cible après les premiers résultats du trimestre ?",
+)
+DEMO_ANSWER: Text = (
+    "Let's keep it: 70 % of an ambitious target is what we aim for. We'll look again at "
+    "the monthly review.",
+    "Gardons-la : 70 % d'une cible ambitieuse, c'est ce que nous visons. Nous en "
+    "reparlerons à la revue mensuelle.",
+)
+DEMO_ACKNOWLEDGE: Text = ("Thanks, well explained.", "Merci, c'est clair.")
+
+
 def _pick(text: Text, language: str) -> str:
     return text[1] if language == "fr" else text[0]
 
@@ -1224,6 +1240,31 @@ class _Builder:
 
     def text(self, pair: Text) -> str:
         return _pick(pair, self.language)
+
+    # A conversation ------------------------------------------------------------------------
+
+    def add_conversation(self) -> None:
+        """A short discussion on the first company objective (the demo account mentioned),
+        and a lead's acknowledgement of the newest check-in of its first key result."""
+        objective = next(iter(self.objectives.values()))
+        owner = self.users["claire"]
+        others = [user for key, user in self.users.items() if key != "claire"][:2]
+        handle = owner.email.split("@")[0]
+        question = create_comment(
+            objective, others[0], self.text(DEMO_QUESTION) % {"handle": handle}
+        )
+        create_comment(objective, owner, self.text(DEMO_ANSWER), reply_to=question)
+        add_reaction(question, others[1], "thumbs_up")
+        check_in = (
+            CheckIn.objects.filter(key_result__objective=objective)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if check_in is not None:
+            add_reaction(check_in, owner, "check")
+            create_comment(check_in, owner, self.text(DEMO_ACKNOWLEDGE))
+        # The demo's conversation is its past: nobody is mailed about it.
+        InboxItem.objects.filter(organization=self.org).update(mailed_at=timezone.now())
 
     # People and teams --------------------------------------------------------------------
 
@@ -1521,6 +1562,7 @@ def create_demo(language: str = "en", today: date | None = None) -> DemoResult:
         builder.add_teams()
         builder.add_objectives(quarter)
         builder.add_dependencies()
+        builder.add_conversation()
     return DemoResult(
         organization=org,
         owner=owner,

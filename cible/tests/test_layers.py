@@ -33,6 +33,9 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
         "sources": ("cible.sources",),
         "inbound": ("cible.inbound",),
     },
+    # Comments, reactions and the inbox: they read the OKRs and check-ins, tell the webhooks
+    # and read the reminders' check-ins due; the API and the pages above use them.
+    {"collab": ("cible.collab",)},
     {
         "api": ("cible.api",),
         "okrfiles": ("cible.okrfiles",),

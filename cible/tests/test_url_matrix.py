@@ -31,6 +31,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cible.accounts.models import User
+from cible.checkins.services import record_check_in
+from cible.collab.models import InboxItem
+from cible.collab.services import create_comment
 from cible.inbound import secrets as inbound_secrets
 from cible.inbound.chat import link_token as chat_link_token
 from cible.inbound.models import ChatIntegration, Platform
@@ -133,6 +136,11 @@ class Side:
     webhook: Any = None
     webhook_delivery: Any = None
     chat: Any = None  # a Teams chat that sends its commands (`_add_webhook`)
+    # A check-in of `kr`, a comment of its owner's on the objective, and an inbox item of that
+    # owner's (`_add_collab`).
+    check_in: Any = None
+    comment: Any = None
+    inbox_item: Any = None
 
 
 @dataclass
@@ -199,6 +207,13 @@ def _add_webhook(side: Side, org: Any, admin: User) -> None:
         public_id=f"teams-{side.slug}",
         secret=inbound_secrets.encrypt(TEAMS_TOKEN),
     )
+
+
+def _add_collab(side: Side, owner: User, other: User) -> None:
+    side.check_in = record_check_in(side.kr, side.kr.owner, Decimal(5))
+    side.comment = create_comment(side.objective, owner, "A comment of the owner's")
+    reply = create_comment(side.objective, other, "A reply", reply_to=side.comment)
+    side.inbox_item = InboxItem.objects.get(recipient=owner, comment=reply)
 
 
 # Minimal valid bodies.
@@ -451,6 +466,30 @@ TABLE: dict[str, Spec] = {
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
     "key_result_detail": Spec(get=READ, ids=("kr",)),
+    # Comments and reactions: every member but viewers, on what they may see; a comment is
+    # edited and deleted by its author only (alice's here).
+    "objective_comment": Spec(post=WRITE, ids=("objective",), body=body(body="Hello @bob")),
+    "key_result_comment": Spec(post=WRITE, ids=("kr",), body=body(body="Hello")),
+    "check_in_comment": Spec(post=WRITE, ids=("check_in",), body=body(body="Well done")),
+    "mention_suggest": Spec(get=READ, ids=("objective",), query="q=a"),
+    "check_in_detail": Spec(get=READ, ids=("check_in",)),
+    "check_in_react": Spec(post=WRITE, ids=("check_in",), body=body(emoji="thumbs_up")),
+    "comment_react": Spec(post=WRITE, ids=("comment",), body=body(emoji="heart")),
+    "comment_edit": Spec(
+        get=rules(DENIED, DENIED, DENIED, DENIED, OK),
+        post=rules(DENIED, DENIED, DENIED, DENIED, ALLOWED),
+        ids=("comment",),
+        body=body(body="Edited"),
+    ),
+    "comment_delete": Spec(post=rules(DENIED, DENIED, DENIED, DENIED, ALLOWED), ids=("comment",)),
+    # The inbox is one's own, viewers' too (they are mentioned): another's item is a 404.
+    "inbox_home": Spec(get=signed_in(FOUND), org=False),
+    "inbox": Spec(get=READ),
+    "inbox_read": Spec(post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)),
+    "inbox_mail": Spec(
+        get=READ, post=rules(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED), body=body(mentions="on")
+    ),
+    "inbox_open": Spec(get=rules(HIDDEN, HIDDEN, HIDDEN, HIDDEN, FOUND), ids=("inbox_item",)),
     "key_result_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=key_result_body),
     "key_result_archive": Spec(post=MANAGE, ids=("kr",)),
     "key_result_move": Spec(post=MANAGE, ids=("kr",), body=body(direction="down")),
@@ -686,6 +725,7 @@ def _globex(world: World) -> tuple[Side, Cycle]:
         person=oscar,
     )
     _add_webhook(side, org, oscar)
+    _add_collab(side, oscar, make_user("olga@globex.test", "Olga Globex"))
     return side, year
 
 
@@ -746,6 +786,7 @@ def build_ctx(world: World) -> Ctx:
     )
     Team.objects.filter(pk=world.team.pk).update(chat_webhook_url=WEBHOOK)
     _add_webhook(acme, org, world.alice)
+    _add_collab(acme, world.alice, world.adam)
     globex, globex_year = _globex(world)
     users: dict[str, User | None] = {
         "anonymous": None,

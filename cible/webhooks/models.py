@@ -26,6 +26,10 @@ class Event(models.TextChoices):
     OBJECTIVE_CREATED = "objective.created", _("An objective is created")
     OBJECTIVE_CLOSED = "objective.closed", _("An objective is closed (with its score)")
     CYCLE_CLOSED = "cycle.closed", _("A cycle is closed")
+    COMMENT_CREATED = "comment.created", _("A comment is written")
+    COMMENT_UPDATED = "comment.updated", _("A comment is edited")
+    COMMENT_DELETED = "comment.deleted", _("A comment is deleted")
+    REACTION_ADDED = "reaction.added", _("A reaction is given to a check-in or a comment")
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

@@ -15,6 +15,7 @@ from cible.api.tests.conftest import ApiFor
 from cible.api.tests.test_permission_matrix import build_acme, build_globex
 from cible.audit.models import AuditEntry
 from cible.checkins.models import CheckIn, Review
+from cible.collab.models import Comment, InboxItem, Reaction
 from cible.okrs.models import Cycle, Dependency, KeyResult, Objective
 from cible.orgs.models import Team
 from conftest import World
@@ -34,6 +35,10 @@ KINDS = {
     "from_key_result": "kr",
     "to_key_result": "kr",
     "key_result": "kr",
+    "check_in": "check_in",
+    "comment": "comment",
+    "in_reply_to": "comment",
+    "items": "inbox_item",
 }
 
 Request = Callable[[dict[str, Any], Any], tuple[str, str, dict[str, Any]]]
@@ -168,6 +173,51 @@ CASES: dict[tuple[str, str], Request] = {
         "/orgs/acme/check-ins/bulk",
         {"check_ins": [{"key_result": bad, "value": 1}]},
     ),
+    ("create_comment", "objective"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/comments",
+        {"objective": bad, "body": "Hi"},
+    ),
+    ("create_comment", "key_result"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/comments",
+        {"key_result": bad, "body": "Hi"},
+    ),
+    ("create_comment", "check_in"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/comments",
+        {"check_in": bad, "body": "Hi"},
+    ),
+    ("create_comment", "in_reply_to"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/comments",
+        {"objective": a["objective"].pk, "body": "Hi", "in_reply_to": bad},
+    ),
+    ("add_reaction", "check_in"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/reactions",
+        {"check_in": bad, "emoji": "heart"},
+    ),
+    ("add_reaction", "comment"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/reactions",
+        {"comment": bad, "emoji": "heart"},
+    ),
+    ("remove_reaction", "check_in"): lambda a, bad: (
+        "DELETE",
+        "/orgs/acme/reactions",
+        {"check_in": bad, "emoji": "heart"},
+    ),
+    ("remove_reaction", "comment"): lambda a, bad: (
+        "DELETE",
+        "/orgs/acme/reactions",
+        {"comment": bad, "emoji": "heart"},
+    ),
+    ("mark_inbox_read", "items"): lambda a, bad: (
+        "POST",
+        "/orgs/acme/inbox/read",
+        {"items": [bad]},
+    ),
 }
 
 
@@ -222,11 +272,28 @@ def sides(world: World) -> tuple[dict[str, Any], dict[str, Any]]:
     acme["platform"] = acme["platform_objective"]
     globex = build_globex(world)
     globex["user"] = world.oscar
+    globex["inbox_item"] = InboxItem.objects.create(
+        organization=world.other_org,
+        recipient=world.oscar,
+        kind="mention",
+        objective=globex["objective"],
+    )
     return acme, globex
 
 
 def _stored() -> tuple[int, ...]:
-    models = (Team, Cycle, Objective, KeyResult, Dependency, Review, CheckIn, AuditEntry)
+    models = (
+        Team,
+        Cycle,
+        Objective,
+        KeyResult,
+        Dependency,
+        Review,
+        CheckIn,
+        AuditEntry,
+        Comment,
+        Reaction,
+    )
     return tuple(model.objects.count() for model in models)
 
 

@@ -19,6 +19,7 @@ from cible.api.main import api
 from cible.api.tests.conftest import Api, ApiFor
 from cible.checkins.models import Review
 from cible.checkins.services import record_check_in
+from cible.collab.services import create_comment
 from cible.okrs.models import Cycle, KeyResult, Level
 from cible.okrs.services import create_dependency, create_key_result, create_objective
 from cible.orgs.models import Membership, Team
@@ -123,6 +124,22 @@ ROWS: dict[str, Row] = {
     "get_score": Row("kr"),
     "set_score": Row("kr", body(score=0.5, note="Half way")),
     "create_personal_token": Row(body=body(name="CI", scope="read"), personal=True),
+    # Comments (alice's on Acme's objective: only their author edits or deletes one) and
+    # reactions, and the caller's own inbox.
+    "list_comments": Row(),
+    "create_comment": Row(
+        body=lambda world, acme: {"objective": acme["objective"].pk, "body": "Hello @bob"}
+    ),
+    "update_comment": Row("comment", body(body="Edited")),
+    "delete_comment": Row("comment"),
+    "add_reaction": Row(
+        body=lambda world, acme: {"check_in": acme["check_in"].pk, "emoji": "thumbs_up"}
+    ),
+    "remove_reaction": Row(
+        body=lambda world, acme: {"check_in": acme["check_in"].pk, "emoji": "thumbs_up"}
+    ),
+    "list_inbox": Row(),
+    "mark_inbox_read": Row(body=body()),
 }
 
 
@@ -145,7 +162,10 @@ def build_acme(world: World) -> dict[str, Any]:
     review = Review.objects.create(
         organization=world.org, cycle=world.cycle, team=world.team, kind="weekly"
     )
+    check_in = record_check_in(world.kr, world.bob, Decimal(3))
     return {
+        "check_in": check_in,
+        "comment": create_comment(world.team_objective, world.alice, "A comment of alice's"),
         "membership": Membership.objects.get(organization=world.org, user=world.bob),
         "team": world.team,
         "cycle": world.cycle,
@@ -170,6 +190,8 @@ def build_globex(world: World) -> dict[str, Any]:
     )
     kr = create_key_result(objective, title="Globex KR", start=Decimal(0), target=Decimal(5))
     return {
+        "check_in": record_check_in(kr, oscar, Decimal(1)),
+        "comment": create_comment(objective, oscar, "A comment of oscar's"),
         "membership": Membership.objects.get(organization=org, user=oscar),
         "team": team,
         "cycle": cycle,
@@ -384,6 +406,7 @@ def private(world: World) -> dict[str, Any]:
     )
     kr = create_key_result(objective, title="Secret KR", start=Decimal(0), target=Decimal(3))
     check_in = record_check_in(kr, world.adam, Decimal(1), comment="secret reading")
+    create_comment(check_in, world.adam, "A secret remark")
     return {"objective": objective, "kr": kr, "check_in": check_in}
 
 
@@ -391,6 +414,7 @@ READS_OF_PRIVATE = [
     ("/orgs/acme/objectives", "list"),
     ("/orgs/acme/key-results", "list"),
     ("/orgs/acme/check-ins", "list"),
+    ("/orgs/acme/comments", "list"),
     ("/orgs/acme/objectives/{objective}", "one"),
     ("/orgs/acme/key-results/{kr}", "one"),
 ]

@@ -11,6 +11,8 @@ from django.contrib.auth import authenticate
 from cible.accounts.models import User
 from cible.audit.models import AuditEntry
 from cible.checkins.services import record_check_in
+from cible.collab.models import Comment, InboxItem
+from cible.collab.services import create_comment
 from cible.okrs import services as okrs
 from cible.okrs.models import Change, KeyResult, Objective
 from cible.orgs import services as orgs
@@ -256,3 +258,12 @@ def test_an_erased_person_can_no_longer_use_their_session(world: World) -> None:
     response = client.get("/o/acme/")
 
     assert response.status_code in (302, 404)
+
+
+def test_the_person_s_inbox_and_mentions_go_their_comments_stay(world: World) -> None:
+    create_comment(world.company_objective, world.alice, "@bob look")
+    mine = create_comment(world.company_objective, world.bob, "My view")
+    assert erase(world, world.alice, world.bob).status_code == 302
+    assert not InboxItem.objects.filter(recipient=world.bob).exists()
+    assert not Comment.mentions.through.objects.filter(user=world.bob).exists()
+    assert Comment.objects.get(pk=mine.pk).author_id == world.bob.pk

@@ -4,10 +4,14 @@ check-in form, from the apps that hold each."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
+from cible.collab import queries as collab
+from cible.collab.rules import may_comment
+from cible.collab.templatetags.collab import SENTINEL
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.insights.key_result_chart import key_result_chart
 from cible.lib.http import AuthenticatedHttpRequest
@@ -21,12 +25,20 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     check_ins = list(CheckIn.objects.filter(key_result=kr).select_related("author")[:200])
     points = [(timezone.localtime(c.created_at), c.value) for c in reversed(check_ins)]
+    reactions = collab.check_in_reactions(check_ins, request.user.pk)
+    comment_counts = collab.comment_counts(check_ins)
+    react_url = reverse("check_in_react", args=[membership.organization.slug, SENTINEL])
+    for check_in in check_ins:
+        check_in.reaction_counts = reactions[check_in.pk]  # type: ignore[attr-defined]
+        check_in.react_url = react_url.replace(str(SENTINEL), str(check_in.pk))  # type: ignore[attr-defined]
+        check_in.comment_count = comment_counts.get(check_in.pk, 0)  # type: ignore[attr-defined]
     forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
     context = {
         "org": membership.organization,
         "membership": membership,
         "kr": kr,
         "check_ins": check_ins,
+        "may_react": may_comment(membership),
         "forecast": forecast,
         "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
         "can_edit": powers.can_edit_key_result(kr),
