@@ -51,6 +51,7 @@ class TargetType(models.TextChoices):
     OBJECTIVE = "objective", _("objective")
     KEY_RESULT = "key_result", _("key result")
     CHECK_IN = "check_in", _("check-in")
+    INITIATIVE = "initiative", _("initiative")
     REVIEW = "review", _("review")
     USER = "user", _("person")
     WEBHOOK = "webhook", _("webhook")
@@ -67,6 +68,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.OBJECTIVE: "okrs.Objective",
     TargetType.KEY_RESULT: "okrs.KeyResult",
     TargetType.CHECK_IN: "checkins.CheckIn",
+    TargetType.INITIATIVE: "okrs.Initiative",
     TargetType.REVIEW: "checkins.Review",
     TargetType.USER: "accounts.User",
     TargetType.WEBHOOK: "webhooks.WebhookEndpoint",

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from cible.lib.db import Prepared
 from cible.okrs import rules
-from cible.okrs.models import KeyResult, Level, Objective
+from cible.okrs.models import Initiative, KeyResult, Level, Objective
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Team, TeamMember
 
@@ -110,6 +110,18 @@ class Powers:
             return True
         return self.can_edit(kr.objective)
 
+    def can_add_initiative(self, objective: Objective, kr: KeyResult | None = None) -> bool:
+        """Whoever may edit the key result (its owner too), or the objective."""
+        return self.can_edit_key_result(kr) if kr is not None else self.can_edit(objective)
+
+    def can_edit_initiative(self, initiative: Initiative) -> bool:
+        """Its owner moves it along; so does whoever may add it."""
+        objective = initiative.objective
+        mine = initiative.owner_id == self.user_id and self.membership.can_write
+        if mine and rules.cycle_takes_changes(objective.cycle):
+            return True
+        return self.can_add_initiative(objective, initiative.key_result)
+
 
 def visible_objectives(membership: Membership):  # type: ignore[no-untyped-def]
     return Objective.objects.visible_to(membership).active()
@@ -167,3 +179,25 @@ def get_key_result_for_user(
     if not kr.objective.is_visible_to(membership):
         raise Http404
     return kr, membership, Powers(membership)
+
+
+def get_initiative_for_user(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Initiative, Membership, Powers]:
+    """An initiative of an objective the member may see, else a 404."""
+    membership = get_membership(request, slug)
+    initiative = (
+        Initiative.objects.select_related(
+            "objective__cycle", "objective__team", "key_result", "owner"
+        )
+        .filter(organization_id=membership.organization_id, pk=pk)
+        .first()
+    )
+    if initiative is None:
+        raise Http404
+    initiative.objective.organization = membership.organization  # the same, already read
+    if initiative.key_result is not None:
+        initiative.key_result.objective = initiative.objective
+    if not initiative.objective.is_visible_to(membership):
+        raise Http404
+    return initiative, membership, Powers(membership)

@@ -20,6 +20,8 @@ from cible.okrs.models import (
     Cycle,
     CycleKind,
     Dependency,
+    Initiative,
+    InitiativeState,
     KeyResult,
     KRKind,
     Level,
@@ -474,3 +476,50 @@ def template_key_result_forms(
         TemplateKeyResultForm(data, example=kr, language=language, prefix=f"tkr-{index}")
         for index, kr in enumerate(template.key_results)
     ]
+
+
+class KeyResultChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class InitiativeForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """An initiative of an objective: for one of its live key results, or for the
+    objective as a whole (no key result chosen)."""
+
+    class Meta:
+        model = Initiative
+        fields = ["title", "key_result", "owner", "state", "due_date", "link"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "link": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        self.instance.objective = objective
+        self.instance.organization_id = objective.organization_id
+        self.correction = powers.corrects_closed_cycles
+        self.instance.correction = self.correction
+        self.fields["owner"] = owner_field(objective.organization)
+        self.fields["key_result"] = KeyResultChoiceField(
+            label=_("Key result"),
+            queryset=KeyResult.objects.live()
+            .filter(objective=objective)
+            .order_by("position", "id"),
+            required=False,
+            empty_label=_("The objective as a whole"),
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("owner", powers.user_id)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the initiative a title."))
+        return title
+
+
+class InitiativeStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=InitiativeState.choices)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cible.lib import okrmath
+from cible.lib.text import text_problem
 from cible.okrs import rules
 from cible.orgs.models import Membership, Organization, Team, TeamMember
 
@@ -589,6 +590,118 @@ class Dependency(models.Model):
             raise ValidationError({"to_key_result": _("This KR is not part of the objective.")})
 
 
+class InitiativeState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+# The states an initiative is still worked on in: what agendas and owner pages list first.
+OPEN_INITIATIVE_STATES = (InitiativeState.PLANNED, InitiativeState.IN_PROGRESS)
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def open(self) -> "InitiativeQuerySet":
+        return self.filter(state__in=OPEN_INITIATIVE_STATES)
+
+
+class Initiative(models.Model):
+    """Work planned to move a key result (or an objective). Activity, not outcome: an
+    initiative never counts in any progress or score."""
+
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="initiatives", verbose_name=_("organisation")
+    )
+    # Always set, also for a key result's initiative: the objective page reads them all in
+    # one query, by objective.
+    objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="initiatives", verbose_name=_("objective")
+    )
+    key_result = models.ForeignKey(
+        KeyResult,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("key result"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="owned_initiatives",
+        verbose_name=_("owner"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=11,
+        choices=InitiativeState.choices,
+        default=InitiativeState.PLANNED,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of a ticket or a document, if there is one."),
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    # As on Objective: an admin's correction in a closed cycle, set by who makes it.
+    correction = False
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["position", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in InitiativeState]),
+                name="initiative_state_valid",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["owner", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_INITIATIVE_STATES
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        # Every way in (a form, the API, an OKR file) meets the text rule here too.
+        problem = text_problem(self.title or "", kind="title")
+        if problem is not None:
+            errors["title"] = problem
+        elif not (self.title or "").strip():
+            errors["title"] = _("Give the initiative a title.")
+        if self.objective_id is not None:
+            objective = self.objective
+            if objective.organization_id != self.organization_id:
+                errors["objective"] = _("This objective belongs to another organisation.")
+            else:
+                errors.update(
+                    _refusal(
+                        rules.check_cycle_open,
+                        objective.cycle,
+                        "objective",
+                        correction=self.correction,
+                    )
+                )
+            kr = self.key_result if self.key_result_id is not None else None
+            if kr is not None and kr.objective_id != self.objective_id:
+                errors["key_result"] = _("This KR is not part of the objective.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class Change(models.Model):
     """One recorded change to an objective or a key result: who, when, what (before and
     after), so an objective's page can tell its story."""
@@ -605,6 +718,7 @@ class Change(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("history", "cancelled")
         SCORED = "scored", pgettext_lazy("history", "scored")
         CARRIED = "carried", pgettext_lazy("history", "carried over")
+        INITIATIVE = "initiative", pgettext_lazy("history", "initiative changed")
 
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
     objective = models.ForeignKey(

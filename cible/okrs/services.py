@@ -20,11 +20,12 @@ from cible.okrs.models import (
     CycleKind,
     CycleState,
     Dependency,
+    Initiative,
     KeyResult,
     KRKind,
     Objective,
 )
-from cible.orgs.models import Organization
+from cible.orgs.models import Membership, Organization
 
 if TYPE_CHECKING:
     from cible.okrs.library import ObjectiveTemplate
@@ -131,7 +132,9 @@ KR_FIELDS = (
 )
 
 
-def _snapshot(instance: Objective | KeyResult, fields: Iterable[str]) -> dict[str, str]:
+def _snapshot(
+    instance: Objective | KeyResult | Initiative, fields: Iterable[str]
+) -> dict[str, str]:
     """Field values as text, as a person would read them in the history."""
     result = {}
     for name in fields:
@@ -372,6 +375,112 @@ def delete_dependency(dependency: Dependency, actor: User) -> None:
         refs=[dependency.to_objective_id],
     )
     dependency.delete()
+
+
+INITIATIVE_FIELDS = ("title", "key_result", "owner", "state", "due_date", "link")
+
+
+def _check_initiative_owner(initiative: Initiative) -> None:
+    if not Membership.objects.filter(
+        organization_id=initiative.organization_id, user_id=initiative.owner_id
+    ).exists():
+        raise ValidationError({"owner": _("This person is not a member of the organisation.")})
+
+
+def _record_initiative(
+    initiative: Initiative,
+    actor: User | None,
+    action: str,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> None:
+    """In the objective's history and in the organisation's audit trail, with the
+    initiative as its target."""
+    changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
+    if not changed:
+        return
+    Change.objects.create(
+        organization_id=initiative.organization_id,
+        objective_id=initiative.objective_id,
+        key_result_id=initiative.key_result_id,
+        actor=actor,
+        action=Change.Action.INITIATIVE,
+        summary=initiative.title[:250],
+        before={k: before[k] for k in changed if k in before},
+        after={k: after[k] for k in changed if k in after},
+    )
+    audit.record(initiative.objective.organization, actor, initiative, action, before, after)
+
+
+@transaction.atomic
+def create_initiative(
+    objective: Objective,
+    actor: User,
+    *,
+    owner: User | None = None,
+    key_result: KeyResult | None = None,
+    correction: bool = False,
+    **fields: Any,
+) -> Initiative:
+    """Work planned for a key result (or the objective itself). Never counted in progress."""
+    position = Initiative.objects.filter(objective=objective).count()
+    initiative = Initiative(
+        organization_id=objective.organization_id,
+        objective=objective,
+        key_result=key_result,
+        owner=owner or actor,
+        position=position,
+        **fields,
+    )
+    initiative.correction = correction
+    initiative.full_clean()
+    _check_initiative_owner(initiative)
+    initiative.save()
+    _record_initiative(
+        initiative, actor, Action.CREATED, {}, _snapshot(initiative, INITIATIVE_FIELDS)
+    )
+    signals.initiative_created.send(Initiative, initiative=initiative)
+    return initiative
+
+
+@transaction.atomic
+def update_initiative(
+    initiative: Initiative, actor: User, *, correction: bool = False, **fields: Any
+) -> Initiative:
+    """Validate everything first: a refused change leaves the stored initiative as it was."""
+    stored = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    before = _snapshot(stored, INITIATIVE_FIELDS)
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+    initiative.correction = correction
+    try:
+        initiative.full_clean()
+        _check_initiative_owner(initiative)
+    except ValidationError:
+        for name in fields:
+            setattr(initiative, name, getattr(stored, name))
+        raise
+    initiative.save()
+    after = _snapshot(initiative, INITIATIVE_FIELDS)
+    action = (
+        Action.STATE_CHANGED if before.keys() and _only_state(before, after) else Action.UPDATED
+    )
+    _record_initiative(initiative, actor, action, before, after)
+    if before["state"] != initiative.state:
+        signals.initiative_state_changed.send(
+            Initiative, initiative=initiative, before=before["state"]
+        )
+    return initiative
+
+
+def _only_state(before: dict[str, str], after: dict[str, str]) -> bool:
+    return [k for k in after if before.get(k) != after.get(k)] == ["state"]
+
+
+def set_initiative_state(
+    initiative: Initiative, actor: User, state: str, *, correction: bool = False
+) -> Initiative:
+    return update_initiative(initiative, actor, correction=correction, state=state)
 
 
 def objective_progress(

@@ -10,7 +10,7 @@ from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import objective_rows
+from cible.okrs.contexts import initiative_rows, objective_rows
 from cible.okrs.forms import DependencyForm
 from cible.okrs.models import (
     Change,
@@ -82,11 +82,15 @@ def objective_context(
         "to_key_result",
     )
     can_edit = powers.can_edit(objective)
+    initiatives = initiative_rows(objective, powers, [r.kr for r in row.key_results])
     return {
         "org": membership.organization,
         "membership": membership,
         "row": row,
         "can_edit": can_edit,
+        "initiatives": initiatives,
+        "objective_initiatives": initiatives.get(None, []),
+        "can_add_initiative": powers.can_add_initiative(objective),
         "parents": objective.parents.filter(pk__in=visible).select_related("team", "organization"),  # type: ignore[misc]
         "children": visible.filter(parents=objective).select_related(
             "team", "owner", "organization"
