@@ -265,6 +265,46 @@ class DependencyIn(Input):
     note: ShortText = ""
 
 
+# Initiatives: activity planned to move a key result, never counted in progress.
+
+InitiativeState = Literal["planned", "in_progress", "done", "dropped"]
+Link = Annotated[str, Field(max_length=500), LINE]
+
+
+class InitiativeOut(Schema):
+    id: int
+    objective: int
+    key_result: int | None = Field(description="None: for the objective as a whole.")
+    title: str
+    owner: int
+    state: InitiativeState
+    due_date: date | None
+    link: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class InitiativeIn(Input):
+    objective: Ref
+    key_result: Ref | None = Field(
+        None, description="One of the objective's live key results; none for the objective."
+    )
+    title: Title
+    owner: Ref | None = Field(None, description="The caller when none is given.")
+    state: InitiativeState = "planned"
+    due_date: Day | None = None
+    link: Link = Field("", description="An http(s) address: a ticket, a document.")
+
+
+class InitiativePatch(Input):
+    title: Title = unchanged()
+    key_result: Ref | None = None
+    owner: Ref = unchanged()
+    state: InitiativeState = unchanged()
+    due_date: Day | None = None
+    link: Link = unchanged()
+
+
 # The rhythm.
 
 
@@ -359,6 +399,10 @@ class MemberPage(Page):
 
 class CyclePage(Page):
     items: list[CycleOut]
+
+
+class InitiativePage(Page):
+    items: list[InitiativeOut]
 
 
 class DependencyPage(Page):

@@ -591,10 +591,11 @@ class Dependency(models.Model):
 
 
 class InitiativeState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    # In context: French agrees them with "initiative".
+    PLANNED = "planned", pgettext_lazy("initiative", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("initiative", "In progress")
+    DONE = "done", pgettext_lazy("initiative", "Done")
+    DROPPED = "dropped", pgettext_lazy("initiative", "Dropped")
 
 
 # The states an initiative is still worked on in: what agendas and owner pages list first.

@@ -26,6 +26,11 @@ class Event(models.TextChoices):
     OBJECTIVE_CREATED = "objective.created", _("An objective is created")
     OBJECTIVE_CLOSED = "objective.closed", _("An objective is closed (with its score)")
     CYCLE_CLOSED = "cycle.closed", _("A cycle is closed")
+    INITIATIVE_CREATED = "initiative.created", _("An initiative is added to a key result")
+    INITIATIVE_STATE_CHANGED = (
+        "initiative.state_changed",
+        _("An initiative changes state (planned, in progress, done, dropped)"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

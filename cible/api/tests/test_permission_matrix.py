@@ -20,7 +20,12 @@ from cible.api.tests.conftest import Api, ApiFor
 from cible.checkins.models import Review
 from cible.checkins.services import record_check_in
 from cible.okrs.models import Cycle, KeyResult, Level
-from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.okrs.services import (
+    create_dependency,
+    create_initiative,
+    create_key_result,
+    create_objective,
+)
 from cible.orgs.models import Membership, Team
 from conftest import World
 
@@ -110,6 +115,16 @@ ROWS: dict[str, Row] = {
         }
     ),
     "delete_dependency": Row("dependency"),
+    "list_initiatives": Row(),
+    "get_initiative": Row("initiative"),
+    "create_initiative": Row(
+        body=lambda world, acme: {
+            "objective": acme["objective"].pk,
+            "key_result": acme["kr"].pk,
+            "title": "Hire a second agent",
+        }
+    ),
+    "update_initiative": Row("initiative", body(state="done")),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
     "bulk_check_in": Row(
@@ -154,6 +169,9 @@ def build_acme(world: World) -> dict[str, Any]:
         "dependency": dependency,
         "review": review,
         "platform_objective": platform_objective,
+        "initiative": create_initiative(
+            world.team_objective, world.bob, key_result=world.kr, title="Write the FAQ"
+        ),
     }
 
 
@@ -179,6 +197,7 @@ def build_globex(world: World) -> dict[str, Any]:
             oscar, organization=org, from_objective=objective, to_objective=other
         ),
         "review": Review.objects.create(organization=org, cycle=cycle, team=team, kind="weekly"),
+        "initiative": create_initiative(objective, oscar, key_result=kr, title="Globex plan"),
     }
 
 
