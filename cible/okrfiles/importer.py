@@ -29,6 +29,7 @@ from cible.okrs.services import (
     archive_objective,
     create_cycle,
     create_dependency,
+    create_initiative,
     create_key_result,
     create_objective,
     set_parents,
@@ -52,6 +53,7 @@ class Counts:
     objectives: int = 0
     key_results: int = 0
     check_ins: int = 0
+    initiatives: int = 0
     dependencies: int = 0
     reviews: int = 0
 
@@ -239,9 +241,29 @@ class _Import:
             self.counts.key_results += 1
             self.tick(1)
             self.add_check_ins(kr, entry)
+            self.add_initiatives(objective, kr, entry)
             self.add_score(kr, entry)
         for entry in self.document.objectives:
-            self.add_outcome(self.objectives[entry["ref"]], entry)
+            objective = self.objectives[entry["ref"]]
+            self.add_initiatives(objective, None, entry)
+            self.add_outcome(objective, entry)
+
+    def add_initiatives(self, objective: Objective, kr: KeyResult | None, entry: Entry) -> None:
+        for item in entry["initiatives"]:
+            owner = self.user(item["owner"]) or (kr.owner if kr else objective.owner)
+            create_initiative(
+                objective,
+                owner,
+                owner=owner,
+                key_result=kr,
+                former_owner=True,
+                title=item["title"],
+                state=item["state"],
+                due_date=item["due_date"],
+                link=item["link"],
+            )
+            self.counts.initiatives += 1
+            self.tick(1)
 
     def add_check_ins(self, kr: KeyResult, entry: Entry) -> None:
         for check_in in entry.children:

@@ -420,9 +420,12 @@ def create_initiative(
     owner: User | None = None,
     key_result: KeyResult | None = None,
     correction: bool = False,
+    former_owner: bool = False,
     **fields: Any,
 ) -> Initiative:
-    """Work planned for a key result (or the objective itself). Never counted in progress."""
+    """Work planned for a key result (or the objective itself). Never counted in progress.
+    `former_owner`: an OKR file's import may name a person who has left since, as it
+    does for a key result's owner."""
     position = Initiative.objects.filter(objective=objective).count()
     initiative = Initiative(
         organization_id=objective.organization_id,
@@ -434,7 +437,8 @@ def create_initiative(
     )
     initiative.correction = correction
     initiative.full_clean()
-    _check_initiative_owner(initiative)
+    if not former_owner:
+        _check_initiative_owner(initiative)
     initiative.save()
     _record_initiative(
         initiative, actor, Action.CREATED, {}, _snapshot(initiative, INITIATIVE_FIELDS)
