@@ -16,6 +16,7 @@ from cible.okrs.models import (
     Change,
     Cycle,
     Dependency,
+    Initiative,
     KeyResult,
     Level,
     Objective,
@@ -162,7 +163,16 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
     cycles, cycle = _selected_cycle(request, org)
     objectives: list[Objective] = []
     elsewhere: list[KeyResult] = []
+    initiatives: list[Initiative] = []
     if cycle is not None:
+        # Open ones first: what they are working on, then what they did.
+        initiatives = sorted(
+            Initiative.objects.filter(
+                owner=person,
+                objective__in=Objective.objects.visible_to(membership).active().filter(cycle=cycle),
+            ).select_related("objective__organization", "key_result", "owner"),
+            key=lambda i: (not i.is_open, i.due_date or cycle.end, i.pk),
+        )
         objectives = list(
             _objectives(membership)
             .filter(cycle=cycle, owner=person)
@@ -185,6 +195,7 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
         "cycle": cycle,
         "rows": objective_rows(objectives, org),
         "elsewhere": elsewhere,
+        "initiatives": initiatives,
         "teams": Team.objects.filter(organization=org, members=person),
         "is_me": person.pk == request.user.pk,
     }
