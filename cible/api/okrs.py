@@ -132,6 +132,7 @@ def _key_result_out(kr: KeyResult, row: Any) -> dict[str, Any]:
         "unit": kr.unit,
         "weight": float(kr.weight),
         "owner": kr.owner_id,
+        "co_owners": sorted(user.pk for user in kr.co_owners.all()),
         "confidence": kr.confidence,
         "due_date": kr.due_date,
         "driven_by": kr.driven_by_id,
@@ -153,7 +154,11 @@ def objective_detail(objective: Objective, membership: Membership) -> dict[str, 
         .select_related("cycle", "organization")
         .get(pk=objective.pk)
     )
-    krs = list(objective.key_results.filter(archived_at__isnull=True).order_by("position", "id"))
+    krs = list(
+        objective.key_results.filter(archived_at__isnull=True)
+        .prefetch_related("co_owners")
+        .order_by("position", "id")
+    )
     for kr in krs:
         kr.objective = objective
     result = objective_out(objective, services.objective_progress([objective]))
@@ -279,6 +284,7 @@ def _new_key_result(
         objective,
         actor=request.user,
         correction=form.correction,
+        co_owners=list(cleaned["co_owners"]),
         **{name: cleaned[name] for name in form.Meta.fields},
     )
     if current is not None:
@@ -366,9 +372,11 @@ class KeyResultFilters(PageQuery):
 
 
 def _key_results(membership: Membership) -> Any:
-    return KeyResult.objects.filter(
-        objective__in=Objective.objects.visible_to(membership)
-    ).select_related("objective__cycle", "objective__organization")
+    return (
+        KeyResult.objects.filter(objective__in=Objective.objects.visible_to(membership))
+        .select_related("objective__cycle", "objective__organization")
+        .prefetch_related("co_owners")
+    )
 
 
 def _key_result_detail(kr: KeyResult, membership: Membership) -> dict[str, Any]:
@@ -454,13 +462,15 @@ def update_key_result(request: Request, slug: Slug, id: Id, data: KeyResultPatch
         raise PermissionDenied
     fields: dict[str, Any] = {name: getattr(kr, name) for name in KeyResultForm.Meta.fields}
     fields["owner"], fields["driven_by"] = kr.owner_id, kr.driven_by_id
-    fields.update(data.model_dump(exclude_unset=True))
+    changes = data.model_dump(exclude_unset=True)
+    fields.update(changes)
     form = KeyResultForm(form_data(fields), instance=kr, objective=kr.objective, powers=powers)
     cleaned = check_form(form)
     services.update_key_result(
         kr,
         request.user,
         correction=form.correction,
+        co_owners=list(cleaned["co_owners"]) if "co_owners" in changes else None,
         **{name: cleaned[name] for name in form.Meta.fields},
     )
     return _key_result_detail(kr, membership)

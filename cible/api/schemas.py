@@ -142,6 +142,7 @@ class KeyResultOut(Schema):
     unit: str
     weight: float
     owner: int
+    co_owners: list[int] = Field(description="Who else checks it in, as its owner does.")
     confidence: int | None
     due_date: date | None
     driven_by: int | None
@@ -190,6 +191,9 @@ class NewKeyResultIn(Input):
     unit: Unit = ""
     weight: Weight = Decimal(1)
     owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
+    co_owners: list[Ref] = Field(
+        [], max_length=50, description="Members who check it in too, as its owner does."
+    )
     due_date: Day | None = None
     current: Value | None = Field(
         None,
@@ -242,6 +246,12 @@ class KeyResultPatch(Input):
     unit: Unit = unchanged()
     weight: Weight = unchanged()
     owner: Ref = unchanged()
+    co_owners: list[Ref] = Field(
+        None,  # type: ignore[arg-type]
+        max_length=50,
+        json_schema_extra=_no_default,
+        description="Replaces the co-owners; left out, they stay.",
+    )
     due_date: Day | None = None
     driven_by: Ref | None = None
 

@@ -104,8 +104,22 @@ class Powers:
             return any(kr.owner_id == self.user_id for kr in prefetched)
         return objective.key_results.filter(owner_id=self.user_id).exists()
 
+    @cached_property
+    def co_owned_ids(self) -> frozenset[int]:
+        """The key results this person co-owns, read once: pages ask for each row."""
+        return frozenset(
+            KeyResult.co_owners.through.objects.filter(
+                user_id=self.user_id,
+                keyresult__objective__organization_id=self.membership.organization_id,
+            ).values_list("keyresult_id", flat=True)
+        )
+
+    def owns(self, kr: KeyResult) -> bool:
+        """Its owner or one of its co-owners: each checks it in as its owner does."""
+        return kr.owner_id == self.user_id or kr.pk in self.co_owned_ids
+
     def can_edit_key_result(self, kr: KeyResult) -> bool:
-        owner = kr.owner_id == self.user_id and self.membership.can_write
+        owner = self.membership.can_write and self.owns(kr)
         if owner and rules.cycle_takes_changes(kr.objective.cycle):
             return True
         return self.can_edit(kr.objective)

@@ -63,6 +63,22 @@ def owner_field(org: Organization) -> PersonChoiceField:
     return PersonChoiceField(label=_("Owner"), queryset=members_of(org), widget=widget)
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+def co_owners_field(org: Organization) -> PeopleChoiceField:
+    widget = SearchMultiSelect(url=people_suggest_url(org), lookups=PERSON_LOOKUPS)
+    return PeopleChoiceField(
+        label=_("Co-owners"),
+        queryset=members_of(org),
+        widget=widget,
+        required=False,
+        help_text=_("Others who check it in too: reminded and asked as its owner is."),
+    )
+
+
 def parent_label(objective: Objective) -> str:
     where = objective.team.name if objective.team else objective.get_level_display()
     return f"{objective.title} ({where})"
@@ -254,6 +270,11 @@ class KeyResultForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
         self.correction = powers.corrects_closed_cycles
         self.instance.correction = self.correction
         self.fields["owner"] = owner_field(objective.organization)
+        self.fields["co_owners"] = co_owners_field(objective.organization)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "co_owners", [user.pk for user in self.instance.co_owners.all()]
+            )
         visible = Objective.objects.visible_to(powers.membership)
         driven_by: Any = self.fields["driven_by"]
         driven_by.queryset = objective.children.active().filter(pk__in=visible)

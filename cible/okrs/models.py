@@ -324,6 +324,13 @@ class KeyResultQuerySet(models.QuerySet["KeyResult"]):
         """Neither archived nor cancelled: the key results progress, rows and scores count."""
         return self.filter(archived_at__isnull=True, cancelled_at__isnull=True)
 
+    def owned_by(self, user_id: int) -> "KeyResultQuerySet":
+        """Those this person owns or co-owns: whom the check-in asks and reminds."""
+        co_owned = KeyResult.co_owners.through.objects.filter(user_id=user_id).values(
+            "keyresult_id"
+        )
+        return self.filter(Q(owner_id=user_id) | Q(pk__in=co_owned))
+
 
 class KeyResult(models.Model):
     objective = models.ForeignKey(
@@ -350,6 +357,14 @@ class KeyResult(models.Model):
         models.PROTECT,
         related_name="owned_key_results",
         verbose_name=_("owner"),
+    )
+    # Who else checks it in, as its owner does: reminders and the check-in page treat each
+    # co-owner as an owner.
+    co_owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_owned_key_results",
+        verbose_name=_("co-owners"),
     )
     confidence = models.PositiveSmallIntegerField(
         _("confidence"), null=True, blank=True, validators=[MaxValueValidator(rules.CONFIDENCE_MAX)]

@@ -268,12 +268,47 @@ def archive_objective(objective: Objective, actor: User, archived: bool = True) 
     record_change(objective, actor, action)
 
 
+def _check_co_owners(kr: KeyResult, co_owners: Sequence[User]) -> list[User]:
+    """Members of the organisation, the owner left out (they own it already)."""
+    people = {user.pk: user for user in co_owners if user.pk != kr.owner_id}
+    members = set(
+        Membership.objects.filter(
+            organization_id=kr.objective.organization_id, user_id__in=people
+        ).values_list("user_id", flat=True)
+    )
+    if set(people) - members:
+        raise ValidationError({"co_owners": _("This person is not a member of the organisation.")})
+    return [people[pk] for pk in sorted(people)]
+
+
+def _names(people: Iterable[User]) -> str:
+    return ", ".join(sorted(str(user.display_name) for user in people))
+
+
+def set_co_owners(kr: KeyResult, actor: User | None, co_owners: Sequence[User]) -> None:
+    """Who else checks the key result in; the change lands in its history."""
+    wanted = _check_co_owners(kr, co_owners)
+    before = _names(kr.co_owners.all())
+    kr.co_owners.set(wanted)
+    after = _names(wanted)
+    if before != after:
+        record_change(
+            kr.objective,
+            actor,
+            Change.Action.UPDATED,
+            {"co_owners": before},
+            {"co_owners": after},
+            key_result=kr,
+        )
+
+
 @transaction.atomic
 def create_key_result(
     objective: Objective,
     owner: User | None = None,
     actor: User | None = None,
     correction: bool = False,
+    co_owners: Sequence[User] = (),
     **fields: Any,
 ) -> KeyResult:
     position = objective.key_results.count()
@@ -292,12 +327,18 @@ def create_key_result(
         after=_snapshot(kr, ("title",)),
         key_result=kr,
     )
+    if co_owners:
+        set_co_owners(kr, actor or kr.owner, co_owners)
     return kr
 
 
 @transaction.atomic
 def update_key_result(
-    kr: KeyResult, actor: User, correction: bool = False, **fields: Any
+    kr: KeyResult,
+    actor: User,
+    correction: bool = False,
+    co_owners: Sequence[User] | None = None,
+    **fields: Any,
 ) -> KeyResult:
     stored = KeyResult.objects.select_for_update().get(pk=kr.pk)
     before = _snapshot(stored, KR_FIELDS)
@@ -317,6 +358,8 @@ def update_key_result(
     kr.full_clean()
     kr.save()
     record_change(kr.objective, actor, Change.Action.UPDATED, before, _snapshot(kr, KR_FIELDS), kr)
+    if co_owners is not None:
+        set_co_owners(kr, actor, co_owners)
     return kr
 
 

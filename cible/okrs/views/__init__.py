@@ -90,6 +90,7 @@ def objective_context(
         "row": row,
         "can_edit": can_edit,
         "initiatives": initiatives,
+        "co_owners": co_owner_names([r.kr.pk for r in row.key_results]),
         "objective_initiatives": initiatives.get(None, []),
         "can_add_initiative": powers.can_add_initiative(objective),
         "parents": objective.parents.filter(pk__in=visible).select_related("team", "organization"),  # type: ignore[misc]
@@ -105,6 +106,17 @@ def objective_context(
         "archived_krs": KeyResult.objects.filter(objective=objective, archived_at__isnull=False),
         "cancelled_krs": KeyResult.objects.filter(objective=objective, cancelled_at__isnull=False),
     }
+
+
+def co_owner_names(kr_ids: list[int]) -> dict[int, str]:
+    """Each key result's co-owners, as a line of names, in one query."""
+    names: dict[int, list[str]] = {}
+    rows = KeyResult.co_owners.through.objects.filter(keyresult_id__in=kr_ids).select_related(
+        "user"
+    )
+    for row in rows:
+        names.setdefault(row.keyresult_id, []).append(str(row.user.display_name))
+    return {kr_id: ", ".join(sorted(found)) for kr_id, found in names.items()}
 
 
 def visible_changes(objective: Objective, visible: Any) -> list[Change]:
