@@ -14,7 +14,7 @@ from cible.lib.db import Prepared
 from cible.okrs import rules
 from cible.okrs.models import Initiative, KeyResult, Level, Objective
 from cible.orgs.access import get_membership
-from cible.orgs.models import Membership, Team, TeamMember
+from cible.orgs.models import Membership, Role, Team, TeamMember
 
 
 class Powers:
@@ -124,6 +124,21 @@ class Powers:
             return True
         return self.can_edit(kr.objective)
 
+    def can_approve(self, objective: Objective) -> bool:
+        """Its approvers decide; admins always may (an organisation without leads, or a
+        lead away, never leaves a draft stuck)."""
+        m = self.membership
+        if not m.can_write or not rules.cycle_takes_changes(objective.cycle):
+            return False
+        return m.is_admin or self.user_id in approver_ids(objective)
+
+    def can_publish(self, objective: Objective) -> bool:
+        """Whether this member may make a draft active straight away: anyone who may edit
+        it, unless the organisation asks for approval, then its approvers only."""
+        if not objective.organization.approval_required:
+            return self.can_edit(objective)
+        return self.can_approve(objective)
+
     def can_add_initiative(self, objective: Objective, kr: KeyResult | None = None) -> bool:
         """Whoever may edit the key result (its owner too), or the objective."""
         return self.can_edit_key_result(kr) if kr is not None else self.can_edit(objective)
@@ -135,6 +150,36 @@ class Powers:
         if mine and rules.cycle_takes_changes(objective.cycle):
             return True
         return self.can_add_initiative(objective, initiative.key_result)
+
+
+def approver_ids(objective: Objective) -> list[int]:
+    """Who approves a draft: the lead of its team's parent team; for a person's objective,
+    the leads of the teams the person is in; for the company's, and when there is no such
+    lead, the admins (owners included)."""
+    leads: set[int] = set()
+    if objective.level == Level.TEAM and objective.team is not None and objective.team.parent_id:
+        leads = set(
+            Team.objects.filter(pk=objective.team.parent_id, lead__isnull=False).values_list(
+                "lead_id", flat=True
+            )
+        )
+    elif objective.level == Level.PERSON:
+        leads = set(
+            TeamMember.objects.filter(
+                user_id=objective.owner_id,
+                team__organization_id=objective.organization_id,
+                team__lead__isnull=False,
+            )
+            .exclude(team__lead_id=objective.owner_id)
+            .values_list("team__lead_id", flat=True)
+        )
+    if leads:
+        return sorted(leads)
+    return sorted(
+        Membership.objects.filter(
+            organization_id=objective.organization_id, role__in=[Role.OWNER, Role.ADMIN]
+        ).values_list("user_id", flat=True)
+    )
 
 
 def visible_objectives(membership: Membership):  # type: ignore[no-untyped-def]

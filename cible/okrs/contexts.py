@@ -3,12 +3,22 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
+from cible.accounts.models import User
 from cible.lib import okrmath
-from cible.okrs.access import Powers
-from cible.okrs.models import Initiative, InitiativeState, KeyResult, Objective, thresholds_for
+from cible.okrs.access import Powers, approver_ids
+from cible.okrs.models import (
+    Approval,
+    Initiative,
+    InitiativeState,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    thresholds_for,
+)
 from cible.okrs.services import objective_progress
 from cible.orgs.models import Organization
 
@@ -117,3 +127,24 @@ def initiative_rows(
         editable = powers.can_edit_initiative(initiative)
         rows.setdefault(initiative.key_result_id, []).append(InitiativeRow(initiative, editable))
     return rows
+
+
+def approval_panel(objective: Objective, powers: Powers) -> dict[str, Any] | None:
+    """What the objective's page shows of its approval, or None when there is nothing to
+    show (the organisation does not ask for it, and nothing was submitted)."""
+    org = objective.organization
+    if not org.approval_required and objective.approval == Approval.NONE:
+        return None
+    pending = objective.approval == Approval.PENDING
+    draft = objective.state == ObjectiveState.DRAFT
+    approvers = list(User.objects.filter(pk__in=approver_ids(objective)).order_by("name"))
+    return {
+        "pending": pending,
+        "sent_back": objective.approval == Approval.SENT_BACK,
+        "approvers": approvers,
+        "can_submit": org.approval_required
+        and draft
+        and not pending
+        and powers.can_edit(objective),
+        "can_decide": pending and powers.can_approve(objective),
+    }

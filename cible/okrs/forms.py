@@ -214,7 +214,32 @@ class ObjectiveForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
                 rules.check_parent_levels(str(level), [parent.level for parent in parents])
             except forms.ValidationError as error:
                 self.add_error(None, error)
+        self._check_publishing(data)
         return data
+
+    def _check_publishing(self, data: dict[str, Any]) -> None:
+        """Where the organisation asks for approval, a draft becomes active through its
+        approvers only: the others submit it for approval."""
+        publishing = data.get("state") == ObjectiveState.ACTIVE and (
+            not self.instance.pk or self.instance.state == ObjectiveState.DRAFT
+        )
+        if not self.org.approval_required or not publishing or not data.get("owner"):
+            return
+        probe = Objective(
+            organization=self.org,
+            cycle=self.cycle,
+            level=data.get("level") or Level.PERSON,
+            team=data.get("team"),
+            owner=data["owner"],
+        )
+        if not self.powers.can_approve(probe):
+            self.add_error(
+                "state",
+                _(
+                    "This organisation approves drafts before they are published: save it "
+                    "as a draft, then submit it for approval."
+                ),
+            )
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
@@ -544,3 +569,20 @@ class InitiativeForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type
 
 class InitiativeStateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=InitiativeState.choices)
+
+
+class DecisionForm(TextRulesMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve and publish")),
+            ("send_back", _("Send back")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to send it back: what to change."),
+    )

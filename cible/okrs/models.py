@@ -150,6 +150,15 @@ class ObjectiveState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Approval(models.TextChoices):
+    """Where a draft stands when its organisation asks for approval; approved, it is
+    published (active) and this is empty again."""
+
+    NONE = "", _("Not submitted")
+    PENDING = "pending", _("Waiting for approval")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
 class ObjectiveQuerySet(models.QuerySet["Objective"]):
     def active(self) -> "ObjectiveQuerySet":
         """Not archived: what lists, trees, counts and search show."""
@@ -218,6 +227,11 @@ class Objective(models.Model):
     state = models.CharField(
         _("state"), max_length=9, choices=ObjectiveState.choices, default=ObjectiveState.ACTIVE
     )
+    approval = models.CharField(
+        _("approval"), max_length=9, choices=Approval.choices, blank=True, default=Approval.NONE
+    )
+    # Why the approver sent it back: shown to its owner until it is submitted again.
+    approval_comment = models.TextField(_("approver's comment"), blank=True)
     score = score_field(_("final score"))
     retro_worked = models.TextField(_("what worked"), blank=True)
     retro_did_not_work = models.TextField(_("what did not work"), blank=True)
@@ -735,6 +749,9 @@ class Change(models.Model):
         SCORED = "scored", pgettext_lazy("history", "scored")
         CARRIED = "carried", pgettext_lazy("history", "carried over")
         INITIATIVE = "initiative", pgettext_lazy("history", "initiative changed")
+        SUBMITTED = "submitted", pgettext_lazy("history", "submitted for approval")
+        APPROVED = "approved", pgettext_lazy("history", "approved")
+        SENT_BACK = "sent_back", pgettext_lazy("history", "sent back")
 
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
     objective = models.ForeignKey(

@@ -14,7 +14,9 @@ from cible.audit import services as audit
 from cible.audit.models import Action
 from cible.lib import okrmath
 from cible.okrs import alignment, rules, signals
+from cible.okrs.access import approver_ids
 from cible.okrs.models import (
+    Approval,
     Change,
     Cycle,
     CycleKind,
@@ -24,6 +26,7 @@ from cible.okrs.models import (
     KeyResult,
     KRKind,
     Objective,
+    ObjectiveState,
 )
 from cible.orgs.models import Membership, Organization
 
@@ -528,6 +531,55 @@ def set_initiative_state(
     initiative: Initiative, actor: User, state: str, *, correction: bool = False
 ) -> Initiative:
     return update_initiative(initiative, actor, correction=correction, state=state)
+
+
+@transaction.atomic
+def submit_for_approval(objective: Objective, actor: User) -> Objective:
+    """A draft goes to its approvers (`access.approver_ids`), told through the signal."""
+    stored = Objective.objects.select_for_update().get(pk=objective.pk)
+    rules.check_approval_asked(objective.organization.approval_required)
+    rules.check_cycle_open(objective.cycle)
+    rules.check_submittable(stored.state, stored.approval)
+    objective.approval, objective.approval_comment = Approval.PENDING, ""
+    objective.save(update_fields=["approval", "approval_comment", "updated_at"])
+    record_change(
+        objective,
+        actor,
+        Change.Action.SUBMITTED,
+        {"approval": stored.approval},
+        {"approval": objective.approval},
+    )
+    signals.approval_requested.send(
+        Objective, objective=objective, approver_ids=approver_ids(objective)
+    )
+    return objective
+
+
+@transaction.atomic
+def decide_approval(
+    objective: Objective, actor: User, approved: bool, comment: str = ""
+) -> Objective:
+    """Approved, the draft is published (active); sent back, it stays a draft with the
+    approver's comment."""
+    stored = Objective.objects.select_for_update().get(pk=objective.pk)
+    rules.check_pending(stored.approval)
+    rules.check_send_back_comment(approved, comment)
+    before = {"state": stored.state, "approval": stored.approval}
+    if approved:
+        objective.state, objective.approval = ObjectiveState.ACTIVE, Approval.NONE
+        objective.approval_comment = ""
+    else:
+        objective.approval, objective.approval_comment = Approval.SENT_BACK, comment.strip()
+    objective.save(update_fields=["state", "approval", "approval_comment", "updated_at"])
+    action = Change.Action.APPROVED if approved else Change.Action.SENT_BACK
+    after = {"state": objective.state, "approval": objective.approval}
+    record_change(objective, actor, action, before, after, reason=objective.approval_comment)
+    if approved:
+        signals.objective_state_changed.send(Objective, objective=objective, before=before["state"])
+    signals.approval_decided.send(
+        Objective, objective=objective, approved=approved, comment=comment.strip(), by=actor
+    )
+    return objective
 
 
 def objective_progress(

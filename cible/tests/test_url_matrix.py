@@ -467,6 +467,11 @@ TABLE: dict[str, Spec] = {
         get=EDIT_FORM, ids=("objective",), query="field=to_objective&to_objective_search=a"
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
+    # Approval of drafts: submitted by whoever may edit it, decided by its approvers (the
+    # lead of its team's parent team; Product has none: the admins). Off in this world:
+    # the allowed ones are refused with a message.
+    "objective_submit": Spec(post=MANAGE, ids=("objective",)),
+    "objective_decide": Spec(post=ADMIN, ids=("objective",), body=body(decision="approve")),
     # Initiatives: whoever may edit the key result or the objective (and their own owner).
     "initiative_create": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=initiative_body),
     "initiative_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("initiative",), body=initiative_body),

@@ -262,3 +262,28 @@ def initiative_state_changed(initiative: Initiative, before: str) -> None:
         data,
         private=_is_private(objective),
     )
+
+
+def approval_requested(objective: Objective, approver_ids: list[int]) -> None:
+    data = {"objective": objective_data(objective), "approvers": approver_ids}
+    emit(
+        objective.organization,
+        Event.OBJECTIVE_APPROVAL_REQUESTED,
+        data,
+        private=_is_private(objective),
+    )
+
+
+def approval_decided(objective: Objective, approved: bool, comment: str, by: "User") -> None:
+    data = {
+        "objective": objective_data(objective),
+        "approved": approved,
+        "comment": comment,
+        "by": person(by),
+    }
+    emit(
+        objective.organization,
+        Event.OBJECTIVE_APPROVAL_DECIDED,
+        data,
+        private=_is_private(objective),
+    )

@@ -26,6 +26,14 @@ class Event(models.TextChoices):
     OBJECTIVE_CREATED = "objective.created", _("An objective is created")
     OBJECTIVE_CLOSED = "objective.closed", _("An objective is closed (with its score)")
     CYCLE_CLOSED = "cycle.closed", _("A cycle is closed")
+    OBJECTIVE_APPROVAL_REQUESTED = (
+        "objective.approval_requested",
+        _("A draft objective is submitted for approval"),
+    )
+    OBJECTIVE_APPROVAL_DECIDED = (
+        "objective.approval_decided",
+        _("A draft objective is approved (published) or sent back"),
+    )
     INITIATIVE_CREATED = "initiative.created", _("An initiative is added to a key result")
     INITIATIVE_STATE_CHANGED = (
         "initiative.state_changed",

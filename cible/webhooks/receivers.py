@@ -48,6 +48,18 @@ def initiative_state_changed(
     events.initiative_state_changed(initiative, before)
 
 
+def approval_requested(
+    sender: Any, objective: Objective, approver_ids: list[int], **kwargs: Any
+) -> None:
+    events.approval_requested(objective, approver_ids)
+
+
+def approval_decided(
+    sender: Any, objective: Objective, approved: bool, comment: str, by: Any, **kwargs: Any
+) -> None:
+    events.approval_decided(objective, approved, comment, by)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -58,3 +70,5 @@ def connect() -> None:
     okrs.cycle_closed.connect(cycle_closed, dispatch_uid="cible.webhooks")
     okrs.initiative_created.connect(initiative_created, dispatch_uid="cible.webhooks")
     okrs.initiative_state_changed.connect(initiative_state_changed, dispatch_uid="cible.webhooks")
+    okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.webhooks")
+    okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.webhooks")

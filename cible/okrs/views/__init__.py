@@ -10,8 +10,8 @@ from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import initiative_rows, objective_rows
-from cible.okrs.forms import DependencyForm
+from cible.okrs.contexts import approval_panel, initiative_rows, objective_rows
+from cible.okrs.forms import DecisionForm, DependencyForm
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -103,6 +103,8 @@ def objective_context(
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
         "changes": visible_changes(objective, visible),
         "advice": advice_for_objective(objective, request.LANGUAGE_CODE),
+        "approval": approval_panel(objective, powers),
+        "decision_form": extra.get("decision_form") or DecisionForm(),
         "archived_krs": KeyResult.objects.filter(objective=objective, archived_at__isnull=False),
         "cancelled_krs": KeyResult.objects.filter(objective=objective, cancelled_at__isnull=False),
     }
