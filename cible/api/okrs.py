@@ -18,6 +18,7 @@ from cible.api.errors import ERROR_RESPONSES as ERRORS
 from cible.api.errors import FieldDenied, FieldNotFound, within
 from cible.api.idempotency import HEADER, key_taken, once, request_fingerprint
 from cible.api.schemas import (
+    ApprovalIn,
     DependencyIn,
     DependencyOut,
     DependencyPage,
@@ -98,6 +99,8 @@ def objective_out(objective: Objective, progress: dict[int, Any]) -> dict[str, A
         "origin": objective.origin,
         "visibility": objective.visibility,
         "state": objective.state,
+        "approval": objective.approval,
+        "approval_comment": objective.approval_comment,
         "progress": float(progress.get(objective.pk, 0)),
         "score": _float(objective.score),
         "archived": objective.archived_at is not None,
@@ -360,6 +363,34 @@ def archive_objective(request: Request, slug: Slug, id: Id) -> Any:
 )
 def unarchive_objective(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_objective(request, slug, id, archived=False)
+
+
+@router.post(
+    ORG + "/objectives/{id}/submit-for-approval",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def submit_objective(request: Request, slug: Slug, id: Id) -> Any:
+    """Submit a draft to its approvers, where the organisation asks for approval."""
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    services.submit_for_approval(objective, request.user)
+    return objective_detail(objective, membership)
+
+
+@router.post(
+    ORG + "/objectives/{id}/approval",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def decide_objective(request: Request, slug: Slug, id: Id, data: ApprovalIn) -> Any:
+    """Approve a waiting draft (it is published) or send it back with a comment."""
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_approve(objective):
+        raise PermissionDenied
+    services.decide_approval(objective, request.user, data.approved, data.comment)
+    return objective_detail(objective, membership)
 
 
 # Key results.

@@ -169,11 +169,21 @@ class ObjectiveOut(Schema):
     origin: Origin
     visibility: Visibility
     state: ObjectiveState
+    approval: Literal["", "pending", "sent_back"] = Field(
+        description="A draft's approval, where the organisation asks for it: empty (not "
+        "submitted, or approved and published), pending, or sent back."
+    )
+    approval_comment: str = Field(description="Why its approver sent it back.")
     progress: float
     score: float | None
     archived: bool
     created_at: datetime
     updated_at: datetime
+
+
+class ApprovalIn(Input):
+    approved: bool = Field(description="True publishes the draft; false sends it back.")
+    comment: ShortText = Field("", description="Needed to send it back: what to change.")
 
 
 class ObjectiveDetailOut(ObjectiveOut):

@@ -25,6 +25,7 @@ from cible.okrs.services import (
     create_initiative,
     create_key_result,
     create_objective,
+    submit_for_approval,
 )
 from cible.orgs.models import Membership, Team
 from conftest import World
@@ -92,6 +93,8 @@ ROWS: dict[str, Row] = {
     ),
     "update_objective": Row("objective", body(title="Answer much faster")),
     "archive_objective": Row("objective"),
+    "submit_objective": Row("draft"),
+    "decide_objective": Row("pending", body(approved=True)),
     "unarchive_objective": Row("objective"),
     "list_key_results": Row(),
     "get_key_result": Row("kr"),
@@ -141,6 +144,20 @@ ROWS: dict[str, Row] = {
 }
 
 
+def _drafts(org: Any, owner: Any, cycle: Any, actor: Any) -> dict[str, Any]:
+    """A draft, and one waiting for approval: the organisation asks for it."""
+    org.approval_required = True
+    org.save()
+    drafts = {
+        name: create_objective(
+            org, owner, cycle=cycle, title=f"{org.name} {name}", level=Level.PERSON, state="draft"
+        )
+        for name in ("draft", "pending")
+    }
+    submit_for_approval(drafts["pending"], actor)
+    return drafts
+
+
 def build_acme(world: World) -> dict[str, Any]:
     platform = Team.objects.create(organization=world.org, name="Platform", lead=world.adam)
     platform_objective = create_objective(
@@ -172,6 +189,7 @@ def build_acme(world: World) -> dict[str, Any]:
         "initiative": create_initiative(
             world.team_objective, world.bob, key_result=world.kr, title="Write the FAQ"
         ),
+        **_drafts(world.org, world.adam, world.cycle, world.adam),
     }
 
 
@@ -198,6 +216,7 @@ def build_globex(world: World) -> dict[str, Any]:
         ),
         "review": Review.objects.create(organization=org, cycle=cycle, team=team, kind="weekly"),
         "initiative": create_initiative(objective, oscar, key_result=kr, title="Globex plan"),
+        **_drafts(org, oscar, cycle, oscar),
     }
 
 
