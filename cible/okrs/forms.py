@@ -174,6 +174,9 @@ class ObjectiveForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
         self.fields["parents"].widget.url = parent_suggest_url(  # type: ignore[attr-defined]
             org, cycle, self.instance if self.instance.pk else None
         )
+        if not self.instance.pk and org.approval_required:
+            # Approved before published: a new objective starts as a draft.
+            self.initial["state"] = ObjectiveState.DRAFT
         if not self.instance.pk:
             new_states = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
             field: Any = self.fields["state"]

@@ -193,3 +193,10 @@ def test_the_webhooks_hear_of_it(world, draft, support, django_capture_on_commit
     assert decided.payload["data"]["approved"] is False
     assert decided.payload["data"]["comment"] == "Too vague"
     assert decided.payload["data"]["by"]["id"] == world.bob.pk
+
+
+def test_with_approval_on_a_new_objective_starts_as_a_draft(world, draft) -> None:
+    response = world.client_for(world.bob).get(f"/o/acme/objectives/new/?cycle={world.cycle.pk}")
+
+    assert response.status_code == 200
+    assert response.context["form"]["state"].value() == ObjectiveState.DRAFT

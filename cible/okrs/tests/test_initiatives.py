@@ -316,3 +316,14 @@ def test_the_objective_page_costs_the_same_with_20_initiatives_as_with_1(world) 
         response = client.get(url)
     assert response.content.decode().count('class="initiative initiative-') == 20
     assert len(twenty) == len(one)
+
+
+def test_the_audit_trail_shows_the_initiatives_changes(world, initiative) -> None:
+    world.client_for(world.bob).post(state_url(initiative), {"state": "done"})
+
+    response = world.client_for(world.adam).get("/o/acme/audit/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hire a second agent" in html
+    assert "initiative" in html
