@@ -124,3 +124,12 @@ def test_the_cycle_report_tells_the_initiatives_apart_from_the_scores(world, cha
     assert "not counted in any progress or score" in page
     assert "Train the team" in page
     assert "Train the team" in render_markdown(report)
+
+
+def test_the_key_results_page_lists_its_initiatives(world, chatbot) -> None:
+    page = html(world.client_for(world.vera).get(world.kr.get_absolute_url()))
+
+    assert "Add a &lt;b&gt;chatbot&lt;/b&gt;" in page
+    assert "Add an initiative" not in page
+    owner_page = html(world.client_for(world.bob).get(world.kr.get_absolute_url()))
+    assert f"initiatives/new/?kr={world.kr.pk}" in owner_page
