@@ -78,9 +78,13 @@ def _cycles(org: Organization, cycle: Cycle | None) -> list[Cycle]:
 
 def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
     check_ins = CheckIn.objects.select_related("author").order_by("created_at", "id")
+    # Co-owners who are still members: one who left checks nothing in.
+    members = User.objects.filter(memberships__organization=org).order_by("email")
     krs = (
         KeyResult.objects.select_related("owner")
-        .prefetch_related(Prefetch("check_ins", queryset=check_ins))
+        .prefetch_related(
+            Prefetch("check_ins", queryset=check_ins), Prefetch("co_owners", queryset=members)
+        )
         .order_by("position", "id")
     )
     objectives = (
@@ -305,6 +309,7 @@ def _key_result(
             "unit": kr.unit,
             "weight": _number(kr.weight),
             "owner": emails[kr.owner_id],
+            "co_owners": [user.email for user in kr.co_owners.all()],
             "confidence": kr.confidence,
             "due_date": kr.due_date,
             "driven_by": refs.of.get(kr.driven_by_id or 0),

@@ -32,6 +32,7 @@ from cible.okrs.services import (
     create_initiative,
     create_key_result,
     create_objective,
+    set_co_owners,
     set_parents,
 )
 from cible.orgs.models import Membership, Organization, Team, Weekday
@@ -234,6 +235,10 @@ class _Import:
                 due_date=entry["due_date"],
                 driven_by=self.objectives.get(entry["driven_by"]),
             )
+            if entry["co_owners"]:
+                set_co_owners(
+                    kr, owner, [self.users[email] for email, _where in entry["co_owners"]]
+                )
             self.key_results[id(entry)] = kr
             if entry["ref"]:
                 self.kr_refs[entry["ref"]] = kr

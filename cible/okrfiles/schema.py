@@ -442,6 +442,7 @@ KR_FIELDS = (
     "unit",
     "weight",
     "owner",
+    "co_owners",
     "confidence",
     "due_date",
     "driven_by",
@@ -734,6 +735,9 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
         _rule(reader, (*path, "weight"), rules.check_weight, weight)
     v["weight"] = weight if weight is not None else Decimal(1)
     v["owner"] = reader.text(path, kr, "owner", 254).strip().lower()
+    v["co_owners"] = [
+        (email.strip().lower(), where) for email, where in reader.texts(path, kr, "co_owners")
+    ]
     v["confidence"] = _confidence(reader, path, kr)
     # Without them, the current value and confidence follow the newest check-in.
     v["current_given"] = kr.get("current") is not None
@@ -1031,6 +1035,8 @@ def _check_key_result(index: _Index, objective: Entry, kr: Entry) -> None:
     reader = index.reader
     if kr["owner"]:
         index.person(kr, "owner")
+    for email, where in kr["co_owners"]:
+        index.person_at(email, where, member=True)
     driver = kr["driven_by"]
     where = (*kr.path, "driven_by")
     if index.known(index.objectives, driver, where, _("Unknown objective “%(name)s”.")):

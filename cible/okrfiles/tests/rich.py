@@ -26,6 +26,7 @@ from cible.okrs.services import (
     create_initiative,
     create_key_result,
     create_objective,
+    set_co_owners,
     update_key_result,
 )
 from cible.orgs.models import Membership, Organization, Role, Team
@@ -207,6 +208,7 @@ def build_rich(world: World) -> Rich:
         link="https://tickets.example.com/OPS-12",
     )
     create_initiative(world.team_objective, bob, owner=alice, title="Train the team", state="done")
+    set_co_owners(world.kr, bob, [alice, world.adam])
 
     sales_objective = create_objective(
         org,
