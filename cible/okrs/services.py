@@ -227,6 +227,9 @@ def update_objective(
     objective.full_clean()
     if parents is not None:
         check_parents(objective, parents, correction=correction)
+    if objective.state != ObjectiveState.DRAFT and objective.approval:
+        # Out of draft (published by an approver, or cancelled), nothing waits any more.
+        objective.approval, objective.approval_comment = Approval.NONE, ""
     objective.save()
     record_change(
         objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)

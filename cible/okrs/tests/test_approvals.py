@@ -200,3 +200,14 @@ def test_with_approval_on_a_new_objective_starts_as_a_draft(world, draft) -> Non
 
     assert response.status_code == 200
     assert response.context["form"]["state"].value() == ObjectiveState.DRAFT
+
+
+def test_a_draft_published_by_its_approvers_edit_waits_no_more(world, draft, support) -> None:
+    from cible.okrs.services import submit_for_approval, update_objective
+
+    submit_for_approval(draft, support.lead)
+
+    update_objective(draft, world.bob, state=ObjectiveState.ACTIVE)
+
+    draft.refresh_from_db()
+    assert (draft.state, draft.approval) == (ObjectiveState.ACTIVE, Approval.NONE)
