@@ -9,10 +9,11 @@ objective. Live key results are `KeyResult.objects.live()`.
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cible.lib.http import parse_id
 from cible.okrs.models import (
+    Approval,
     Cycle,
     Initiative,
     KeyResult,
@@ -21,7 +22,7 @@ from cible.okrs.models import (
     ObjectiveQuerySet,
     ObjectiveState,
 )
-from cible.orgs.models import Membership, Organization, Team
+from cible.orgs.models import Membership, Organization, Team, TeamMember
 
 OBJECTIVE_RELATED = ("owner", "team", "cycle", "organization")
 
@@ -106,3 +107,17 @@ def initiatives_by_objective(objective_ids: Iterable[int]) -> dict[int, list[Ini
     for initiative in rows.order_by("position", "id"):
         found.setdefault(initiative.objective_id, []).append(initiative)
     return found
+
+
+def awaiting_approval(membership: Membership) -> ObjectiveQuerySet:
+    """The drafts waiting for this member's approval (`access.approver_ids`, as one
+    query): of the teams below a team they lead, of the people in the teams they lead;
+    for an admin, every one waiting."""
+    pending = visible_objectives(membership, key_results=False).filter(approval=Approval.PENDING)
+    if membership.is_admin:
+        return pending
+    me = membership.user_id
+    led = TeamMember.objects.filter(team__lead_id=me).exclude(user_id=me).values("user_id")
+    return pending.filter(
+        Q(level=Level.TEAM, team__parent__lead_id=me) | Q(level=Level.PERSON, owner_id__in=led)
+    )

@@ -211,3 +211,15 @@ def test_a_draft_published_by_its_approvers_edit_waits_no_more(world, draft, sup
 
     draft.refresh_from_db()
     assert (draft.state, draft.approval) == (ObjectiveState.ACTIVE, Approval.NONE)
+
+
+def test_the_approvers_own_page_lists_the_drafts_waiting_for_them(world, draft, support) -> None:
+    from cible.okrs.services import submit_for_approval
+
+    submit_for_approval(draft, support.lead)
+
+    bobs = world.client_for(world.bob).get(f"/o/acme/people/{world.bob.pk}/").content.decode()
+    sams = world.client_for(support.lead).get(f"/o/acme/people/{support.lead.pk}/")
+    assert "Drafts waiting for your approval" in bobs
+    assert draft.title in bobs
+    assert "Drafts waiting for your approval" not in sams.content.decode()

@@ -22,7 +22,7 @@ from cible.okrs.models import (
     Objective,
     ObjectiveState,
 )
-from cible.okrs.queries import cycle_choices, visible_objectives
+from cible.okrs.queries import awaiting_approval, cycle_choices, visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 
@@ -210,6 +210,10 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
         "rows": objective_rows(objectives, org),
         "elsewhere": elsewhere,
         "initiatives": initiatives,
+        # One's own page: the drafts waiting for one's approval.
+        "awaiting": list(awaiting_approval(membership).select_related("team", "organization"))
+        if person.pk == request.user.pk
+        else [],
         "teams": Team.objects.filter(organization=org, members=person),
         "is_me": person.pk == request.user.pk,
     }
