@@ -19,7 +19,7 @@ def test_a_lead_adds_an_initiative_and_moves_it_to_done(world, new_page: NewPage
     sign_in(page, world.bob.email, PASSWORD)
     page.goto(world.team_objective.get_absolute_url())
 
-    page.locator(f"#kr-{world.kr.pk} + .kr-initiatives").get_by_role(
+    page.locator(f"#kr-{world.kr.pk} .kr-initiatives").get_by_role(
         "link", name="Add an initiative"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New initiative")
