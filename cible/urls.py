@@ -9,7 +9,7 @@ from cible.front.views import first_run, inline_check_in, key_results, palette, 
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
-from cible.okrs.views import authoring, cycles, tree
+from cible.okrs.views import approvals, authoring, cycles, initiatives, tree
 from cible.okrs.views import map as alignment
 from cible.orgs import views as orgs
 
@@ -108,6 +108,23 @@ urlpatterns = [
         authoring.key_result_create,
         name="key_result_create",
     ),
+    path(
+        org + "objectives/<id:pk>/approval/submit/",
+        approvals.objective_submit,
+        name="objective_submit",
+    ),
+    path(
+        org + "objectives/<id:pk>/approval/decide/",
+        approvals.objective_decide,
+        name="objective_decide",
+    ),
+    path(
+        org + "objectives/<id:pk>/initiatives/new/",
+        initiatives.initiative_create,
+        name="initiative_create",
+    ),
+    path(org + "initiatives/<id:pk>/edit/", initiatives.initiative_edit, name="initiative_edit"),
+    path(org + "initiatives/<id:pk>/state/", initiatives.initiative_state, name="initiative_state"),
     path(
         org + "objectives/<id:pk>/dependencies/",
         authoring.dependency_create,

@@ -10,7 +10,18 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
-from cible.api import bulk, checkins, collab, errors, okrfiles, okrs, orgs, personal, scores
+from cible.api import (
+    bulk,
+    checkins,
+    collab,
+    errors,
+    initiatives,
+    okrfiles,
+    okrs,
+    orgs,
+    personal,
+    scores,
+)
 from cible.api.auth import CookieSessionAuth, TokenAuth, throttle
 
 DESCRIPTION = """Cible's OKRs as JSON. Authenticate with a personal token
@@ -86,6 +97,7 @@ api = CibleAPI(
 errors.install(api)
 api.add_router("", orgs.router)
 api.add_router("", okrs.router)
+api.add_router("", initiatives.router)
 api.add_router("", checkins.router)
 api.add_router("", bulk.router)
 api.add_router("", okrfiles.router)

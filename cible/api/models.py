@@ -89,6 +89,9 @@ class IdempotencyKey(models.Model):
     comment = models.ForeignKey(
         "collab.Comment", models.CASCADE, null=True, blank=True, related_name="+"
     )
+    initiative = models.ForeignKey(
+        "okrs.Initiative", models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The check-ins of a bulk check-in, in the request's order.
     check_ins = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -18,6 +18,7 @@ from cible.api.errors import ERROR_RESPONSES as ERRORS
 from cible.api.errors import FieldDenied, FieldNotFound, within
 from cible.api.idempotency import HEADER, key_taken, once, request_fingerprint
 from cible.api.schemas import (
+    ApprovalIn,
     DependencyIn,
     DependencyOut,
     DependencyPage,
@@ -98,6 +99,8 @@ def objective_out(objective: Objective, progress: dict[int, Any]) -> dict[str, A
         "origin": objective.origin,
         "visibility": objective.visibility,
         "state": objective.state,
+        "approval": objective.approval,
+        "approval_comment": objective.approval_comment,
         "progress": float(progress.get(objective.pk, 0)),
         "score": _float(objective.score),
         "archived": objective.archived_at is not None,
@@ -132,6 +135,7 @@ def _key_result_out(kr: KeyResult, row: Any) -> dict[str, Any]:
         "unit": kr.unit,
         "weight": float(kr.weight),
         "owner": kr.owner_id,
+        "co_owners": sorted(user.pk for user in kr.co_owners.all()),
         "confidence": kr.confidence,
         "due_date": kr.due_date,
         "driven_by": kr.driven_by_id,
@@ -153,7 +157,11 @@ def objective_detail(objective: Objective, membership: Membership) -> dict[str, 
         .select_related("cycle", "organization")
         .get(pk=objective.pk)
     )
-    krs = list(objective.key_results.filter(archived_at__isnull=True).order_by("position", "id"))
+    krs = list(
+        objective.key_results.filter(archived_at__isnull=True)
+        .prefetch_related("co_owners")
+        .order_by("position", "id")
+    )
     for kr in krs:
         kr.objective = objective
     result = objective_out(objective, services.objective_progress([objective]))
@@ -279,6 +287,7 @@ def _new_key_result(
         objective,
         actor=request.user,
         correction=form.correction,
+        co_owners=list(cleaned["co_owners"]),
         **{name: cleaned[name] for name in form.Meta.fields},
     )
     if current is not None:
@@ -356,6 +365,34 @@ def unarchive_objective(request: Request, slug: Slug, id: Id) -> Any:
     return _archive_objective(request, slug, id, archived=False)
 
 
+@router.post(
+    ORG + "/objectives/{id}/submit-for-approval",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def submit_objective(request: Request, slug: Slug, id: Id) -> Any:
+    """Submit a draft to its approvers, where the organisation asks for approval."""
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_edit(objective):
+        raise PermissionDenied
+    services.submit_for_approval(objective, request.user)
+    return objective_detail(objective, membership)
+
+
+@router.post(
+    ORG + "/objectives/{id}/approval",
+    response={200: ObjectiveDetailOut, **ERRORS},
+    tags=["objectives"],
+)
+def decide_objective(request: Request, slug: Slug, id: Id, data: ApprovalIn) -> Any:
+    """Approve a waiting draft (it is published) or send it back with a comment."""
+    objective, membership, powers = get_objective_for_user(request, slug, id)
+    if not powers.can_approve(objective):
+        raise PermissionDenied
+    services.decide_approval(objective, request.user, data.approved, data.comment)
+    return objective_detail(objective, membership)
+
+
 # Key results.
 
 
@@ -366,9 +403,11 @@ class KeyResultFilters(PageQuery):
 
 
 def _key_results(membership: Membership) -> Any:
-    return KeyResult.objects.filter(
-        objective__in=Objective.objects.visible_to(membership)
-    ).select_related("objective__cycle", "objective__organization")
+    return (
+        KeyResult.objects.filter(objective__in=Objective.objects.visible_to(membership))
+        .select_related("objective__cycle", "objective__organization")
+        .prefetch_related("co_owners")
+    )
 
 
 def _key_result_detail(kr: KeyResult, membership: Membership) -> dict[str, Any]:
@@ -454,13 +493,15 @@ def update_key_result(request: Request, slug: Slug, id: Id, data: KeyResultPatch
         raise PermissionDenied
     fields: dict[str, Any] = {name: getattr(kr, name) for name in KeyResultForm.Meta.fields}
     fields["owner"], fields["driven_by"] = kr.owner_id, kr.driven_by_id
-    fields.update(data.model_dump(exclude_unset=True))
+    changes = data.model_dump(exclude_unset=True)
+    fields.update(changes)
     form = KeyResultForm(form_data(fields), instance=kr, objective=kr.objective, powers=powers)
     cleaned = check_form(form)
     services.update_key_result(
         kr,
         request.user,
         correction=form.correction,
+        co_owners=list(cleaned["co_owners"]) if "co_owners" in changes else None,
         **{name: cleaned[name] for name in form.Meta.fields},
     )
     return _key_result_detail(kr, membership)

@@ -142,6 +142,7 @@ class KeyResultOut(Schema):
     unit: str
     weight: float
     owner: int
+    co_owners: list[int] = Field(description="Who else checks it in, as its owner does.")
     confidence: int | None
     due_date: date | None
     driven_by: int | None
@@ -168,11 +169,21 @@ class ObjectiveOut(Schema):
     origin: Origin
     visibility: Visibility
     state: ObjectiveState
+    approval: Literal["", "pending", "sent_back"] = Field(
+        description="A draft's approval, where the organisation asks for it: empty (not "
+        "submitted, or approved and published), pending, or sent back."
+    )
+    approval_comment: str = Field(description="Why its approver sent it back.")
     progress: float
     score: float | None
     archived: bool
     created_at: datetime
     updated_at: datetime
+
+
+class ApprovalIn(Input):
+    approved: bool = Field(description="True publishes the draft; false sends it back.")
+    comment: ShortText = Field("", description="Needed to send it back: what to change.")
 
 
 class ObjectiveDetailOut(ObjectiveOut):
@@ -190,6 +201,9 @@ class NewKeyResultIn(Input):
     unit: Unit = ""
     weight: Weight = Decimal(1)
     owner: Ref | None = Field(None, description="Defaults to the objective's owner.")
+    co_owners: list[Ref] = Field(
+        [], max_length=50, description="Members who check it in too, as its owner does."
+    )
     due_date: Day | None = None
     current: Value | None = Field(
         None,
@@ -242,6 +256,12 @@ class KeyResultPatch(Input):
     unit: Unit = unchanged()
     weight: Weight = unchanged()
     owner: Ref = unchanged()
+    co_owners: list[Ref] = Field(
+        None,  # type: ignore[arg-type]
+        max_length=50,
+        json_schema_extra=_no_default,
+        description="Replaces the co-owners; left out, they stay.",
+    )
     due_date: Day | None = None
     driven_by: Ref | None = None
 
@@ -263,6 +283,46 @@ class DependencyIn(Input):
     to_objective: Ref
     to_key_result: Ref | None = None
     note: ShortText = ""
+
+
+# Initiatives: activity planned to move a key result, never counted in progress.
+
+InitiativeState = Literal["planned", "in_progress", "done", "dropped"]
+Link = Annotated[str, Field(max_length=500), LINE]
+
+
+class InitiativeOut(Schema):
+    id: int
+    objective: int
+    key_result: int | None = Field(description="None: for the objective as a whole.")
+    title: str
+    owner: int
+    state: InitiativeState
+    due_date: date | None
+    link: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class InitiativeIn(Input):
+    objective: Ref
+    key_result: Ref | None = Field(
+        None, description="One of the objective's live key results; none for the objective."
+    )
+    title: Title
+    owner: Ref | None = Field(None, description="The caller when none is given.")
+    state: InitiativeState = "planned"
+    due_date: Day | None = None
+    link: Link = Field("", description="An http(s) address: a ticket, a document.")
+
+
+class InitiativePatch(Input):
+    title: Title = unchanged()
+    key_result: Ref | None = None
+    owner: Ref = unchanged()
+    state: InitiativeState = unchanged()
+    due_date: Day | None = None
+    link: Link = unchanged()
 
 
 # The rhythm.
@@ -359,6 +419,10 @@ class MemberPage(Page):
 
 class CyclePage(Page):
     items: list[CycleOut]
+
+
+class InitiativePage(Page):
+    items: list[InitiativeOut]
 
 
 class DependencyPage(Page):

@@ -29,6 +29,9 @@ class Action(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("audit", "cancelled")
     SCORED = "scored", pgettext_lazy("audit", "scored")
     CARRIED = "carried", pgettext_lazy("audit", "carried over")
+    SUBMITTED = "submitted", pgettext_lazy("audit", "submitted for approval")
+    APPROVED = "approved", pgettext_lazy("audit", "approved")
+    SENT_BACK = "sent_back", pgettext_lazy("audit", "sent back")
     ROLE_CHANGED = "role_changed", pgettext_lazy("audit", "role changed")
     JOINED = "joined", pgettext_lazy("audit", "joined")
     LEFT = "left", pgettext_lazy("audit", "left")
@@ -51,6 +54,7 @@ class TargetType(models.TextChoices):
     OBJECTIVE = "objective", _("objective")
     KEY_RESULT = "key_result", _("key result")
     CHECK_IN = "check_in", _("check-in")
+    INITIATIVE = "initiative", _("initiative")
     REVIEW = "review", _("review")
     USER = "user", _("person")
     WEBHOOK = "webhook", _("webhook")
@@ -68,6 +72,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.OBJECTIVE: "okrs.Objective",
     TargetType.KEY_RESULT: "okrs.KeyResult",
     TargetType.CHECK_IN: "checkins.CheckIn",
+    TargetType.INITIATIVE: "okrs.Initiative",
     TargetType.REVIEW: "checkins.Review",
     TargetType.USER: "accounts.User",
     TargetType.WEBHOOK: "webhooks.WebhookEndpoint",

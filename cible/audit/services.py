@@ -23,6 +23,7 @@ TYPE_OF_MODEL = {
     "okrs.cycle": TargetType.CYCLE,
     "okrs.objective": TargetType.OBJECTIVE,
     "okrs.keyresult": TargetType.KEY_RESULT,
+    "okrs.initiative": TargetType.INITIATIVE,
     "checkins.checkin": TargetType.CHECK_IN,
     "checkins.review": TargetType.REVIEW,
     "accounts.user": TargetType.USER,
@@ -93,7 +94,7 @@ def _describe(target: models.Model | Target) -> tuple[str, int, str, int | None]
         label = target.display_name  # type: ignore[attr-defined]
     elif kind == TargetType.OBJECTIVE:
         objective_id = target.pk
-    elif kind == TargetType.KEY_RESULT:
+    elif kind in (TargetType.KEY_RESULT, TargetType.INITIATIVE):
         objective_id = target.objective_id  # type: ignore[attr-defined]
     elif kind == TargetType.CHECK_IN:
         objective_id = target.key_result.objective_id  # type: ignore[attr-defined]

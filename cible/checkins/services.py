@@ -20,12 +20,12 @@ from cible.orgs.models import Membership
 
 
 def key_results_to_check_in(membership: Membership) -> QuerySet[KeyResult]:
-    """The KRs someone checks in this week: theirs, in active cycles, still running and not
-    following another objective."""
+    """The KRs someone checks in this week: theirs (owned or co-owned), in active cycles,
+    still running and not following another objective."""
     return (
         KeyResult.objects.live()
+        .owned_by(membership.user_id)
         .filter(
-            owner_id=membership.user_id,
             driven_by__isnull=True,
             objective__in=Objective.objects.visible_to(membership).active(),
             objective__cycle__state=CycleState.ACTIVE,

@@ -23,8 +23,8 @@ from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import score_charts, scores
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
-from cible.okrs.models import LEVEL_RANK, Cycle, KeyResult, Objective
-from cible.okrs.queries import visible_objectives
+from cible.okrs.models import LEVEL_RANK, Cycle, Initiative, InitiativeState, KeyResult, Objective
+from cible.okrs.queries import initiatives_by_objective, visible_objectives
 from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
@@ -45,6 +45,8 @@ class ObjectiveLine:
     status: okrmath.Status
     score: Decimal | None
     key_results: list[KRLine] = field(default_factory=list)
+    # Activity, told beside the scores and never counted in them.
+    initiatives: list[Initiative] = field(default_factory=list)
 
     @property
     def retrospective(self) -> list[tuple[str, str]]:
@@ -109,6 +111,16 @@ class CycleReport:
         return {status: counts.get(status, 0) for status in okrmath.Status}
 
     @property
+    def initiative_states(self) -> list[tuple[str, int]]:
+        """How many initiatives end in each state (label, count), in the states' order."""
+        counts = Counter(i.state for line in self.objectives for i in line.initiatives)
+        return [(str(label), counts.get(value, 0)) for value, label in InitiativeState.choices]
+
+    @property
+    def initiative_count(self) -> int:
+        return sum(len(line.initiatives) for line in self.objectives)
+
+    @property
     def score_note(self) -> str:
         if self.final:
             return _("This cycle is closed: its scores are final.")
@@ -143,6 +155,9 @@ def build_report(membership: Membership, cycle: Cycle, team: Team | None = None)
         objectives = objectives.filter(team=team)
     ordered = sorted(objectives, key=lambda o: LEVEL_RANK.get(o.level, 9))  # type: ignore[call-overload]
     lines = [_line(row, cycle.is_closed) for row in objective_rows(ordered, org)]
+    initiatives = initiatives_by_objective(line.objective.pk for line in lines)
+    for line in lines:
+        line.initiatives = initiatives.get(line.objective.pk, [])
     reviews = (
         Review.objects.filter(cycle=cycle, kind=ReviewKind.QUARTERLY)
         .select_related("team")

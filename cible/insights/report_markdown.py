@@ -121,6 +121,19 @@ def _objective(report: CycleReport, line: ObjectiveLine) -> list[str]:
                 for kr_line in line.key_results
             ],
         )
+    if line.initiatives:
+        out += _table(
+            [_("Initiative"), _("State"), _("Owner"), _("Key result")],
+            [
+                [
+                    escape(initiative.title),
+                    escape(initiative.get_state_display()),
+                    escape(initiative.owner.display_name),
+                    escape(initiative.key_result.title if initiative.key_result else ""),
+                ]
+                for initiative in line.initiatives
+            ],
+        )
     return out + _answers(line.retrospective)
 
 

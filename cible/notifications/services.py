@@ -105,7 +105,7 @@ def reminder_recipients(org: Organization, since: datetime) -> list[int]:
     """Every member (not a viewer, not muted) owning a KR to check in that nobody checked in
     since `since`: the set-based twin of `key_results_to_remind`, which the sending task
     applies again, so one planning query serves a large organisation."""
-    owners = (
+    waiting = (
         KeyResult.objects.live()
         .filter(
             objective__organization=org,
@@ -114,10 +114,15 @@ def reminder_recipients(org: Organization, since: datetime) -> list[int]:
             driven_by__isnull=True,
         )
         .exclude(_checked_in_since(since))
-        .values("owner_id")
     )
+    owners = waiting.values("owner_id")
+    # A co-owner is reminded as an owner is.
+    co_owners = KeyResult.co_owners.through.objects.filter(
+        keyresult_id__in=waiting.values("pk")
+    ).values("user_id")
     return list(
-        Membership.objects.filter(organization=org, user_id__in=owners, reminders_muted=False)
+        Membership.objects.filter(organization=org, reminders_muted=False)
+        .filter(Q(user_id__in=owners) | Q(user_id__in=co_owners))
         .exclude(role=Role.VIEWER)
         .order_by("user_id")
         .values_list("user_id", flat=True)

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn, Review
-from cible.okrs.models import Cycle, Dependency, KeyResult, Objective
+from cible.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
 from cible.orgs.models import Membership, Organization, Team, Weekday
 
 from .models import KeyResultRef, ObjectiveRef
@@ -78,9 +78,13 @@ def _cycles(org: Organization, cycle: Cycle | None) -> list[Cycle]:
 
 def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
     check_ins = CheckIn.objects.select_related("author").order_by("created_at", "id")
+    # Co-owners who are still members: one who left checks nothing in.
+    members = User.objects.filter(memberships__organization=org).order_by("email")
     krs = (
         KeyResult.objects.select_related("owner")
-        .prefetch_related(Prefetch("check_ins", queryset=check_ins))
+        .prefetch_related(
+            Prefetch("check_ins", queryset=check_ins), Prefetch("co_owners", queryset=members)
+        )
         .order_by("position", "id")
     )
     objectives = (
@@ -89,6 +93,7 @@ def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
         .prefetch_related(
             Prefetch("key_results", queryset=krs),
             Prefetch("parents", queryset=Objective.objects.only("pk")),
+            Prefetch("initiatives", queryset=Initiative.objects.order_by("position", "id")),
         )
         .order_by("id")
     )
@@ -174,6 +179,7 @@ def _people(
         for kr in objective.key_results.all():
             referenced.add(kr.owner_id)
             referenced.update(c.author_id for c in kr.check_ins.all() if c.author_id)
+        referenced.update(i.owner_id for i in objective.initiatives.all())
     referenced.update(
         Dependency.objects.filter(organization=org, created_by__isnull=False).values_list(
             "created_by_id", flat=True
@@ -239,6 +245,9 @@ def _objective(
     zone: ZoneInfo | None,
 ) -> dict[str, Any]:
     retro = {name: getattr(objective, f"retro_{name}") for name in RETRO}
+    initiatives: dict[int | None, list[dict[str, Any]]] = {}
+    for initiative in objective.initiatives.all():
+        initiatives.setdefault(initiative.key_result_id, []).append(_initiative(initiative, emails))
     parents = sorted(refs.of[p.pk] for p in objective.parents.all() if p.pk in refs.of)
     return _compact(
         {
@@ -258,8 +267,10 @@ def _objective(
             "archived_at": _moment(objective.archived_at, zone),
             "carried_from": refs.of.get(objective.carried_from_id or 0),
             "key_results": [
-                _key_result(kr, refs, kr_refs, emails, zone) for kr in objective.key_results.all()
+                _key_result(kr, refs, kr_refs, emails, zone, initiatives.get(kr.pk, []))
+                for kr in objective.key_results.all()
             ],
+            "initiatives": initiatives.get(None, []),
         },
         keep=("level", "origin", "visibility", "state"),
     )
@@ -271,6 +282,7 @@ def _key_result(
     kr_refs: dict[int, str],
     emails: dict[int, str],
     zone: ZoneInfo | None,
+    initiatives: list[dict[str, Any]],
 ) -> dict[str, Any]:
     check_ins = [
         _compact(
@@ -297,6 +309,7 @@ def _key_result(
             "unit": kr.unit,
             "weight": _number(kr.weight),
             "owner": emails[kr.owner_id],
+            "co_owners": [user.email for user in kr.co_owners.all()],
             "confidence": kr.confidence,
             "due_date": kr.due_date,
             "driven_by": refs.of.get(kr.driven_by_id or 0),
@@ -306,9 +319,23 @@ def _key_result(
             "cancelled_at": _moment(kr.cancelled_at, zone),
             "cancel_reason": kr.cancel_reason,
             "check_ins": check_ins,
+            "initiatives": initiatives,
         },
         # Without it, the confidence would follow the newest check-in's.
         keep=("confidence",) if check_ins else (),
+    )
+
+
+def _initiative(initiative: Initiative, emails: dict[int, str]) -> dict[str, Any]:
+    return _compact(
+        {
+            "title": initiative.title,
+            "owner": emails[initiative.owner_id],
+            "state": initiative.state,
+            "due_date": initiative.due_date,
+            "link": initiative.link,
+        },
+        keep=("state",),
     )
 
 

@@ -29,8 +29,10 @@ from cible.okrs.services import (
     archive_objective,
     create_cycle,
     create_dependency,
+    create_initiative,
     create_key_result,
     create_objective,
+    set_co_owners,
     set_parents,
 )
 from cible.orgs.models import Membership, Organization, Team, Weekday
@@ -52,6 +54,7 @@ class Counts:
     objectives: int = 0
     key_results: int = 0
     check_ins: int = 0
+    initiatives: int = 0
     dependencies: int = 0
     reviews: int = 0
 
@@ -232,6 +235,10 @@ class _Import:
                 due_date=entry["due_date"],
                 driven_by=self.objectives.get(entry["driven_by"]),
             )
+            if entry["co_owners"]:
+                set_co_owners(
+                    kr, owner, [self.users[email] for email, _where in entry["co_owners"]]
+                )
             self.key_results[id(entry)] = kr
             if entry["ref"]:
                 self.kr_refs[entry["ref"]] = kr
@@ -239,9 +246,29 @@ class _Import:
             self.counts.key_results += 1
             self.tick(1)
             self.add_check_ins(kr, entry)
+            self.add_initiatives(objective, kr, entry)
             self.add_score(kr, entry)
         for entry in self.document.objectives:
-            self.add_outcome(self.objectives[entry["ref"]], entry)
+            objective = self.objectives[entry["ref"]]
+            self.add_initiatives(objective, None, entry)
+            self.add_outcome(objective, entry)
+
+    def add_initiatives(self, objective: Objective, kr: KeyResult | None, entry: Entry) -> None:
+        for item in entry["initiatives"]:
+            owner = self.user(item["owner"]) or (kr.owner if kr else objective.owner)
+            create_initiative(
+                objective,
+                owner,
+                owner=owner,
+                key_result=kr,
+                former_owner=True,
+                title=item["title"],
+                state=item["state"],
+                due_date=item["due_date"],
+                link=item["link"],
+            )
+            self.counts.initiatives += 1
+            self.tick(1)
 
     def add_check_ins(self, kr: KeyResult, entry: Entry) -> None:
         for check_in in entry.children:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,8 @@ from cible.okrs.models import (
     CycleKind,
     CycleState,
     DependencyState,
+    Initiative,
+    InitiativeState,
     KeyResult,
     KRKind,
     Level,
@@ -368,8 +370,12 @@ class Document:
         """How many things the import will create: for a progress bar."""
         check_ins = sum(len(kr.children) for _objective, kr in self.key_results())
         krs = sum(len(o.children) for o in self.objectives)
+        initiatives = sum(len(o["initiatives"]) for o in self.objectives) + sum(
+            len(kr["initiatives"]) for _objective, kr in self.key_results()
+        )
         return (
-            len(self.people)
+            initiatives
+            + len(self.people)
             + len(self.teams)
             + len(self.cycles)
             + len(self.objectives)
@@ -423,6 +429,7 @@ OBJECTIVE_FIELDS = (
     "archived_at",
     "carried_from",
     "key_results",
+    "initiatives",
 )
 KR_FIELDS = (
     "ref",
@@ -435,6 +442,7 @@ KR_FIELDS = (
     "unit",
     "weight",
     "owner",
+    "co_owners",
     "confidence",
     "due_date",
     "driven_by",
@@ -444,7 +452,9 @@ KR_FIELDS = (
     "cancelled_at",
     "cancel_reason",
     "check_ins",
+    "initiatives",
 )
+INITIATIVE_FIELDS = ("title", "owner", "state", "due_date", "link")
 CHECK_IN_FIELDS = ("at", "value", "confidence", "comment", "blockers", "author")
 DEPENDENCY_FIELDS = (
     "from",
@@ -673,6 +683,35 @@ def _check_ins(reader: Reader, path: Path, data: Any) -> list[Entry]:
     return check_ins
 
 
+def _initiatives(reader: Reader, path: Path, data: Any) -> list[Entry]:
+    """The work planned for a key result or an objective: never counted in progress."""
+    initiatives = []
+    check_link = URLValidator(schemes=["http", "https"])
+    for index, item in enumerate(reader.sequence(path, data)):
+        where = (*path, index)
+        initiative = reader.mapping(where, item, INITIATIVE_FIELDS)
+        entry = _entry(reader, where, initiative)
+        link = reader.text(where, initiative, "link", _max_length(Initiative, "link"))
+        if link:
+            try:
+                check_link(link)
+            except ValidationError:
+                reader.error((*where, "link"), _("“link” must be an http:// or https:// address."))
+        entry.values = {
+            "title": reader.text(
+                where, initiative, "title", _max_length(Initiative, "title"), required=True
+            ),
+            "owner": reader.text(where, initiative, "owner", 254).strip().lower(),
+            "state": reader.choice(
+                where, initiative, "state", InitiativeState.values, InitiativeState.PLANNED
+            ),
+            "due_date": reader.day(where, initiative, "due_date"),
+            "link": link,
+        }
+        initiatives.append(entry)
+    return initiatives
+
+
 def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
     kr = reader.mapping(path, item, KR_FIELDS)
     entry = _entry(reader, path, kr)
@@ -696,6 +735,9 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
         _rule(reader, (*path, "weight"), rules.check_weight, weight)
     v["weight"] = weight if weight is not None else Decimal(1)
     v["owner"] = reader.text(path, kr, "owner", 254).strip().lower()
+    v["co_owners"] = [
+        (email.strip().lower(), where) for email, where in reader.texts(path, kr, "co_owners")
+    ]
     v["confidence"] = _confidence(reader, path, kr)
     # Without them, the current value and confidence follow the newest check-in.
     v["current_given"] = kr.get("current") is not None
@@ -713,6 +755,7 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
         )
     _kr_values(reader, path, v)
     entry.children = _check_ins(reader, (*path, "check_ins"), kr.get("check_ins"))
+    v["initiatives"] = _initiatives(reader, (*path, "initiatives"), kr.get("initiatives"))
     return entry
 
 
@@ -771,6 +814,9 @@ def _objectives(reader: Reader, data: Any) -> list[Entry]:
             _key_result(reader, (*krs_path, n), kr)
             for n, kr in enumerate(reader.sequence(krs_path, objective.get("key_results")))
         ]
+        v["initiatives"] = _initiatives(
+            reader, (*path, "initiatives"), objective.get("initiatives")
+        )
         objectives.append(entry)
     return objectives
 
@@ -960,6 +1006,7 @@ def _check_objectives(index: _Index, objectives: list[Entry]) -> None:
                 _check_parent(index, objective, index.objectives[ref], where)
         for kr in objective.children:
             _check_key_result(index, objective, kr)
+        _check_initiatives(index, objective)
     _report_loops(
         reader,
         {ref: [parent for parent, _where in o["parents"]] for ref, o in index.objectives.items()},
@@ -988,6 +1035,8 @@ def _check_key_result(index: _Index, objective: Entry, kr: Entry) -> None:
     reader = index.reader
     if kr["owner"]:
         index.person(kr, "owner")
+    for email, where in kr["co_owners"]:
+        index.person_at(email, where, member=True)
     driver = kr["driven_by"]
     where = (*kr.path, "driven_by")
     if index.known(index.objectives, driver, where, _("Unknown objective “%(name)s”.")):
@@ -999,6 +1048,13 @@ def _check_key_result(index: _Index, objective: Entry, kr: Entry) -> None:
     for check_in in kr.children:
         if check_in["author"]:
             index.person(check_in, "author")
+    _check_initiatives(index, kr)
+
+
+def _check_initiatives(index: _Index, parent: Entry) -> None:
+    for initiative in parent["initiatives"]:
+        if initiative["owner"]:
+            index.person(initiative, "owner")
 
 
 def _check_dependencies(index: _Index, dependencies: list[Entry]) -> None:

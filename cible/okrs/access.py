@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest
 
 from cible.lib.db import Prepared
 from cible.okrs import rules
-from cible.okrs.models import KeyResult, Level, Objective
+from cible.okrs.models import Initiative, KeyResult, Level, Objective
 from cible.orgs.access import get_membership
-from cible.orgs.models import Membership, Team, TeamMember
+from cible.orgs.models import Membership, Role, Team, TeamMember
 
 
 class Powers:
@@ -104,11 +104,82 @@ class Powers:
             return any(kr.owner_id == self.user_id for kr in prefetched)
         return objective.key_results.filter(owner_id=self.user_id).exists()
 
+    @cached_property
+    def co_owned_ids(self) -> frozenset[int]:
+        """The key results this person co-owns, read once: pages ask for each row."""
+        return frozenset(
+            KeyResult.co_owners.through.objects.filter(
+                user_id=self.user_id,
+                keyresult__objective__organization_id=self.membership.organization_id,
+            ).values_list("keyresult_id", flat=True)
+        )
+
+    def owns(self, kr: KeyResult) -> bool:
+        """Its owner or one of its co-owners: each checks it in as its owner does."""
+        return kr.owner_id == self.user_id or kr.pk in self.co_owned_ids
+
     def can_edit_key_result(self, kr: KeyResult) -> bool:
-        owner = kr.owner_id == self.user_id and self.membership.can_write
+        owner = self.membership.can_write and self.owns(kr)
         if owner and rules.cycle_takes_changes(kr.objective.cycle):
             return True
         return self.can_edit(kr.objective)
+
+    def can_approve(self, objective: Objective) -> bool:
+        """Its approvers decide; admins always may (an organisation without leads, or a
+        lead away, never leaves a draft stuck)."""
+        m = self.membership
+        if not m.can_write or not rules.cycle_takes_changes(objective.cycle):
+            return False
+        return m.is_admin or self.user_id in approver_ids(objective)
+
+    def can_publish(self, objective: Objective) -> bool:
+        """Whether this member may make a draft active straight away: anyone who may edit
+        it, unless the organisation asks for approval, then its approvers only."""
+        if not objective.organization.approval_required:
+            return self.can_edit(objective)
+        return self.can_approve(objective)
+
+    def can_add_initiative(self, objective: Objective, kr: KeyResult | None = None) -> bool:
+        """Whoever may edit the key result (its owner too), or the objective."""
+        return self.can_edit_key_result(kr) if kr is not None else self.can_edit(objective)
+
+    def can_edit_initiative(self, initiative: Initiative) -> bool:
+        """Its owner moves it along; so does whoever may add it."""
+        objective = initiative.objective
+        mine = initiative.owner_id == self.user_id and self.membership.can_write
+        if mine and rules.cycle_takes_changes(objective.cycle):
+            return True
+        return self.can_add_initiative(objective, initiative.key_result)
+
+
+def approver_ids(objective: Objective) -> list[int]:
+    """Who approves a draft: the lead of its team's parent team; for a person's objective,
+    the leads of the teams the person is in; for the company's, and when there is no such
+    lead, the admins (owners included)."""
+    leads: set[int] = set()
+    if objective.level == Level.TEAM and objective.team is not None and objective.team.parent_id:
+        leads = set(
+            Team.objects.filter(pk=objective.team.parent_id, lead__isnull=False).values_list(
+                "lead_id", flat=True
+            )
+        )
+    elif objective.level == Level.PERSON:
+        leads = set(
+            TeamMember.objects.filter(
+                user_id=objective.owner_id,
+                team__organization_id=objective.organization_id,
+                team__lead__isnull=False,
+            )
+            .exclude(team__lead_id=objective.owner_id)
+            .values_list("team__lead_id", flat=True)
+        )
+    if leads:
+        return sorted(leads)
+    return sorted(
+        Membership.objects.filter(
+            organization_id=objective.organization_id, role__in=[Role.OWNER, Role.ADMIN]
+        ).values_list("user_id", flat=True)
+    )
 
 
 def visible_objectives(membership: Membership):  # type: ignore[no-untyped-def]
@@ -167,3 +238,25 @@ def get_key_result_for_user(
     if not kr.objective.is_visible_to(membership):
         raise Http404
     return kr, membership, Powers(membership)
+
+
+def get_initiative_for_user(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Initiative, Membership, Powers]:
+    """An initiative of an objective the member may see, else a 404."""
+    membership = get_membership(request, slug)
+    initiative = (
+        Initiative.objects.select_related(
+            "objective__cycle", "objective__team", "key_result", "owner"
+        )
+        .filter(organization_id=membership.organization_id, pk=pk)
+        .first()
+    )
+    if initiative is None:
+        raise Http404
+    initiative.objective.organization = membership.organization  # the same, already read
+    if initiative.key_result is not None:
+        initiative.key_result.objective = initiative.objective
+    if not initiative.objective.is_visible_to(membership):
+        raise Http404
+    return initiative, membership, Powers(membership)

@@ -3,11 +3,22 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
+from cible.accounts.models import User
 from cible.lib import okrmath
-from cible.okrs.models import KeyResult, Objective, thresholds_for
+from cible.okrs.access import Powers, approver_ids
+from cible.okrs.models import (
+    Approval,
+    Initiative,
+    InitiativeState,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    thresholds_for,
+)
 from cible.okrs.services import objective_progress
 from cible.orgs.models import Organization
 
@@ -86,3 +97,54 @@ def objective_rows(
 
 def _counts(kr: KeyResult) -> bool:
     return kr.archived_at is None and kr.cancelled_at is None
+
+
+@dataclass
+class InitiativeRow:
+    initiative: Initiative
+    editable: bool = False
+
+    @property
+    def states(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in InitiativeState.choices]
+
+
+def initiative_rows(
+    objective: Objective, powers: Powers, key_results: list[KeyResult]
+) -> dict[int | None, list[InitiativeRow]]:
+    """The objective's initiatives by key result (None: the objective's own), in one
+    query, with what each row may offer its reader."""
+    krs = {kr.pk: kr for kr in key_results}
+    rows: dict[int | None, list[InitiativeRow]] = {}
+    for initiative in Initiative.objects.filter(objective=objective).select_related("owner"):
+        initiative.objective = objective
+        kr = krs.get(initiative.key_result_id) if initiative.key_result_id else None
+        if initiative.key_result_id is not None and kr is None:
+            continue  # an archived or cancelled key result's: shown with it, not here
+        if kr is not None:
+            kr.objective = objective
+            initiative.key_result = kr
+        editable = powers.can_edit_initiative(initiative)
+        rows.setdefault(initiative.key_result_id, []).append(InitiativeRow(initiative, editable))
+    return rows
+
+
+def approval_panel(objective: Objective, powers: Powers) -> dict[str, Any] | None:
+    """What the objective's page shows of its approval, or None when there is nothing to
+    show (the organisation does not ask for it, and nothing was submitted)."""
+    org = objective.organization
+    if not org.approval_required and objective.approval == Approval.NONE:
+        return None
+    pending = objective.approval == Approval.PENDING
+    draft = objective.state == ObjectiveState.DRAFT
+    approvers = list(User.objects.filter(pk__in=approver_ids(objective)).order_by("name"))
+    return {
+        "pending": pending,
+        "sent_back": objective.approval == Approval.SENT_BACK,
+        "approvers": approvers,
+        "can_submit": org.approval_required
+        and draft
+        and not pending
+        and powers.can_edit(objective),
+        "can_decide": pending and powers.can_approve(objective),
+    }

@@ -20,6 +20,8 @@ from cible.okrs.models import (
     Cycle,
     CycleKind,
     Dependency,
+    Initiative,
+    InitiativeState,
     KeyResult,
     KRKind,
     Level,
@@ -59,6 +61,22 @@ def owner_field(org: Organization) -> PersonChoiceField:
     """Anyone in the organisation: a search past a few hundred people."""
     widget = SearchSelect(url=people_suggest_url(org), lookups=PERSON_LOOKUPS)
     return PersonChoiceField(label=_("Owner"), queryset=members_of(org), widget=widget)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+def co_owners_field(org: Organization) -> PeopleChoiceField:
+    widget = SearchMultiSelect(url=people_suggest_url(org), lookups=PERSON_LOOKUPS)
+    return PeopleChoiceField(
+        label=_("Co-owners"),
+        queryset=members_of(org),
+        widget=widget,
+        required=False,
+        help_text=_("Others who check it in too: reminded and asked as its owner is."),
+    )
 
 
 def parent_label(objective: Objective) -> str:
@@ -156,6 +174,9 @@ class ObjectiveForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
         self.fields["parents"].widget.url = parent_suggest_url(  # type: ignore[attr-defined]
             org, cycle, self.instance if self.instance.pk else None
         )
+        if not self.instance.pk and org.approval_required:
+            # Approved before published: a new objective starts as a draft.
+            self.initial["state"] = ObjectiveState.DRAFT
         if not self.instance.pk:
             new_states = (ObjectiveState.DRAFT, ObjectiveState.ACTIVE)
             field: Any = self.fields["state"]
@@ -196,7 +217,32 @@ class ObjectiveForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
                 rules.check_parent_levels(str(level), [parent.level for parent in parents])
             except forms.ValidationError as error:
                 self.add_error(None, error)
+        self._check_publishing(data)
         return data
+
+    def _check_publishing(self, data: dict[str, Any]) -> None:
+        """Where the organisation asks for approval, a draft becomes active through its
+        approvers only: the others submit it for approval."""
+        publishing = data.get("state") == ObjectiveState.ACTIVE and (
+            not self.instance.pk or self.instance.state == ObjectiveState.DRAFT
+        )
+        if not self.org.approval_required or not publishing or not data.get("owner"):
+            return
+        probe = Objective(
+            organization=self.org,
+            cycle=self.cycle,
+            level=data.get("level") or Level.PERSON,
+            team=data.get("team"),
+            owner=data["owner"],
+        )
+        if not self.powers.can_approve(probe):
+            self.add_error(
+                "state",
+                _(
+                    "This organisation approves drafts before they are published: save it "
+                    "as a draft, then submit it for approval."
+                ),
+            )
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
@@ -252,6 +298,11 @@ class KeyResultForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
         self.correction = powers.corrects_closed_cycles
         self.instance.correction = self.correction
         self.fields["owner"] = owner_field(objective.organization)
+        self.fields["co_owners"] = co_owners_field(objective.organization)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "co_owners", [user.pk for user in self.instance.co_owners.all()]
+            )
         visible = Objective.objects.visible_to(powers.membership)
         driven_by: Any = self.fields["driven_by"]
         driven_by.queryset = objective.children.active().filter(pk__in=visible)
@@ -474,3 +525,67 @@ def template_key_result_forms(
         TemplateKeyResultForm(data, example=kr, language=language, prefix=f"tkr-{index}")
         for index, kr in enumerate(template.key_results)
     ]
+
+
+class KeyResultChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class InitiativeForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """An initiative of an objective: for one of its live key results, or for the
+    objective as a whole (no key result chosen)."""
+
+    class Meta:
+        model = Initiative
+        fields = ["title", "key_result", "owner", "state", "due_date", "link"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "link": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args: Any, objective: Objective, powers: Powers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        self.instance.objective = objective
+        self.instance.organization_id = objective.organization_id
+        self.correction = powers.corrects_closed_cycles
+        self.instance.correction = self.correction
+        self.fields["owner"] = owner_field(objective.organization)
+        self.fields["key_result"] = KeyResultChoiceField(
+            label=_("Key result"),
+            queryset=KeyResult.objects.live()
+            .filter(objective=objective)
+            .order_by("position", "id"),
+            required=False,
+            empty_label=_("The objective as a whole"),
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("owner", powers.user_id)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the initiative a title."))
+        return title
+
+
+class InitiativeStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=InitiativeState.choices)
+
+
+class DecisionForm(TextRulesMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve and publish")),
+            ("send_back", _("Send back")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to send it back: what to change."),
+    )

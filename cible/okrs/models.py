@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cible.lib import okrmath
+from cible.lib.text import text_problem
 from cible.okrs import rules
 from cible.orgs.models import Membership, Organization, Team, TeamMember
 
@@ -149,6 +150,15 @@ class ObjectiveState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Approval(models.TextChoices):
+    """Where a draft stands when its organisation asks for approval; approved, it is
+    published (active) and this is empty again."""
+
+    NONE = "", _("Not submitted")
+    PENDING = "pending", _("Waiting for approval")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
 class ObjectiveQuerySet(models.QuerySet["Objective"]):
     def active(self) -> "ObjectiveQuerySet":
         """Not archived: what lists, trees, counts and search show."""
@@ -217,6 +227,11 @@ class Objective(models.Model):
     state = models.CharField(
         _("state"), max_length=9, choices=ObjectiveState.choices, default=ObjectiveState.ACTIVE
     )
+    approval = models.CharField(
+        _("approval"), max_length=9, choices=Approval.choices, blank=True, default=Approval.NONE
+    )
+    # Why the approver sent it back: shown to its owner until it is submitted again.
+    approval_comment = models.TextField(_("approver's comment"), blank=True)
     score = score_field(_("final score"))
     retro_worked = models.TextField(_("what worked"), blank=True)
     retro_did_not_work = models.TextField(_("what did not work"), blank=True)
@@ -323,6 +338,13 @@ class KeyResultQuerySet(models.QuerySet["KeyResult"]):
         """Neither archived nor cancelled: the key results progress, rows and scores count."""
         return self.filter(archived_at__isnull=True, cancelled_at__isnull=True)
 
+    def owned_by(self, user_id: int) -> "KeyResultQuerySet":
+        """Those this person owns or co-owns: whom the check-in asks and reminds."""
+        co_owned = KeyResult.co_owners.through.objects.filter(user_id=user_id).values(
+            "keyresult_id"
+        )
+        return self.filter(Q(owner_id=user_id) | Q(pk__in=co_owned))
+
 
 class KeyResult(models.Model):
     objective = models.ForeignKey(
@@ -349,6 +371,14 @@ class KeyResult(models.Model):
         models.PROTECT,
         related_name="owned_key_results",
         verbose_name=_("owner"),
+    )
+    # Who else checks it in, as its owner does: reminders and the check-in page treat each
+    # co-owner as an owner.
+    co_owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_owned_key_results",
+        verbose_name=_("co-owners"),
     )
     confidence = models.PositiveSmallIntegerField(
         _("confidence"), null=True, blank=True, validators=[MaxValueValidator(rules.CONFIDENCE_MAX)]
@@ -589,6 +619,119 @@ class Dependency(models.Model):
             raise ValidationError({"to_key_result": _("This KR is not part of the objective.")})
 
 
+class InitiativeState(models.TextChoices):
+    # In context: French agrees them with "initiative".
+    PLANNED = "planned", pgettext_lazy("initiative", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("initiative", "In progress")
+    DONE = "done", pgettext_lazy("initiative", "Done")
+    DROPPED = "dropped", pgettext_lazy("initiative", "Dropped")
+
+
+# The states an initiative is still worked on in: what agendas and owner pages list first.
+OPEN_INITIATIVE_STATES = (InitiativeState.PLANNED, InitiativeState.IN_PROGRESS)
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def open(self) -> "InitiativeQuerySet":
+        return self.filter(state__in=OPEN_INITIATIVE_STATES)
+
+
+class Initiative(models.Model):
+    """Work planned to move a key result (or an objective). Activity, not outcome: an
+    initiative never counts in any progress or score."""
+
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="initiatives", verbose_name=_("organisation")
+    )
+    # Always set, also for a key result's initiative: the objective page reads them all in
+    # one query, by objective.
+    objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="initiatives", verbose_name=_("objective")
+    )
+    key_result = models.ForeignKey(
+        KeyResult,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("key result"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="owned_initiatives",
+        verbose_name=_("owner"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=11,
+        choices=InitiativeState.choices,
+        default=InitiativeState.PLANNED,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of a ticket or a document, if there is one."),
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    # As on Objective: an admin's correction in a closed cycle, set by who makes it.
+    correction = False
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["position", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in InitiativeState]),
+                name="initiative_state_valid",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["owner", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_INITIATIVE_STATES
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        # Every way in (a form, the API, an OKR file) meets the text rule here too.
+        problem = text_problem(self.title or "", kind="title")
+        if problem is not None:
+            errors["title"] = problem
+        elif not (self.title or "").strip():
+            errors["title"] = _("Give the initiative a title.")
+        if self.objective_id is not None:
+            objective = self.objective
+            if objective.organization_id != self.organization_id:
+                errors["objective"] = _("This objective belongs to another organisation.")
+            else:
+                errors.update(
+                    _refusal(
+                        rules.check_cycle_open,
+                        objective.cycle,
+                        "objective",
+                        correction=self.correction,
+                    )
+                )
+            kr = self.key_result if self.key_result_id is not None else None
+            if kr is not None and kr.objective_id != self.objective_id:
+                errors["key_result"] = _("This KR is not part of the objective.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class Change(models.Model):
     """One recorded change to an objective or a key result: who, when, what (before and
     after), so an objective's page can tell its story."""
@@ -605,6 +748,10 @@ class Change(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("history", "cancelled")
         SCORED = "scored", pgettext_lazy("history", "scored")
         CARRIED = "carried", pgettext_lazy("history", "carried over")
+        INITIATIVE = "initiative", pgettext_lazy("history", "initiative changed")
+        SUBMITTED = "submitted", pgettext_lazy("history", "submitted for approval")
+        APPROVED = "approved", pgettext_lazy("history", "approved")
+        SENT_BACK = "sent_back", pgettext_lazy("history", "sent back")
 
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
     objective = models.ForeignKey(

@@ -6,14 +6,23 @@ so that `contexts.objective_rows` computes progress and status without a query p
 objective. Live key results are `KeyResult.objects.live()`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cible.lib.http import parse_id
-from cible.okrs.models import Cycle, KeyResult, Level, Objective, ObjectiveQuerySet, ObjectiveState
-from cible.orgs.models import Membership, Organization, Team
+from cible.okrs.models import (
+    Approval,
+    Cycle,
+    Initiative,
+    KeyResult,
+    Level,
+    Objective,
+    ObjectiveQuerySet,
+    ObjectiveState,
+)
+from cible.orgs.models import Membership, Organization, Team, TeamMember
 
 OBJECTIVE_RELATED = ("owner", "team", "cycle", "organization")
 
@@ -72,3 +81,43 @@ def visible_objectives(
             Prefetch("key_results", queryset=live_key_results())
         )
     return objectives
+
+
+def initiatives_by_key_result(key_result_ids: Iterable[int]) -> dict[int, list[Initiative]]:
+    """The initiatives of these key results, by key result, in one query: what the
+    weekly meeting's agenda and the check-in page show under each key result."""
+    found: dict[int, list[Initiative]] = {}
+    ids = list(key_result_ids)
+    if not ids:
+        return found
+    rows = Initiative.objects.filter(key_result_id__in=ids).select_related("owner")
+    for initiative in rows.order_by("position", "id"):
+        found.setdefault(initiative.key_result_id or 0, []).append(initiative)
+    return found
+
+
+def initiatives_by_objective(objective_ids: Iterable[int]) -> dict[int, list[Initiative]]:
+    """The initiatives of these objectives (their key results' too), by objective, in one
+    query."""
+    found: dict[int, list[Initiative]] = {}
+    ids = list(objective_ids)
+    if not ids:
+        return found
+    rows = Initiative.objects.filter(objective_id__in=ids).select_related("owner", "key_result")
+    for initiative in rows.order_by("position", "id"):
+        found.setdefault(initiative.objective_id, []).append(initiative)
+    return found
+
+
+def awaiting_approval(membership: Membership) -> ObjectiveQuerySet:
+    """The drafts waiting for this member's approval (`access.approver_ids`, as one
+    query): of the teams below a team they lead, of the people in the teams they lead;
+    for an admin, every one waiting."""
+    pending = visible_objectives(membership, key_results=False).filter(approval=Approval.PENDING)
+    if membership.is_admin:
+        return pending
+    me = membership.user_id
+    led = TeamMember.objects.filter(team__lead_id=me).exclude(user_id=me).values("user_id")
+    return pending.filter(
+        Q(level=Level.TEAM, team__parent__lead_id=me) | Q(level=Level.PERSON, owner_id__in=led)
+    )

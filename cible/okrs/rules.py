@@ -105,6 +105,35 @@ def check_cycle_step(current: str, wanted: str) -> None:
         raise _error("state", _("A cycle moves one step at a time."), "cycle_step")
 
 
+# Approval of drafts (an organisation's choice, off by default).
+
+
+def check_approval_asked(approval_required: bool) -> None:
+    if not approval_required:
+        raise _error(
+            None, _("This organisation does not ask for approval of drafts."), "approval_off"
+        )
+
+
+def check_submittable(state: str, approval: str) -> None:
+    """Only a draft goes for approval, once at a time."""
+    if state != "draft":
+        raise _error("state", _("Only a draft objective is submitted for approval."), "not_draft")
+    if approval == "pending":
+        raise _error(None, _("This draft is already waiting for approval."), "already_pending")
+
+
+def check_pending(approval: str) -> None:
+    if approval != "pending":
+        raise _error(None, _("This objective is not waiting for approval."), "not_pending")
+
+
+def check_send_back_comment(approved: bool, comment: str) -> None:
+    """Sent back, a draft says why, so that its owner knows what to change."""
+    if not approved and not comment.strip():
+        raise _error("comment", _("Say what to change before it can be approved."), "required")
+
+
 # Numbers.
 
 

@@ -14,17 +14,21 @@ from cible.audit import services as audit
 from cible.audit.models import Action
 from cible.lib import okrmath
 from cible.okrs import alignment, rules, signals
+from cible.okrs.access import approver_ids
 from cible.okrs.models import (
+    Approval,
     Change,
     Cycle,
     CycleKind,
     CycleState,
     Dependency,
+    Initiative,
     KeyResult,
     KRKind,
     Objective,
+    ObjectiveState,
 )
-from cible.orgs.models import Organization
+from cible.orgs.models import Membership, Organization
 
 if TYPE_CHECKING:
     from cible.okrs.library import ObjectiveTemplate
@@ -131,7 +135,9 @@ KR_FIELDS = (
 )
 
 
-def _snapshot(instance: Objective | KeyResult, fields: Iterable[str]) -> dict[str, str]:
+def _snapshot(
+    instance: Objective | KeyResult | Initiative, fields: Iterable[str]
+) -> dict[str, str]:
     """Field values as text, as a person would read them in the history."""
     result = {}
     for name in fields:
@@ -221,6 +227,9 @@ def update_objective(
     objective.full_clean()
     if parents is not None:
         check_parents(objective, parents, correction=correction)
+    if objective.state != ObjectiveState.DRAFT and objective.approval:
+        # Out of draft (published by an approver, or cancelled), nothing waits any more.
+        objective.approval, objective.approval_comment = Approval.NONE, ""
     objective.save()
     record_change(
         objective, actor, Change.Action.UPDATED, before, _snapshot(objective, OBJECTIVE_FIELDS)
@@ -265,12 +274,47 @@ def archive_objective(objective: Objective, actor: User, archived: bool = True) 
     record_change(objective, actor, action)
 
 
+def _check_co_owners(kr: KeyResult, co_owners: Sequence[User]) -> list[User]:
+    """Members of the organisation, the owner left out (they own it already)."""
+    people = {user.pk: user for user in co_owners if user.pk != kr.owner_id}
+    members = set(
+        Membership.objects.filter(
+            organization_id=kr.objective.organization_id, user_id__in=people
+        ).values_list("user_id", flat=True)
+    )
+    if set(people) - members:
+        raise ValidationError({"co_owners": _("This person is not a member of the organisation.")})
+    return [people[pk] for pk in sorted(people)]
+
+
+def _names(people: Iterable[User]) -> str:
+    return ", ".join(sorted(str(user.display_name) for user in people))
+
+
+def set_co_owners(kr: KeyResult, actor: User | None, co_owners: Sequence[User]) -> None:
+    """Who else checks the key result in; the change lands in its history."""
+    wanted = _check_co_owners(kr, co_owners)
+    before = _names(kr.co_owners.all())
+    kr.co_owners.set(wanted)
+    after = _names(wanted)
+    if before != after:
+        record_change(
+            kr.objective,
+            actor,
+            Change.Action.UPDATED,
+            {"co_owners": before},
+            {"co_owners": after},
+            key_result=kr,
+        )
+
+
 @transaction.atomic
 def create_key_result(
     objective: Objective,
     owner: User | None = None,
     actor: User | None = None,
     correction: bool = False,
+    co_owners: Sequence[User] = (),
     **fields: Any,
 ) -> KeyResult:
     position = objective.key_results.count()
@@ -289,12 +333,18 @@ def create_key_result(
         after=_snapshot(kr, ("title",)),
         key_result=kr,
     )
+    if co_owners:
+        set_co_owners(kr, actor or kr.owner, co_owners)
     return kr
 
 
 @transaction.atomic
 def update_key_result(
-    kr: KeyResult, actor: User, correction: bool = False, **fields: Any
+    kr: KeyResult,
+    actor: User,
+    correction: bool = False,
+    co_owners: Sequence[User] | None = None,
+    **fields: Any,
 ) -> KeyResult:
     stored = KeyResult.objects.select_for_update().get(pk=kr.pk)
     before = _snapshot(stored, KR_FIELDS)
@@ -314,6 +364,8 @@ def update_key_result(
     kr.full_clean()
     kr.save()
     record_change(kr.objective, actor, Change.Action.UPDATED, before, _snapshot(kr, KR_FIELDS), kr)
+    if co_owners is not None:
+        set_co_owners(kr, actor, co_owners)
     return kr
 
 
@@ -372,6 +424,165 @@ def delete_dependency(dependency: Dependency, actor: User) -> None:
         refs=[dependency.to_objective_id],
     )
     dependency.delete()
+
+
+INITIATIVE_FIELDS = ("title", "key_result", "owner", "state", "due_date", "link")
+
+
+def _check_initiative_owner(initiative: Initiative) -> None:
+    if not Membership.objects.filter(
+        organization_id=initiative.organization_id, user_id=initiative.owner_id
+    ).exists():
+        raise ValidationError({"owner": _("This person is not a member of the organisation.")})
+
+
+def _record_initiative(
+    initiative: Initiative,
+    actor: User | None,
+    action: str,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> None:
+    """In the objective's history and in the organisation's audit trail, with the
+    initiative as its target."""
+    changed = [k for k in after if before.get(k) != after.get(k)] if before else list(after)
+    if not changed:
+        return
+    Change.objects.create(
+        organization_id=initiative.organization_id,
+        objective_id=initiative.objective_id,
+        key_result_id=initiative.key_result_id,
+        actor=actor,
+        action=Change.Action.INITIATIVE,
+        summary=initiative.title[:250],
+        before={k: before[k] for k in changed if k in before},
+        after={k: after[k] for k in changed if k in after},
+    )
+    audit.record(initiative.objective.organization, actor, initiative, action, before, after)
+
+
+@transaction.atomic
+def create_initiative(
+    objective: Objective,
+    actor: User,
+    *,
+    owner: User | None = None,
+    key_result: KeyResult | None = None,
+    correction: bool = False,
+    former_owner: bool = False,
+    **fields: Any,
+) -> Initiative:
+    """Work planned for a key result (or the objective itself). Never counted in progress.
+    `former_owner`: an OKR file's import may name a person who has left since, as it
+    does for a key result's owner."""
+    position = Initiative.objects.filter(objective=objective).count()
+    initiative = Initiative(
+        organization_id=objective.organization_id,
+        objective=objective,
+        key_result=key_result,
+        owner=owner or actor,
+        position=position,
+        **fields,
+    )
+    initiative.correction = correction
+    initiative.full_clean()
+    if not former_owner:
+        _check_initiative_owner(initiative)
+    initiative.save()
+    _record_initiative(
+        initiative, actor, Action.CREATED, {}, _snapshot(initiative, INITIATIVE_FIELDS)
+    )
+    signals.initiative_created.send(Initiative, initiative=initiative)
+    return initiative
+
+
+@transaction.atomic
+def update_initiative(
+    initiative: Initiative, actor: User, *, correction: bool = False, **fields: Any
+) -> Initiative:
+    """Validate everything first: a refused change leaves the stored initiative as it was."""
+    stored = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    before = _snapshot(stored, INITIATIVE_FIELDS)
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+    initiative.correction = correction
+    try:
+        initiative.full_clean()
+        _check_initiative_owner(initiative)
+    except ValidationError:
+        for name in fields:
+            setattr(initiative, name, getattr(stored, name))
+        raise
+    initiative.save()
+    after = _snapshot(initiative, INITIATIVE_FIELDS)
+    action = (
+        Action.STATE_CHANGED if before.keys() and _only_state(before, after) else Action.UPDATED
+    )
+    _record_initiative(initiative, actor, action, before, after)
+    if before["state"] != initiative.state:
+        signals.initiative_state_changed.send(
+            Initiative, initiative=initiative, before=before["state"]
+        )
+    return initiative
+
+
+def _only_state(before: dict[str, str], after: dict[str, str]) -> bool:
+    return [k for k in after if before.get(k) != after.get(k)] == ["state"]
+
+
+def set_initiative_state(
+    initiative: Initiative, actor: User, state: str, *, correction: bool = False
+) -> Initiative:
+    return update_initiative(initiative, actor, correction=correction, state=state)
+
+
+@transaction.atomic
+def submit_for_approval(objective: Objective, actor: User) -> Objective:
+    """A draft goes to its approvers (`access.approver_ids`), told through the signal."""
+    stored = Objective.objects.select_for_update().get(pk=objective.pk)
+    rules.check_approval_asked(objective.organization.approval_required)
+    rules.check_cycle_open(objective.cycle)
+    rules.check_submittable(stored.state, stored.approval)
+    objective.approval, objective.approval_comment = Approval.PENDING, ""
+    objective.save(update_fields=["approval", "approval_comment", "updated_at"])
+    record_change(
+        objective,
+        actor,
+        Change.Action.SUBMITTED,
+        {"approval": stored.approval},
+        {"approval": objective.approval},
+    )
+    signals.approval_requested.send(
+        Objective, objective=objective, approver_ids=approver_ids(objective)
+    )
+    return objective
+
+
+@transaction.atomic
+def decide_approval(
+    objective: Objective, actor: User, approved: bool, comment: str = ""
+) -> Objective:
+    """Approved, the draft is published (active); sent back, it stays a draft with the
+    approver's comment."""
+    stored = Objective.objects.select_for_update().get(pk=objective.pk)
+    rules.check_pending(stored.approval)
+    rules.check_send_back_comment(approved, comment)
+    before = {"state": stored.state, "approval": stored.approval}
+    if approved:
+        objective.state, objective.approval = ObjectiveState.ACTIVE, Approval.NONE
+        objective.approval_comment = ""
+    else:
+        objective.approval, objective.approval_comment = Approval.SENT_BACK, comment.strip()
+    objective.save(update_fields=["state", "approval", "approval_comment", "updated_at"])
+    action = Change.Action.APPROVED if approved else Change.Action.SENT_BACK
+    after = {"state": objective.state, "approval": objective.approval}
+    record_change(objective, actor, action, before, after, reason=objective.approval_comment)
+    if approved:
+        signals.objective_state_changed.send(Objective, objective=objective, before=before["state"])
+    signals.approval_decided.send(
+        Objective, objective=objective, approved=approved, comment=comment.strip(), by=actor
+    )
+    return objective
 
 
 def objective_progress(

@@ -15,5 +15,11 @@ objective_closed = Signal()
 cycle_state_changed = Signal()
 # cycle: closed at the end-of-cycle review.
 cycle_closed = Signal()
-approval_requested = Signal()  # objective, approver_ids: a draft submitted for approval
-approval_decided = Signal()  # objective, approved (bool), comment, by: the decision
+# initiative: a new initiative, planned for a key result or an objective.
+initiative_created = Signal()
+# initiative, before: an initiative moved to another state, and its state before.
+initiative_state_changed = Signal()
+# objective, approver_ids: a draft submitted for approval
+approval_requested = Signal()
+# objective, approved (bool), comment, by: the decision
+approval_decided = Signal()

@@ -67,6 +67,7 @@ class OrganizationSettingsForm(TextRulesMixin, TimeZoneMixin, forms.ModelForm): 
             "off_track_gap",
             "at_risk_confidence",
             "off_track_confidence",
+            "approval_required",
         ]
         widgets = {
             "time_zone": forms.Select(choices=[(tz, tz) for tz in TIME_ZONES]),

@@ -61,6 +61,15 @@ class Organization(models.Model):
         _("off track at or below confidence"), default=3
     )
     checkin_time = models.TimeField(_("reminder time"), default=time(9, 0))
+    # Off by default: drafts are then published by whoever may edit them, as before.
+    approval_required = models.BooleanField(
+        _("drafts need approval"),
+        default=False,
+        help_text=_(
+            "A draft objective is submitted for approval to the lead of its team's parent "
+            "team (company objectives: an admin), who approves it or sends it back."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ ORGANIZATION_FIELDS = (
     "off_track_gap",
     "at_risk_confidence",
     "off_track_confidence",
+    "approval_required",
 )
 TEAM_FIELDS = ("name", "parent", "lead", "chat_webhook_url", "chat_format")
 

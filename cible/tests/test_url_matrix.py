@@ -38,7 +38,12 @@ from cible.inbound import secrets as inbound_secrets
 from cible.inbound.chat import link_token as chat_link_token
 from cible.inbound.models import ChatIntegration, Platform
 from cible.okrs.models import Cycle, Dependency, KeyResult, Level, Objective
-from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.okrs.services import (
+    create_dependency,
+    create_initiative,
+    create_key_result,
+    create_objective,
+)
 from cible.orgs.models import Invitation, Membership, Role, Team, TeamMember
 from cible.orgs.services import create_invitation
 from cible.webhooks.events import new_delivery
@@ -132,6 +137,7 @@ class Side:
     dependency: Dependency
     membership: Membership
     person: User
+    initiative: Any = None  # one initiative of `kr`, set once the side is built
     # Set once the side is built (`_add_webhook`): an endpoint and one failed delivery.
     webhook: Any = None
     webhook_delivery: Any = None
@@ -281,6 +287,17 @@ def key_result_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
         "weight": "1",
         "owner": ctx.world.adam.pk,
         "due_date": "",
+    }
+
+
+def initiative_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {
+        "title": "Submit the build to review",
+        "key_result": ctx.acme.kr.pk,
+        "owner": ctx.world.adam.pk,
+        "state": "in_progress",
+        "due_date": "",
+        "link": "https://tickets.example.com/42",
     }
 
 
@@ -465,6 +482,15 @@ TABLE: dict[str, Spec] = {
         get=EDIT_FORM, ids=("objective",), query="field=to_objective&to_objective_search=a"
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
+    # Approval of drafts: submitted by whoever may edit it, decided by its approvers (the
+    # lead of its team's parent team; Product has none: the admins). Off in this world:
+    # the allowed ones are refused with a message.
+    "objective_submit": Spec(post=MANAGE, ids=("objective",)),
+    "objective_decide": Spec(post=ADMIN, ids=("objective",), body=body(decision="approve")),
+    # Initiatives: whoever may edit the key result or the objective (and their own owner).
+    "initiative_create": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=initiative_body),
+    "initiative_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("initiative",), body=initiative_body),
+    "initiative_state": Spec(post=MANAGE, ids=("initiative",), body=body(state="done")),
     "key_result_detail": Spec(get=READ, ids=("kr",)),
     # Comments and reactions: every member but viewers, on what they may see; a comment is
     # edited and deleted by its author only (alice's here).
@@ -726,6 +752,9 @@ def _globex(world: World) -> tuple[Side, Cycle]:
     )
     _add_webhook(side, org, oscar)
     _add_collab(side, oscar, make_user("olga@globex.test", "Olga Globex"))
+    side.initiative = create_initiative(
+        world.foreign_objective, oscar, key_result=kr, title="Globex secret initiative"
+    )
     return side, year
 
 
@@ -787,6 +816,9 @@ def build_ctx(world: World) -> Ctx:
     Team.objects.filter(pk=world.team.pk).update(chat_webhook_url=WEBHOOK)
     _add_webhook(acme, org, world.alice)
     _add_collab(acme, world.alice, world.adam)
+    acme.initiative = create_initiative(
+        objective, world.adam, key_result=kr, title="Submit the app"
+    )
     globex, globex_year = _globex(world)
     users: dict[str, User | None] = {
         "anonymous": None,

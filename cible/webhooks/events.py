@@ -18,7 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cible.lib import okrmath
-from cible.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState, Visibility
+from cible.okrs.models import (
+    Cycle,
+    CycleState,
+    Initiative,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Visibility,
+)
 from cible.orgs.models import Organization
 from cible.webhooks.models import Event, WebhookDelivery, WebhookEndpoint, new_delivery
 from cible.webhooks.services import queue
@@ -141,6 +149,28 @@ def key_result_data(kr: KeyResult, status: okrmath.Status | okrmath.Assessment) 
     }
 
 
+def initiative_data(initiative: Initiative) -> dict[str, Any]:
+    objective = initiative.objective
+    kr = initiative.key_result if initiative.key_result_id else None
+    return {
+        "id": initiative.pk,
+        "title": initiative.title,
+        "state": initiative.state,
+        "owner": person(initiative.owner),
+        "due_date": initiative.due_date.isoformat() if initiative.due_date else None,
+        "link": initiative.link,
+        "key_result": (
+            {"id": kr.pk, "title": kr.title, "url": site_url(kr.get_absolute_url())} if kr else None
+        ),
+        "objective": {
+            "id": objective.pk,
+            "title": objective.title,
+            "visibility": objective.visibility,
+            "url": site_url(objective.get_absolute_url()),
+        },
+    }
+
+
 def _is_private(objective: Objective) -> bool:
     return objective.visibility == Visibility.PRIVATE
 
@@ -215,3 +245,45 @@ def cycle_state_changed(cycle: Cycle, before: str) -> None:
     too."""
     if cycle.state == CycleState.CLOSED and before != CycleState.CLOSED:
         cycle_closed(cycle)
+
+
+def initiative_created(initiative: Initiative) -> None:
+    objective = initiative.objective
+    data = {"initiative": initiative_data(initiative)}
+    emit(objective.organization, Event.INITIATIVE_CREATED, data, private=_is_private(objective))
+
+
+def initiative_state_changed(initiative: Initiative, before: str) -> None:
+    objective = initiative.objective
+    data = {"previous_state": before, "initiative": initiative_data(initiative)}
+    emit(
+        objective.organization,
+        Event.INITIATIVE_STATE_CHANGED,
+        data,
+        private=_is_private(objective),
+    )
+
+
+def approval_requested(objective: Objective, approver_ids: list[int]) -> None:
+    data = {"objective": objective_data(objective), "approvers": approver_ids}
+    emit(
+        objective.organization,
+        Event.OBJECTIVE_APPROVAL_REQUESTED,
+        data,
+        private=_is_private(objective),
+    )
+
+
+def approval_decided(objective: Objective, approved: bool, comment: str, by: "User") -> None:
+    data = {
+        "objective": objective_data(objective),
+        "approved": approved,
+        "comment": comment,
+        "by": person(by),
+    }
+    emit(
+        objective.organization,
+        Event.OBJECTIVE_APPROVAL_DECIDED,
+        data,
+        private=_is_private(objective),
+    )

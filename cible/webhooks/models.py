@@ -30,6 +30,19 @@ class Event(models.TextChoices):
     COMMENT_UPDATED = "comment.updated", _("A comment is edited")
     COMMENT_DELETED = "comment.deleted", _("A comment is deleted")
     REACTION_ADDED = "reaction.added", _("A reaction is given to a check-in or a comment")
+    OBJECTIVE_APPROVAL_REQUESTED = (
+        "objective.approval_requested",
+        _("A draft objective is submitted for approval"),
+    )
+    OBJECTIVE_APPROVAL_DECIDED = (
+        "objective.approval_decided",
+        _("A draft objective is approved (published) or sent back"),
+    )
+    INITIATIVE_CREATED = "initiative.created", _("An initiative is added to a key result")
+    INITIATIVE_STATE_CHANGED = (
+        "initiative.state_changed",
+        _("An initiative changes state (planned, in progress, done, dropped)"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

@@ -7,7 +7,7 @@ from typing import Any
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
 from cible.okrs import signals as okrs
-from cible.okrs.models import Cycle, Objective
+from cible.okrs.models import Cycle, Initiative, Objective
 from cible.webhooks import events
 from cible.webhooks.services import listening
 
@@ -38,6 +38,28 @@ def cycle_closed(sender: Any, cycle: Cycle, **kwargs: Any) -> None:
     events.cycle_closed(cycle)
 
 
+def initiative_created(sender: Any, initiative: Initiative, **kwargs: Any) -> None:
+    events.initiative_created(initiative)
+
+
+def initiative_state_changed(
+    sender: Any, initiative: Initiative, before: str, **kwargs: Any
+) -> None:
+    events.initiative_state_changed(initiative, before)
+
+
+def approval_requested(
+    sender: Any, objective: Objective, approver_ids: list[int], **kwargs: Any
+) -> None:
+    events.approval_requested(objective, approver_ids)
+
+
+def approval_decided(
+    sender: Any, objective: Objective, approved: bool, comment: str, by: Any, **kwargs: Any
+) -> None:
+    events.approval_decided(objective, approved, comment, by)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -46,3 +68,7 @@ def connect() -> None:
     okrs.objective_closed.connect(objective_closed, dispatch_uid="cible.webhooks")
     okrs.cycle_state_changed.connect(cycle_state_changed, dispatch_uid="cible.webhooks")
     okrs.cycle_closed.connect(cycle_closed, dispatch_uid="cible.webhooks")
+    okrs.initiative_created.connect(initiative_created, dispatch_uid="cible.webhooks")
+    okrs.initiative_state_changed.connect(initiative_state_changed, dispatch_uid="cible.webhooks")
+    okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.webhooks")
+    okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.webhooks")

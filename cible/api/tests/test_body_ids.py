@@ -25,6 +25,7 @@ KINDS = {
     "parent": "team",  # a cycle's parent is a cycle: see below
     "lead": "user",
     "owner": "user",
+    "co_owners": "user",
     "cycle": "cycle",
     "team": "team",
     "parents": "objective",
@@ -55,6 +56,7 @@ def _dependency(acme: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 OBJ = "/orgs/acme/objectives"
 KRS = "/orgs/acme/key-results"
+INITIATIVES = "/orgs/acme/initiatives"
 
 # (operation, field as the error names it) -> the request with that field set to `bad`.
 CASES: dict[tuple[str, str], Request] = {
@@ -167,6 +169,42 @@ CASES: dict[tuple[str, str], Request] = {
         "POST",
         "/orgs/acme/reviews",
         {"kind": "weekly", "team": bad},
+    ),
+    ("create_key_result", "co_owners"): lambda a, bad: ("POST", KRS, _kr_line(a, co_owners=[bad])),
+    ("update_key_result", "co_owners"): lambda a, bad: (
+        "PATCH",
+        f"{KRS}/{a['kr'].pk}",
+        {"co_owners": [bad]},
+    ),
+    ("create_objective", "key_results[0].co_owners"): lambda a, bad: (
+        "POST",
+        OBJ,
+        {"title": "O", "level": "person", "key_results": [{"title": "K", "co_owners": [bad]}]},
+    ),
+    ("create_initiative", "objective"): lambda a, bad: (
+        "POST",
+        INITIATIVES,
+        {"objective": bad, "title": "I"},
+    ),
+    ("create_initiative", "key_result"): lambda a, bad: (
+        "POST",
+        INITIATIVES,
+        {"objective": a["objective"].pk, "key_result": bad, "title": "I"},
+    ),
+    ("create_initiative", "owner"): lambda a, bad: (
+        "POST",
+        INITIATIVES,
+        {"objective": a["objective"].pk, "owner": bad, "title": "I"},
+    ),
+    ("update_initiative", "key_result"): lambda a, bad: (
+        "PATCH",
+        f"{INITIATIVES}/{a['initiative'].pk}",
+        {"key_result": bad},
+    ),
+    ("update_initiative", "owner"): lambda a, bad: (
+        "PATCH",
+        f"{INITIATIVES}/{a['initiative'].pk}",
+        {"owner": bad},
     ),
     ("bulk_check_in", "check_ins[0].key_result"): lambda a, bad: (
         "POST",

@@ -21,7 +21,13 @@ from cible.checkins.models import Review
 from cible.checkins.services import record_check_in
 from cible.collab.services import create_comment
 from cible.okrs.models import Cycle, KeyResult, Level
-from cible.okrs.services import create_dependency, create_key_result, create_objective
+from cible.okrs.services import (
+    create_dependency,
+    create_initiative,
+    create_key_result,
+    create_objective,
+    submit_for_approval,
+)
 from cible.orgs.models import Membership, Team
 from conftest import World
 
@@ -88,6 +94,8 @@ ROWS: dict[str, Row] = {
     ),
     "update_objective": Row("objective", body(title="Answer much faster")),
     "archive_objective": Row("objective"),
+    "submit_objective": Row("draft"),
+    "decide_objective": Row("pending", body(approved=True)),
     "unarchive_objective": Row("objective"),
     "list_key_results": Row(),
     "get_key_result": Row("kr"),
@@ -111,6 +119,16 @@ ROWS: dict[str, Row] = {
         }
     ),
     "delete_dependency": Row("dependency"),
+    "list_initiatives": Row(),
+    "get_initiative": Row("initiative"),
+    "create_initiative": Row(
+        body=lambda world, acme: {
+            "objective": acme["objective"].pk,
+            "key_result": acme["kr"].pk,
+            "title": "Hire a second agent",
+        }
+    ),
+    "update_initiative": Row("initiative", body(state="done")),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
     "bulk_check_in": Row(
@@ -141,6 +159,20 @@ ROWS: dict[str, Row] = {
     "list_inbox": Row(),
     "mark_inbox_read": Row(body=body()),
 }
+
+
+def _drafts(org: Any, owner: Any, cycle: Any, actor: Any) -> dict[str, Any]:
+    """A draft, and one waiting for approval: the organisation asks for it."""
+    org.approval_required = True
+    org.save()
+    drafts = {
+        name: create_objective(
+            org, owner, cycle=cycle, title=f"{org.name} {name}", level=Level.PERSON, state="draft"
+        )
+        for name in ("draft", "pending")
+    }
+    submit_for_approval(drafts["pending"], actor)
+    return drafts
 
 
 def build_acme(world: World) -> dict[str, Any]:
@@ -174,6 +206,10 @@ def build_acme(world: World) -> dict[str, Any]:
         "dependency": dependency,
         "review": review,
         "platform_objective": platform_objective,
+        "initiative": create_initiative(
+            world.team_objective, world.bob, key_result=world.kr, title="Write the FAQ"
+        ),
+        **_drafts(world.org, world.adam, world.cycle, world.adam),
     }
 
 
@@ -201,6 +237,8 @@ def build_globex(world: World) -> dict[str, Any]:
             oscar, organization=org, from_objective=objective, to_objective=other
         ),
         "review": Review.objects.create(organization=org, cycle=cycle, team=team, kind="weekly"),
+        "initiative": create_initiative(objective, oscar, key_result=kr, title="Globex plan"),
+        **_drafts(org, oscar, cycle, oscar),
     }
 
 

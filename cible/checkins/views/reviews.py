@@ -30,7 +30,12 @@ from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for
 from cible.okrs.contexts import objective_rows
 from cible.okrs.forms import NumberField
 from cible.okrs.models import Cycle, Objective
-from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectives
+from cible.okrs.queries import (
+    OBJECTIVE_RELATED,
+    chosen_cycle,
+    initiatives_by_key_result,
+    visible_objectives,
+)
 from cible.orgs.access import can_manage_team, get_membership, get_team_for_user, require_admin
 from cible.orgs.models import Membership, Team
 
@@ -164,6 +169,8 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         "team": team,
         "cycle": cycle,
         "agenda": agenda,
+        # What each key result's people do to move it: the meeting asks how it goes.
+        "initiatives": initiatives_by_key_result(item[0].kr.pk for item in agenda),
         "form": form,
         "past": Review.objects.filter(team=team, kind=ReviewKind.WEEKLY).select_related(
             "created_by"
@@ -217,6 +224,7 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
         "org": membership.organization,
         "item": (row, form, True),
         "focus_kr": not form.errors,
+        "initiatives": initiatives_by_key_result([kr.pk]),
     }
     return render(request, "checkins/_agenda_row.html", context, status=status)
 

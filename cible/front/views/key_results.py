@@ -17,6 +17,7 @@ from cible.insights.key_result_chart import key_result_chart
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import rules
 from cible.okrs.access import get_key_result_for_user
+from cible.okrs.queries import initiatives_by_key_result
 from cible.sources.contexts import source_panel
 
 
@@ -39,6 +40,8 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         "kr": kr,
         "check_ins": check_ins,
         "may_react": may_comment(membership),
+        "initiatives": initiatives_by_key_result([kr.pk]).get(kr.pk, []),
+        "can_add_initiative": powers.can_add_initiative(kr.objective, kr),
         "forecast": forecast,
         "chart": key_result_chart(kr, reversed(check_ins), forecast),  # oldest first
         "can_edit": powers.can_edit_key_result(kr),

@@ -23,8 +23,10 @@ from cible.okrs.services import (
     archive_objective,
     create_cycle,
     create_dependency,
+    create_initiative,
     create_key_result,
     create_objective,
+    set_co_owners,
     update_key_result,
 )
 from cible.orgs.models import Membership, Organization, Role, Team
@@ -190,10 +192,23 @@ def build_rich(world: World) -> Rich:
         fred_objective, former, title="Pages reviewed", start=Decimal(0), target=Decimal(40)
     )
     record_check_in(fred_kr, former, Decimal(12), 4, "", "")
+    # Fred leaves afterwards: his initiative stays his.
+    create_initiative(fred_objective, former, key_result=fred_kr, title="Review the wiki")
     erased = record_check_in(fred_kr, former, Decimal(15), None, "", "")
     CheckIn.objects.filter(pk=erased.pk).update(author=None)
     Membership.objects.filter(user=former).delete()
     archive_objective(fred_objective, alice)
+    create_initiative(
+        world.team_objective,
+        bob,
+        key_result=world.kr,
+        title="A chatbot for the <common> questions",
+        state="in_progress",
+        due_date=now.end - timedelta(days=10),
+        link="https://tickets.example.com/OPS-12",
+    )
+    create_initiative(world.team_objective, bob, owner=alice, title="Train the team", state="done")
+    set_co_owners(world.kr, bob, [alice, world.adam])
 
     sales_objective = create_objective(
         org,

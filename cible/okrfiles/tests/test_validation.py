@@ -16,6 +16,18 @@ LONG = "x" * 201
 
 # (name, text replaced, replacement marked with #!, part of the expected message)
 CASES = [
+    (
+        "co-owner unknown",
+        '      - {title: Raise the CSAT, start: 70, target: 90, unit: "%"}',
+        "      - {title: Raise the CSAT, start: 70, target: 90, co_owners: [nobody@acme.test]}#!",
+        "Unknown person",
+    ),
+    (
+        "co-owner who left",
+        '      - {title: Raise the CSAT, start: 70, target: 90, unit: "%"}',
+        "      - {title: Raise the CSAT, start: 70, target: 90, co_owners: [fred@acme.test]}#!",
+        "no longer a member",
+    ),
     # The format itself.
     ("syntax", "  - {name: Sales,", "  - {name: [Sales,  #!", "not valid YAML"),
     (

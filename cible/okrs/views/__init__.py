@@ -10,18 +10,19 @@ from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import objective_rows
-from cible.okrs.forms import DependencyForm
+from cible.okrs.contexts import approval_panel, initiative_rows, objective_rows
+from cible.okrs.forms import DecisionForm, DependencyForm
 from cible.okrs.models import (
     Change,
     Cycle,
     Dependency,
+    Initiative,
     KeyResult,
     Level,
     Objective,
     ObjectiveState,
 )
-from cible.okrs.queries import cycle_choices, visible_objectives
+from cible.okrs.queries import awaiting_approval, cycle_choices, visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 
@@ -82,11 +83,16 @@ def objective_context(
         "to_key_result",
     )
     can_edit = powers.can_edit(objective)
+    initiatives = initiative_rows(objective, powers, [r.kr for r in row.key_results])
     return {
         "org": membership.organization,
         "membership": membership,
         "row": row,
         "can_edit": can_edit,
+        "initiatives": initiatives,
+        "co_owners": co_owner_names([r.kr.pk for r in row.key_results]),
+        "objective_initiatives": initiatives.get(None, []),
+        "can_add_initiative": powers.can_add_initiative(objective),
         "parents": objective.parents.filter(pk__in=visible).select_related("team", "organization"),  # type: ignore[misc]
         "children": visible.filter(parents=objective).select_related(
             "team", "owner", "organization"
@@ -97,9 +103,22 @@ def objective_context(
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
         "changes": visible_changes(objective, visible),
         "advice": advice_for_objective(objective, request.LANGUAGE_CODE),
+        "approval": approval_panel(objective, powers),
+        "decision_form": extra.get("decision_form") or DecisionForm(),
         "archived_krs": KeyResult.objects.filter(objective=objective, archived_at__isnull=False),
         "cancelled_krs": KeyResult.objects.filter(objective=objective, cancelled_at__isnull=False),
     }
+
+
+def co_owner_names(kr_ids: list[int]) -> dict[int, str]:
+    """Each key result's co-owners, as a line of names, in one query."""
+    names: dict[int, list[str]] = {}
+    rows = KeyResult.co_owners.through.objects.filter(keyresult_id__in=kr_ids).select_related(
+        "user"
+    )
+    for row in rows:
+        names.setdefault(row.keyresult_id, []).append(str(row.user.display_name))
+    return {kr_id: ", ".join(sorted(found)) for kr_id, found in names.items()}
 
 
 def visible_changes(objective: Objective, visible: Any) -> list[Change]:
@@ -158,7 +177,16 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
     cycles, cycle = _selected_cycle(request, org)
     objectives: list[Objective] = []
     elsewhere: list[KeyResult] = []
+    initiatives: list[Initiative] = []
     if cycle is not None:
+        # Open ones first: what they are working on, then what they did.
+        initiatives = sorted(
+            Initiative.objects.filter(
+                owner=person,
+                objective__in=Objective.objects.visible_to(membership).active().filter(cycle=cycle),
+            ).select_related("objective__organization", "key_result", "owner"),
+            key=lambda i: (not i.is_open, i.due_date or cycle.end, i.pk),
+        )
         objectives = list(
             _objectives(membership)
             .filter(cycle=cycle, owner=person)
@@ -181,6 +209,11 @@ def person_detail(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
         "cycle": cycle,
         "rows": objective_rows(objectives, org),
         "elsewhere": elsewhere,
+        "initiatives": initiatives,
+        # One's own page: the drafts waiting for one's approval.
+        "awaiting": list(awaiting_approval(membership).select_related("team", "organization"))
+        if person.pk == request.user.pk
+        else [],
         "teams": Team.objects.filter(organization=org, members=person),
         "is_me": person.pk == request.user.pk,
     }

@@ -213,6 +213,7 @@ def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
             objective,
             actor=request.user,  # type: ignore[arg-type]
             correction=form.correction,
+            co_owners=list(form.cleaned_data["co_owners"]),
             **fields,
         )
         messages.success(request, _("Key result added."))
@@ -240,6 +241,7 @@ def key_result_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
                 kr,
                 request.user,  # type: ignore[arg-type]
                 correction=form.correction,
+                co_owners=list(form.cleaned_data["co_owners"]),
                 **fields,
             )
         except ValidationError as error:
