@@ -15,3 +15,7 @@ objective_closed = Signal()
 cycle_state_changed = Signal()
 # cycle: closed at the end-of-cycle review.
 cycle_closed = Signal()
+# dependency, before, by, comment: a dependency answered (accepted, declined, done,
+# reopened, asked again): its state before, who moved it and what they said. The webhooks
+# send it; an inbox may tell both teams.
+dependency_state_changed = Signal()

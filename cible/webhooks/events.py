@@ -18,7 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cible.lib import okrmath
-from cible.okrs.models import Cycle, CycleState, KeyResult, Objective, ObjectiveState, Visibility
+from cible.okrs.models import (
+    Cycle,
+    CycleState,
+    Dependency,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Visibility,
+)
 from cible.orgs.models import Organization
 from cible.webhooks.models import Event, WebhookDelivery, WebhookEndpoint, new_delivery
 from cible.webhooks.services import queue
@@ -215,3 +223,39 @@ def cycle_state_changed(cycle: Cycle, before: str) -> None:
     too."""
     if cycle.state == CycleState.CLOSED and before != CycleState.CLOSED:
         cycle_closed(cycle)
+
+
+def _end(objective: Objective, kr: KeyResult | None) -> dict[str, Any]:
+    team = objective.team
+    return {
+        "objective": {
+            "id": objective.pk,
+            "title": objective.title,
+            "team": {"id": team.pk, "name": team.name} if team else None,
+            "visibility": objective.visibility,
+            "url": site_url(objective.get_absolute_url()),
+        },
+        "key_result": None if kr is None else {"id": kr.pk, "title": kr.title},
+    }
+
+
+def dependency_state_changed(
+    dependency: Dependency, before: str, by: "User | None", comment: str
+) -> None:
+    """Private when either objective is: its title is in the payload."""
+    source, target = dependency.from_objective, dependency.to_objective
+    data = {
+        "dependency": {
+            "id": dependency.pk,
+            "previous_state": before,
+            "state": dependency.state,
+            "note": dependency.note,
+            "comment": comment,
+            "changed_by": person(by),
+            "changed_at": (dependency.state_changed_at or timezone.now()).isoformat(),
+            "from": _end(source, dependency.from_key_result),
+            "to": _end(target, dependency.to_key_result),
+        }
+    }
+    private = _is_private(source) or _is_private(target)
+    emit(source.organization, Event.DEPENDENCY_STATE_CHANGED, data, private=private)

@@ -26,6 +26,10 @@ class Event(models.TextChoices):
     OBJECTIVE_CREATED = "objective.created", _("An objective is created")
     OBJECTIVE_CLOSED = "objective.closed", _("An objective is closed (with its score)")
     CYCLE_CLOSED = "cycle.closed", _("A cycle is closed")
+    DEPENDENCY_STATE_CHANGED = (
+        "dependency.state_changed",
+        _("A dependency between teams is accepted, declined, done or asked again"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

@@ -4,10 +4,11 @@
 from decimal import Decimal
 from typing import Any
 
+from cible.accounts.models import User
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
 from cible.okrs import signals as okrs
-from cible.okrs.models import Cycle, Objective
+from cible.okrs.models import Cycle, Dependency, Objective
 from cible.webhooks import events
 from cible.webhooks.services import listening
 
@@ -38,6 +39,12 @@ def cycle_closed(sender: Any, cycle: Cycle, **kwargs: Any) -> None:
     events.cycle_closed(cycle)
 
 
+def dependency_state_changed(
+    sender: Any, dependency: Dependency, before: str, by: User | None, comment: str, **kwargs: Any
+) -> None:
+    events.dependency_state_changed(dependency, before, by, comment)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -46,3 +53,4 @@ def connect() -> None:
     okrs.objective_closed.connect(objective_closed, dispatch_uid="cible.webhooks")
     okrs.cycle_state_changed.connect(cycle_state_changed, dispatch_uid="cible.webhooks")
     okrs.cycle_closed.connect(cycle_closed, dispatch_uid="cible.webhooks")
+    okrs.dependency_state_changed.connect(dependency_state_changed, dispatch_uid="cible.webhooks")
