@@ -8,7 +8,7 @@ from cible.front.views import first_run, inline_check_in, key_results, palette, 
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
-from cible.okrs.views import authoring, cycles, tree
+from cible.okrs.views import authoring, cycles, dependencies, tree
 from cible.okrs.views import map as alignment
 from cible.orgs import views as orgs
 
@@ -114,6 +114,11 @@ urlpatterns = [
         org + "objectives/<id:pk>/dependencies/suggest/",
         authoring.dependency_suggest,
         name="dependency_suggest",
+    ),
+    path(
+        org + "dependencies/<id:pk>/state/",
+        dependencies.dependency_state,
+        name="dependency_state",
     ),
     path(
         org + "dependencies/<id:pk>/delete/",

@@ -1,15 +1,20 @@
 """View models: what the OKR templates show, computed once in Python."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cible.lib import okrmath
-from cible.okrs.models import KeyResult, Objective, thresholds_for
+from cible.okrs import rules
+from cible.okrs.access import Powers
+from cible.okrs.models import Cycle, Dependency, KeyResult, Objective, thresholds_for
+from cible.okrs.queries import dependencies_of
 from cible.okrs.services import objective_progress
-from cible.orgs.models import Organization
+from cible.orgs.models import Membership, Organization, Team
 
 
 @dataclass
@@ -86,3 +91,89 @@ def objective_rows(
 
 def _counts(kr: KeyResult) -> bool:
     return kr.archived_at is None and kr.cancelled_at is None
+
+
+# The button of each move, by (from, to): the same state reached two ways reads apart.
+MOVE_LABELS = {
+    ("proposed", "accepted"): _("Accept"),
+    ("proposed", "declined"): _("Decline"),
+    ("accepted", "declined"): _("Decline"),
+    ("accepted", "done"): _("Mark done"),
+    ("done", "accepted"): _("Reopen"),
+    ("declined", "proposed"): _("Ask again"),
+}
+
+
+@dataclass
+class DependencyRow:
+    """A dependency as a page shows it from one end: `outgoing` when the page's objective
+    or team is the one that depends (the other end is then the provider)."""
+
+    dependency: Dependency
+    outgoing: bool
+    moves: list[tuple[str, str]]
+    can_remove: bool
+    provider_status: okrmath.Assessment | None
+    at_risk: bool
+
+    @property
+    def other(self) -> Objective:
+        d = self.dependency
+        return d.to_objective if self.outgoing else d.from_objective
+
+    @property
+    def side(self) -> str:
+        return "out" if self.outgoing else "in"
+
+
+def provider_status(
+    dependency: Dependency, today: date, thresholds: okrmath.Thresholds
+) -> okrmath.Assessment | None:
+    """How the provider is doing: the key result depended on, else the worst of its
+    objective's live key results (their prefetched rows, no query). A key result driven
+    by a child objective is read from its own values here."""
+    provider = dependency.to_objective
+    named = dependency.to_key_result
+    krs = [named] if named is not None else list(provider.key_results.all())
+    statuses = []
+    for kr in krs:
+        kr.objective = provider  # the same, already read
+        statuses.append(kr.status(today, thresholds))
+    if not statuses:
+        return None
+    return max(statuses, key=lambda s: okrmath.SEVERITY[s.status])
+
+
+def dependency_rows(
+    dependencies: list[Dependency],
+    powers: Powers,
+    outgoing: Callable[[Dependency], bool],
+    org: Organization,
+) -> list[DependencyRow]:
+    today = timezone.localdate()
+    thresholds = thresholds_for(org)
+    rows = []
+    for d in dependencies:
+        status = provider_status(d, today, thresholds)
+        moves = [(to, str(MOVE_LABELS[(d.state, to)])) for to in powers.dependency_moves(d)]
+        can_remove = powers.membership.can_write and powers.can_edit(d.from_objective)
+        at_risk = rules.at_risk_from_dependency(d.state, status)
+        rows.append(DependencyRow(d, outgoing(d), moves, can_remove, status, at_risk))
+    return rows
+
+
+def team_dependencies(
+    membership: Membership, team: Team, cycle: Cycle | None = None
+) -> dict[str, list[DependencyRow]]:
+    """The team's dependencies both ways, as rows (its page: every cycle's; its weekly
+    meeting: the cycle's)."""
+    rows = dependency_rows(
+        dependencies_of(membership, team=team, cycle=cycle),
+        Powers(membership),
+        lambda d: d.from_objective.team_id == team.pk,
+        membership.organization,
+    )
+    return {
+        "depends_on": [row for row in rows if row.outgoing],
+        "depended_on_by": [row for row in rows if not row.outgoing],
+    }

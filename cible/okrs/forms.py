@@ -20,6 +20,7 @@ from cible.okrs.models import (
     Cycle,
     CycleKind,
     Dependency,
+    DependencyState,
     KeyResult,
     KRKind,
     Level,
@@ -474,3 +475,17 @@ def template_key_result_forms(
         TemplateKeyResultForm(data, example=kr, language=language, prefix=f"tkr-{index}")
         for index, kr in enumerate(template.key_results)
     ]
+
+
+class DependencyAnswerForm(forms.Form):
+    """An answer to a dependency: the state it moves to and a comment (which a decline
+    needs: `rules.check_dependency_move`, asked by the service)."""
+
+    state = forms.ChoiceField(label=_("state"), choices=DependencyState.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=rules.DEPENDENCY_COMMENT_MAX,
+        strip=True,
+        widget=forms.TextInput(),
+    )

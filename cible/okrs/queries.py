@@ -9,10 +9,18 @@ objective. Live key results are `KeyResult.objects.live()`.
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cible.lib.http import parse_id
-from cible.okrs.models import Cycle, KeyResult, Level, Objective, ObjectiveQuerySet, ObjectiveState
+from cible.okrs.models import (
+    Cycle,
+    Dependency,
+    KeyResult,
+    Level,
+    Objective,
+    ObjectiveQuerySet,
+    ObjectiveState,
+)
 from cible.orgs.models import Membership, Organization, Team
 
 OBJECTIVE_RELATED = ("owner", "team", "cycle", "organization")
@@ -72,3 +80,61 @@ def visible_objectives(
             Prefetch("key_results", queryset=live_key_results())
         )
     return objectives
+
+
+# What a dependency's row shows and asks: both objectives with their team, cycle (may it
+# still change?) and live key results (who may edit them, how the provider is doing).
+DEPENDENCY_RELATED = (
+    "from_objective__team",
+    "from_objective__cycle",
+    "from_objective__organization",
+    "to_objective__team",
+    "to_objective__cycle",
+    "to_objective__organization",
+    "from_key_result",
+    "to_key_result",
+    "state_changed_by",
+)
+
+
+def visible_dependencies(membership: Membership) -> Any:
+    """The dependencies of the organisation whose two objectives `membership` may see, with
+    what their rows need, in three queries however many there are."""
+    visible = visible_objectives(membership, related=(), key_results=False)
+    live = KeyResult.objects.live().order_by("position", "id")
+    return (
+        Dependency.objects.filter(
+            organization_id=membership.organization_id,
+            from_objective__in=visible,
+            to_objective__in=visible,
+        )
+        .select_related(*DEPENDENCY_RELATED)
+        .prefetch_related(
+            Prefetch("from_objective__key_results", queryset=live),
+            Prefetch("to_objective__key_results", queryset=live),
+        )
+        .order_by("state", "id")
+    )
+
+
+def dependencies_of(
+    membership: Membership,
+    *,
+    objective: Objective | None = None,
+    team: Team | None = None,
+    cycle: Cycle | None = None,
+) -> list[Dependency]:
+    """The visible dependencies from or to `objective`, or from or to `team`'s objectives
+    (of `cycle` when given: a team page lists them all, its weekly meeting this cycle's)."""
+    if objective is not None:
+        around = Q(from_objective=objective) | Q(to_objective=objective)
+    elif team is not None:
+        around = Q(from_objective__team=team) | Q(to_objective__team=team)
+    else:
+        raise ValueError("An objective or a team")
+    dependencies = visible_dependencies(membership).filter(around)
+    if cycle is not None:
+        dependencies = dependencies.filter(
+            Q(from_objective__cycle=cycle) | Q(to_objective__cycle=cycle)
+        )
+    return list(dependencies)

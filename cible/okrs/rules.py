@@ -164,6 +164,16 @@ def check_dependency_move(current: str, wanted: str, sides: Iterable[str], comme
         )
 
 
+# A dependency still awaited (asked or accepted, not done or declined) whose provider is
+# off track puts the depending key results at risk: their own numbers may look fine, the
+# work they wait for does not.
+DEPENDENCY_AWAITED = frozenset({"proposed", "accepted"})
+
+
+def at_risk_from_dependency(state: str, provider_status: str | None) -> bool:
+    return state in DEPENDENCY_AWAITED and provider_status == "off_track"
+
+
 # Numbers.
 
 

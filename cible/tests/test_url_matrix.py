@@ -450,6 +450,9 @@ TABLE: dict[str, Spec] = {
         get=EDIT_FORM, ids=("objective",), query="field=to_objective&to_objective_search=a"
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
+    # Answering: who is on a side (bob asked for Product; admins and owners are on both);
+    # bob may not accept his own request (422), mia is on neither side.
+    "dependency_state": Spec(post=MANAGE, ids=("dependency",), body=body(state="accepted")),
     "key_result_detail": Spec(get=READ, ids=("kr",)),
     "key_result_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=key_result_body),
     "key_result_archive": Spec(post=MANAGE, ids=("kr",)),

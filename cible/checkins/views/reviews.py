@@ -27,7 +27,7 @@ from cible.lib.refusal import named_errors, refuse
 from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.contexts import objective_rows
+from cible.okrs.contexts import objective_rows, team_dependencies
 from cible.okrs.forms import NumberField
 from cible.okrs.models import Cycle, Objective
 from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectives
@@ -164,6 +164,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         "team": team,
         "cycle": cycle,
         "agenda": agenda,
+        **(team_dependencies(membership, team, cycle) if cycle is not None else {}),
         "form": form,
         "past": Review.objects.filter(team=team, kind=ReviewKind.WEEKLY).select_related(
             "created_by"

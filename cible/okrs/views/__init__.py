@@ -10,18 +10,17 @@ from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import objective_rows
+from cible.okrs.contexts import dependency_rows, objective_rows, team_dependencies
 from cible.okrs.forms import DependencyForm
 from cible.okrs.models import (
     Change,
     Cycle,
-    Dependency,
     KeyResult,
     Level,
     Objective,
     ObjectiveState,
 )
-from cible.okrs.queries import cycle_choices, visible_objectives
+from cible.okrs.queries import cycle_choices, dependencies_of, visible_objectives
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 
@@ -73,13 +72,11 @@ def objective_context(
     objective = _objectives(membership).filter(pk=objective.pk).first() or objective
     [row] = objective_rows([objective], membership.organization)
     visible = Objective.objects.visible_to(membership).active()
-    dependencies = Dependency.objects.select_related(
-        "from_objective__team",
-        "from_objective__organization",
-        "to_objective__team",
-        "to_objective__organization",
-        "from_key_result",
-        "to_key_result",
+    dependencies = dependency_rows(
+        dependencies_of(membership, objective=objective),
+        powers,
+        lambda d: d.from_objective_id == objective.pk,
+        membership.organization,
     )
     can_edit = powers.can_edit(objective)
     return {
@@ -91,8 +88,8 @@ def objective_context(
         "children": visible.filter(parents=objective).select_related(
             "team", "owner", "organization"
         ),
-        "depends_on": dependencies.filter(from_objective=objective, to_objective__in=visible),
-        "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
+        "depends_on": [row for row in dependencies if row.outgoing],
+        "depended_on_by": [row for row in dependencies if not row.outgoing],
         "dependency_form": extra.get("dependency_form")
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
         "changes": visible_changes(objective, visible),
@@ -129,24 +126,11 @@ def team_context(request: HttpRequest, team: Team, membership: Membership) -> di
         if cycle
         else []
     )
-    visible = Objective.objects.visible_to(membership).active()
-    # The organisation too: each row links to both objectives (no query per row).
-    deps = Dependency.objects.select_related(
-        "from_objective__team",
-        "from_objective__organization",
-        "to_objective__team",
-        "to_objective__organization",
-    )
     return {
         "cycles": cycles,
         "cycle": cycle,
         "rows": objective_rows(objectives, org),
-        "depends_on": deps.filter(
-            from_objective__team=team, from_objective__in=visible, to_objective__in=visible
-        ),
-        "depended_on_by": deps.filter(
-            to_objective__team=team, from_objective__in=visible, to_objective__in=visible
-        ),
+        **team_dependencies(membership, team),
     }
 
 

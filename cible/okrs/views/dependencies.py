@@ -1,0 +1,60 @@
+"""Answering a dependency between teams (accept, decline, done, reopen, ask again), from
+the objective's page, either team's page or the weekly meeting: htmx swaps the one row,
+without JavaScript the form posts and comes back to the page it was sent from."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cible.lib.htmx import is_htmx
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs import services
+from cible.okrs.access import Powers
+from cible.okrs.contexts import dependency_rows
+from cible.okrs.forms import DependencyAnswerForm
+from cible.okrs.models import Dependency
+from cible.okrs.queries import visible_dependencies
+from cible.orgs.access import get_membership
+
+
+@login_required
+@require_POST
+def dependency_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    dependency: Dependency | None = visible_dependencies(membership).filter(pk=pk).first()
+    if dependency is None:
+        raise Http404
+    powers = Powers(membership)
+    sides = powers.dependency_sides(dependency)
+    if not membership.can_write or not sides:
+        raise PermissionDenied
+    form = DependencyAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_dependency_state(
+                dependency,
+                request.user,
+                form.cleaned_data["state"],
+                sides,
+                form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    outgoing = request.POST.get("side") == "out"
+    [row] = dependency_rows([dependency], powers, lambda d: outgoing, membership.organization)
+    status = 422 if form.errors else 200
+    context = {"org": membership.organization, "dep": row, "answer_form": form}
+    if is_htmx(request):
+        return render(request, "okrs/_dependency.html", context, status=status)
+    if form.errors:
+        return render(request, "okrs/dependency_answer.html", context, status=status)
+    messages.success(request, _("Dependency answered."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = dependency.to_objective.get_absolute_url() + "#dependencies"
+    return redirect(back)
