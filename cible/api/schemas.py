@@ -246,6 +246,9 @@ class KeyResultPatch(Input):
     driven_by: Ref | None = None
 
 
+DependencyState = Literal["proposed", "accepted", "declined", "done"]
+
+
 class DependencyOut(Schema):
     id: int
     from_objective: int
@@ -255,6 +258,23 @@ class DependencyOut(Schema):
     note: str
     state: str
     created_at: datetime
+    comment: str = Field(description="The latest answer's comment (a decline says why).")
+    changed_by: int | None = Field(description="Who gave the latest answer.")
+    changed_at: datetime | None = Field(description="When the latest answer was given.")
+    at_risk: bool = Field(
+        description="The dependency is still awaited (proposed or accepted) and the provider "
+        "(the key result depended on, else the worst of its objective's key results) is off "
+        "track: the depending key results are at risk from it."
+    )
+
+
+class DependencyStateIn(Input):
+    state: DependencyState = Field(
+        description="accepted or declined (the team asked, on a proposed one; declined also "
+        "on an accepted one), done (either team, on an accepted one), accepted again (either "
+        "team, reopening a done one), proposed (the team that asked, after a decline)."
+    )
+    comment: Annotated[str, Field(max_length=rules.DEPENDENCY_COMMENT_MAX), TEXT] = ""
 
 
 class DependencyIn(Input):

@@ -110,6 +110,8 @@ ROWS: dict[str, Row] = {
         }
     ),
     "delete_dependency": Row("dependency"),
+    # Bob asked for Product; adam leads Platform, the team asked; the owner is on both sides.
+    "set_dependency_state": Row("dependency", body(state="accepted", comment="Yes")),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
     "bulk_check_in": Row(
