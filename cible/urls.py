@@ -111,6 +111,11 @@ urlpatterns = [
         name="dependency_create",
     ),
     path(
+        org + "objectives/<id:pk>/dependencies/chain/",
+        dependencies.objective_dependency_chain,
+        name="objective_dependency_chain",
+    ),
+    path(
         org + "objectives/<id:pk>/dependencies/suggest/",
         authoring.dependency_suggest,
         name="dependency_suggest",

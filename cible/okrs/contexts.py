@@ -24,6 +24,9 @@ class KRRow:
     raw_progress: Decimal
     expected: Decimal
     status: okrmath.Assessment
+    # The awaited dependencies whose provider is off track: this KR is at risk from them
+    # (`mark_dependency_risks`, on the pages that show dependencies).
+    blocked_by: list["DependencyRow"] = field(default_factory=list)
 
 
 @dataclass
@@ -177,3 +180,97 @@ def team_dependencies(
         "depends_on": [row for row in rows if row.outgoing],
         "depended_on_by": [row for row in rows if not row.outgoing],
     }
+
+
+def mark_dependency_risks(rows: list[ObjectiveRow], dependencies: list[DependencyRow]) -> None:
+    """Mark the key results at risk from a dependency (`rules.at_risk_from_dependency`):
+    the key result that depends, or every key result of the objective that depends when
+    the dependency names none."""
+    risky: dict[int, list[DependencyRow]] = {}
+    for dep in dependencies:
+        if dep.at_risk:
+            risky.setdefault(dep.dependency.from_objective_id, []).append(dep)
+    for row in rows:
+        for dep in risky.get(row.objective.pk, []):
+            named = dep.dependency.from_key_result_id
+            for kr in row.key_results:
+                if named is None or kr.kr.pk == named:
+                    kr.blocked_by.append(dep)
+
+
+@dataclass
+class ChainStep:
+    row: DependencyRow
+    depth: int
+
+
+@dataclass
+class Chain:
+    """The dependencies around an objective, across teams: what it waits for (downstream)
+    and who waits for it (upstream), each step with its depth, and the critical path: the
+    steps from the objective to the furthest provider that is off track (else to the
+    furthest provider)."""
+
+    downstream: list[ChainStep]
+    upstream: list[ChainStep]
+    critical: list[ChainStep]
+
+    @property
+    def teams(self) -> int:
+        return len({s.row.dependency.to_objective.team_id for s in self.downstream})
+
+    @property
+    def off_track(self) -> list[ChainStep]:
+        return [s for s in self.downstream if s.row.provider_status == "off_track"]
+
+
+def _steps(rows: list[DependencyRow], start: int, downstream: bool) -> list[ChainStep]:
+    """Keep the rows linked to `start` through visible rows (in walking order), with
+    their depth."""
+    depth = {start: 0}
+    steps = []
+    for row in rows:
+        d = row.dependency
+        near, far = (
+            (d.from_objective_id, d.to_objective_id)
+            if downstream
+            else (d.to_objective_id, d.from_objective_id)
+        )
+        if near not in depth:
+            continue
+        steps.append(ChainStep(row, depth[near] + 1))
+        depth.setdefault(far, depth[near] + 1)
+    return steps
+
+
+def _critical(steps: list[ChainStep]) -> list[ChainStep]:
+    if not steps:
+        return []
+    off = [i for i, s in enumerate(steps) if s.row.provider_status == "off_track"]
+    candidates = off or range(len(steps))
+    end = max(candidates, key=lambda i: (steps[i].depth, -i))
+    path = [steps[end]]
+    for step in reversed(steps[:end]):
+        if step.depth == path[0].depth - 1 and (
+            step.row.dependency.to_objective_id == path[0].row.dependency.from_objective_id
+        ):
+            path.insert(0, step)
+    return path
+
+
+def dependency_chain(
+    objective: Objective,
+    dependencies: dict[int, Dependency],
+    order: tuple[list[int], list[int]],
+    powers: Powers,
+) -> Chain:
+    down_ids, up_ids = order
+    org = powers.membership.organization
+
+    def rows(ids: list[int], outgoing: bool) -> list[DependencyRow]:
+        found = [dependencies[pk] for pk in ids if pk in dependencies]
+        return dependency_rows(found, powers, lambda d: outgoing, org)
+
+    downstream = _steps(rows(down_ids, True), objective.pk, downstream=True)
+    upstream = _steps(rows(up_ids, False), objective.pk, downstream=False)
+    return Chain(downstream, upstream, _critical(downstream))

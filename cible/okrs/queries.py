@@ -138,3 +138,44 @@ def dependencies_of(
             Q(from_objective__cycle=cycle) | Q(to_objective__cycle=cycle)
         )
     return list(dependencies)
+
+
+# How far a chain of dependencies is followed from an objective, each way.
+CHAIN_DEPTH = 8
+
+
+def dependency_chain_ids(objective: Objective) -> tuple[list[int], list[int]]:
+    """The dependencies of `objective`'s cycle reached from it, in one query: downstream
+    (what it waits for, then what those wait for...) and upstream (who waits for it...),
+    each in walking order, depth first; declined ones are no link."""
+    edges = list(
+        Dependency.objects.filter(
+            organization_id=objective.organization_id,
+            from_objective__cycle_id=objective.cycle_id,
+        )
+        .exclude(state="declined")
+        .order_by("id")
+        .values_list("id", "from_objective_id", "to_objective_id")
+    )
+    forward: dict[int, list[tuple[int, int]]] = {}
+    backward: dict[int, list[tuple[int, int]]] = {}
+    for pk, source, target in edges:
+        forward.setdefault(source, []).append((pk, target))
+        backward.setdefault(target, []).append((pk, source))
+
+    def walk(links: dict[int, list[tuple[int, int]]]) -> list[int]:
+        seen: list[int] = []
+        stack = [(pk, nxt, 1) for pk, nxt in reversed(links.get(objective.pk, []))]
+        visited = {objective.pk}
+        while stack:
+            pk, nxt, depth = stack.pop()
+            if pk in seen:
+                continue
+            seen.append(pk)
+            if nxt in visited or depth >= CHAIN_DEPTH:
+                continue
+            visited.add(nxt)
+            stack.extend((p, n, depth + 1) for p, n in reversed(links.get(nxt, [])))
+        return seen
+
+    return walk(forward), walk(backward)

@@ -450,6 +450,7 @@ TABLE: dict[str, Spec] = {
         get=EDIT_FORM, ids=("objective",), query="field=to_objective&to_objective_search=a"
     ),
     "dependency_delete": Spec(post=MANAGE, ids=("dependency",)),
+    "objective_dependency_chain": Spec(get=READ, ids=("objective",)),
     # Answering: who is on a side (bob asked for Product; admins and owners are on both);
     # bob may not accept his own request (422), mia is on neither side.
     "dependency_state": Spec(post=MANAGE, ids=("dependency",), body=body(state="accepted")),

@@ -27,7 +27,7 @@ from cible.lib.refusal import named_errors, refuse
 from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.contexts import objective_rows, team_dependencies
+from cible.okrs.contexts import mark_dependency_risks, objective_rows, team_dependencies
 from cible.okrs.forms import NumberField
 from cible.okrs.models import Cycle, Objective
 from cible.okrs.queries import OBJECTIVE_RELATED, chosen_cycle, visible_objectives
@@ -35,8 +35,12 @@ from cible.orgs.access import can_manage_team, get_membership, get_team_for_user
 from cible.orgs.models import Membership, Team
 
 
-def _risk_first(status: okrmath.Status) -> int:
-    return -okrmath.SEVERITY[okrmath.Status(status)]
+def _risk_first(status: okrmath.Status, blocked: bool = False) -> int:
+    """A key result at risk from a dependency comes up with the ones at risk at least."""
+    severity = okrmath.SEVERITY[okrmath.Status(status)]
+    if blocked:
+        severity = max(severity, okrmath.SEVERITY[okrmath.Status.AT_RISK])
+    return -severity
 
 
 class NotesForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -143,8 +147,11 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         messages.success(request, _("Meeting notes saved."))
         return redirect("team_meeting", slug, pk)
     agenda = []
+    dependencies: dict[str, Any] = {}
     if cycle is not None:
         rows = _team_rows(membership, team, cycle)
+        dependencies = team_dependencies(membership, team, cycle)
+        mark_dependency_risks(rows, dependencies["depends_on"])
         powers = Powers(membership)
         agenda = sorted(
             (
@@ -156,7 +163,10 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for row in rows
                 for kr_row in row.key_results
             ),
-            key=lambda item: (_risk_first(item[0].status), item[0].progress - item[0].expected),
+            key=lambda item: (
+                _risk_first(item[0].status, bool(item[0].blocked_by)),
+                item[0].progress - item[0].expected,
+            ),
         )
     context = {
         "org": membership.organization,
@@ -164,7 +174,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         "team": team,
         "cycle": cycle,
         "agenda": agenda,
-        **(team_dependencies(membership, team, cycle) if cycle is not None else {}),
+        **dependencies,
         "form": form,
         "past": Review.objects.filter(team=team, kind=ReviewKind.WEEKLY).select_related(
             "created_by"

@@ -10,7 +10,12 @@ from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import dependency_rows, objective_rows, team_dependencies
+from cible.okrs.contexts import (
+    dependency_rows,
+    mark_dependency_risks,
+    objective_rows,
+    team_dependencies,
+)
 from cible.okrs.forms import DependencyForm
 from cible.okrs.models import (
     Change,
@@ -78,6 +83,7 @@ def objective_context(
         lambda d: d.from_objective_id == objective.pk,
         membership.organization,
     )
+    mark_dependency_risks([row], dependencies)
     can_edit = powers.can_edit(objective)
     return {
         "org": membership.organization,
@@ -88,8 +94,8 @@ def objective_context(
         "children": visible.filter(parents=objective).select_related(
             "team", "owner", "organization"
         ),
-        "depends_on": [row for row in dependencies if row.outgoing],
-        "depended_on_by": [row for row in dependencies if not row.outgoing],
+        "depends_on": [dep for dep in dependencies if dep.outgoing],
+        "depended_on_by": [dep for dep in dependencies if not dep.outgoing],
         "dependency_form": extra.get("dependency_form")
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
         "changes": visible_changes(objective, visible),
@@ -126,12 +132,10 @@ def team_context(request: HttpRequest, team: Team, membership: Membership) -> di
         if cycle
         else []
     )
-    return {
-        "cycles": cycles,
-        "cycle": cycle,
-        "rows": objective_rows(objectives, org),
-        **team_dependencies(membership, team),
-    }
+    rows = objective_rows(objectives, org)
+    dependencies = team_dependencies(membership, team)
+    mark_dependency_risks(rows, dependencies["depends_on"])
+    return {"cycles": cycles, "cycle": cycle, "rows": rows, **dependencies}
 
 
 @login_required

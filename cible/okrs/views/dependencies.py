@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import services
-from cible.okrs.access import Powers
-from cible.okrs.contexts import dependency_rows
+from cible.okrs.access import Powers, get_objective_for_user
+from cible.okrs.contexts import dependency_chain, dependency_rows
 from cible.okrs.forms import DependencyAnswerForm
 from cible.okrs.models import Dependency
-from cible.okrs.queries import visible_dependencies
+from cible.okrs.queries import dependency_chain_ids, visible_dependencies
 from cible.orgs.access import get_membership
 
 
@@ -58,3 +58,18 @@ def dependency_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = dependency.to_objective.get_absolute_url() + "#dependencies"
     return redirect(back)
+
+
+@login_required
+def objective_dependency_chain(
+    request: AuthenticatedHttpRequest, slug: str, pk: int
+) -> HttpResponse:
+    """The critical-path view: the chain of dependencies across teams around one
+    objective, in a constant number of queries."""
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    order = dependency_chain_ids(objective)
+    ids = order[0] + order[1]
+    found = visible_dependencies(membership).filter(pk__in=ids) if ids else []
+    chain = dependency_chain(objective, {d.pk: d for d in found}, order, powers)
+    context = {"org": membership.organization, "objective": objective, "chain": chain}
+    return render(request, "okrs/dependency_chain.html", context)
