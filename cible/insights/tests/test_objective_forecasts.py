@@ -11,7 +11,7 @@ The objective: (5/6 x 1 + 0 x 2) / 3 = 5/18; low (41/60) / 3 = 41/180; high
 (59/60 + 2) / 3 = 179/180.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -36,7 +36,7 @@ TODAY = date(2026, 1, 21)
 
 
 def at(day: int) -> datetime:
-    return timezone.make_aware(datetime(2026, 1, 1, 12) + timezone.timedelta(days=day))
+    return timezone.make_aware(datetime(2026, 1, 1, 12) + timedelta(days=day))
 
 
 def close(value: Decimal, fraction: Fraction) -> bool:
