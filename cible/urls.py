@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
 from cible.front import views as front
-from cible.front.views import first_run, inline_check_in, key_results, palette, teams
+from cible.front.views import first_run, inline_check_in, key_results, objectives, palette, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -95,7 +95,7 @@ urlpatterns = [
     path(org + "cycles/<id:pk>/state/", rhythm.cycle_state, name="cycle_state"),
     path(org + "objectives/new/", authoring.objective_create, name="objective_create"),
     path(org + "objectives/parents/suggest/", authoring.parent_suggest, name="parent_suggest"),
-    path(org + "objectives/<id:pk>/", okrs.objective_detail, name="objective_detail"),
+    path(org + "objectives/<id:pk>/", objectives.objective_detail, name="objective_detail"),
     path(org + "objectives/<id:pk>/edit/", authoring.objective_edit, name="objective_edit"),
     path(
         org + "objectives/<id:pk>/archive/", authoring.objective_archive, name="objective_archive"

@@ -44,7 +44,7 @@ from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for
 from cible.okrs.contexts import kr_row, provider_status
 from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
 from cible.okrs.models import Dependency, KeyResult, Objective, thresholds_for
-from cible.okrs.queries import visible_dependencies
+from cible.okrs.queries import visible_dependencies, with_key_results
 from cible.okrs.templatetags.okrs import status_reason
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Membership, Organization
@@ -546,8 +546,10 @@ def list_dependencies(request: Request, slug: Slug, filters: Query[DependencyFil
         qs = qs.filter(
             Q(from_objective_id=filters.objective) | Q(to_objective_id=filters.objective)
         )
-    count, dependencies = paginate(qs.order_by("id"), filters)
-    return page_of(count, dependency_outs(list(dependencies), membership))
+    qs = qs.order_by("id")
+    count = qs.count()
+    shown = qs[filters.offset : filters.offset + filters.limit]
+    return page_of(count, dependency_outs(with_key_results(shown), membership))
 
 
 @router.put(
@@ -563,9 +565,10 @@ def set_dependency_state(request: Request, slug: Slug, id: Id, data: DependencyS
     retry is safe. A move not allowed from the stored state, or not to this caller, is a
     422 naming `state`; a caller on neither side gets 403."""
     membership = get_membership(request, slug)
-    dependency = visible_dependencies(membership).filter(pk=id).first()
-    if dependency is None:
+    found = with_key_results(visible_dependencies(membership).filter(pk=id))
+    if not found:
         raise Http404
+    dependency = found[0]
     powers = Powers(membership)
     sides = powers.dependency_sides(dependency)
     if not membership.can_write or not sides:

@@ -155,6 +155,10 @@ def dependency_rows(
 ) -> list[DependencyRow]:
     today = timezone.localdate()
     thresholds = thresholds_for(org)
+    if powers.membership.can_write:
+        # Who leads what, read now whether a row needs it or not: the same queries with
+        # no dependency as with many.
+        powers.led_people_ids  # noqa: B018
     rows = []
     for d in dependencies:
         status = provider_status(d, today, thresholds)

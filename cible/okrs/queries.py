@@ -99,9 +99,8 @@ DEPENDENCY_RELATED = (
 
 def visible_dependencies(membership: Membership) -> Any:
     """The dependencies of the organisation whose two objectives `membership` may see, with
-    what their rows need, in three queries however many there are."""
+    both objectives and their relations (`with_key_results` adds their key results)."""
     visible = visible_objectives(membership, related=(), key_results=False)
-    live = KeyResult.objects.live().order_by("position", "id")
     return (
         Dependency.objects.filter(
             organization_id=membership.organization_id,
@@ -109,12 +108,38 @@ def visible_dependencies(membership: Membership) -> Any:
             to_objective__in=visible,
         )
         .select_related(*DEPENDENCY_RELATED)
-        .prefetch_related(
-            Prefetch("from_objective__key_results", queryset=live),
-            Prefetch("to_objective__key_results", queryset=live),
-        )
         .order_by("state", "id")
     )
+
+
+def with_key_results(dependencies: Any) -> list[Dependency]:
+    """The dependencies of the query set, with the live key results of both their
+    objectives (who may edit them, how the provider is doing) in one more query, run
+    whether there are any or not: a page costs the same with none, one or many."""
+    rows = list(dependencies)
+    # A page of a list (sliced) names its dependencies by id; a whole query set as itself.
+    ends = (
+        Dependency.objects.filter(pk__in=[d.pk for d in rows])
+        if dependencies.query.is_sliced
+        else dependencies.order_by()
+    )
+    krs = list(
+        KeyResult.objects.live()
+        .filter(
+            Q(objective_id__in=ends.values("from_objective_id"))
+            | Q(objective_id__in=ends.values("to_objective_id"))
+        )
+        .order_by("position", "id")
+    )
+    by_objective: dict[int, list[KeyResult]] = {}
+    for kr in krs:
+        by_objective.setdefault(kr.objective_id, []).append(kr)
+    for d in rows:
+        for objective in (d.from_objective, d.to_objective):
+            # What a prefetch would have stored: `Powers.can_edit` reads it, no query.
+            cache = objective.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["key_results"] = by_objective.get(objective.pk, [])
+    return rows
 
 
 def dependencies_of(
@@ -137,7 +162,7 @@ def dependencies_of(
         dependencies = dependencies.filter(
             Q(from_objective__cycle=cycle) | Q(to_objective__cycle=cycle)
         )
-    return list(dependencies)
+    return with_key_results(dependencies)
 
 
 # How far a chain of dependencies is followed from an objective, each way.

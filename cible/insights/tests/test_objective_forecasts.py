@@ -133,3 +133,68 @@ def test_an_objective_without_key_results_forecasts_zero(world, cycle) -> None:
     result = objective_forecasts([loaded], TODAY, {})[empty.pk]
 
     assert (result.progress, result.low, result.high, result.shares) == (0, 0, 0, [])
+
+
+# --- On the objective page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def running(cycle) -> None:  # type: ignore[no-untyped-def]
+    """The cycle around today, as the pages compute at today's date."""
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=cycle.pk).update(
+        start=today - timedelta(days=20), end=today + timedelta(days=30)
+    )
+
+
+def test_the_objective_page_explains_the_forecast_in_words(world, objective, running) -> None:
+    response = world.client_for(world.vera).get(objective.get_absolute_url())
+
+    html = response.content.decode()
+    assert 'id="forecast"' in html
+    assert "At this pace, the objective ends at" in html
+    assert "each counted as many times as its weight" in html
+    assert "A milestone not done yet" in html
+    assert "Reach 10 users" in html
+
+
+def test_the_objective_page_says_it_in_french(world, objective, running) -> None:
+    client = world.client_for(world.vera)
+    response = client.get(objective.get_absolute_url(), headers={"Accept-Language": "fr"})
+
+    html = response.content.decode()
+    assert "À ce rythme, l'objectif finit à" in html
+    assert "Un jalon pas encore atteint" in html
+
+
+def _queries(world, path: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client_for(world.vera)
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_objective_page_with_forecasts_costs_the_same_with_more_key_results_and_check_ins(
+    world, cycle, objective, running
+) -> None:
+    """More key results, more check-ins, a driven key result and its child's key results:
+    the same number of queries once the page has one of each kind."""
+    child = create_objective(
+        world.org, world.bob, parents=[objective], cycle=cycle, title="Child", level="person"
+    )
+    create_key_result(objective, title="Grow through the child", driven_by=child)
+    first = create_key_result(child, title="C1", start=Decimal(0), target=Decimal(5))
+    before = _queries(world, objective.get_absolute_url())
+    from cible.checkins.services import record_check_in
+
+    for n in range(3):
+        kr = create_key_result(objective, title=f"More {n}", start=Decimal(0), target=Decimal(5))
+        record_check_in(kr, world.bob, Decimal(n + 1), 7)
+        create_key_result(child, title=f"C{n + 2}", start=Decimal(0), target=Decimal(5))
+    record_check_in(first, world.bob, Decimal(2), 7)
+
+    assert _queries(world, objective.get_absolute_url()) == before

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from cible.accounts.models import User
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
-from cible.okrs.access import Powers, get_objective_for_user
+from cible.okrs.access import Powers
 from cible.okrs.coach import advice_for_objective
 from cible.okrs.contexts import (
     dependency_rows,
@@ -114,13 +114,6 @@ def visible_changes(objective: Objective, visible: Any) -> list[Change]:
     named = {ref for change in changes for ref in change.refs}
     seen = set(visible.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
     return [change for change in changes if set(change.refs) <= seen]
-
-
-@login_required
-def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    objective, membership, powers = get_objective_for_user(request, slug, pk)
-    context = objective_context(request, objective, membership, powers)
-    return render(request, "okrs/objective_detail.html", context)
 
 
 def team_context(request: HttpRequest, team: Team, membership: Membership) -> dict[str, Any]:

@@ -17,8 +17,7 @@ from cible.okrs import services
 from cible.okrs.access import Powers, get_objective_for_user
 from cible.okrs.contexts import dependency_chain, dependency_rows
 from cible.okrs.forms import DependencyAnswerForm
-from cible.okrs.models import Dependency
-from cible.okrs.queries import dependency_chain_ids, visible_dependencies
+from cible.okrs.queries import dependency_chain_ids, visible_dependencies, with_key_results
 from cible.orgs.access import get_membership
 
 
@@ -26,9 +25,10 @@ from cible.orgs.access import get_membership
 @require_POST
 def dependency_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
-    dependency: Dependency | None = visible_dependencies(membership).filter(pk=pk).first()
-    if dependency is None:
+    found = with_key_results(visible_dependencies(membership).filter(pk=pk))
+    if not found:
         raise Http404
+    dependency = found[0]
     powers = Powers(membership)
     sides = powers.dependency_sides(dependency)
     if not membership.can_write or not sides:
@@ -69,7 +69,7 @@ def objective_dependency_chain(
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     order = dependency_chain_ids(objective)
     ids = order[0] + order[1]
-    found = visible_dependencies(membership).filter(pk__in=ids) if ids else []
-    chain = dependency_chain(objective, {d.pk: d for d in found}, order, powers)
+    loaded = with_key_results(visible_dependencies(membership).filter(pk__in=ids))
+    chain = dependency_chain(objective, {d.pk: d for d in loaded}, order, powers)
     context = {"org": membership.organization, "objective": objective, "chain": chain}
     return render(request, "okrs/dependency_chain.html", context)
