@@ -181,10 +181,14 @@ class ObjectiveForecast:
 DRIVEN_DEPTH = 6
 
 
-def _driven_children(objectives: list[Objective]) -> dict[int, Objective]:
+def _driven_children(
+    objectives: list[Objective], loaded: Iterable[Objective] = ()
+) -> dict[int, Objective]:
     """The objectives the key results of `objectives` are driven by, and theirs, down the
-    alignment, with their live key results: two queries a level."""
-    known = {o.pk: o for o in objectives}
+    alignment, with their live key results: two queries a level (none for those already
+    `loaded`)."""
+    known = {o.pk: o for o in loaded}
+    known.update((o.pk, o) for o in objectives)
     wanted = _driven_ids(objectives) - known.keys()
     for _level in range(DRIVEN_DEPTH):
         if not wanted:
@@ -206,14 +210,18 @@ def _driven_ids(objectives: Iterable[Objective]) -> set[int]:
 
 
 def objective_forecasts(
-    objectives: Iterable[Objective], today: date | None = None, history: History | None = None
+    objectives: Iterable[Objective],
+    today: date | None = None,
+    history: History | None = None,
+    loaded: Iterable[Objective] = (),
 ) -> dict[int, ObjectiveForecast]:
     """Forecasts of objectives whose live key results and cycle are loaded (as
     `visible_objectives` reads them), by objective id, rolled up the alignment: in a
-    constant number of queries (the check-ins once, two a level of driven objectives)."""
+    constant number of queries (the check-ins once, two a level of driven objectives not
+    among those already `loaded`)."""
     today = today or timezone.localdate()
     objectives = list(objectives)
-    known = _driven_children(objectives)
+    known = _driven_children(objectives, loaded)
     if history is None:
         krs = [kr for o in known.values() for kr in o.key_results.all() if is_forecast(kr)]
         history = check_in_history(kr.pk for kr in krs)

@@ -198,3 +198,18 @@ def test_the_objective_page_with_forecasts_costs_the_same_with_more_key_results_
     record_check_in(first, world.bob, Decimal(2), 7)
 
     assert _queries(world, objective.get_absolute_url()) == before
+
+
+def test_the_dashboard_lists_each_company_objectives_forecast(world, cycle, running) -> None:
+    """Two milestones of weight 1, one done: (100 % + 0 %) / 2 = 50 %, and 50 % to 100 %."""
+    company = create_objective(world.org, world.alice, cycle=cycle, title="Win", level="company")
+    create_key_result(company, title="Open", kind="milestone", current=Decimal(1))
+    create_key_result(company, title="Sign", kind="milestone")
+
+    response = world.client_for(world.alice).get(f"/o/acme/dashboard/?cycle={cycle.pk}")
+
+    html = response.content.decode()
+    cell = html[html.index(f'data-cell="forecast-{company.pk}"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "50\u00a0%" in cell and "100\u00a0%" in cell
+    assert "each counted as many times as its weight" in html
