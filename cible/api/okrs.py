@@ -29,6 +29,7 @@ from cible.api.schemas import (
     KeyResultPatch,
     Level,
     ObjectiveDetailOut,
+    ObjectiveForecastOut,
     ObjectiveIn,
     ObjectivePage,
     ObjectivePatch,
@@ -38,13 +39,14 @@ from cible.api.schemas import (
 )
 from cible.api.types import CleanLine
 from cible.checkins.services import record_check_in
+from cible.insights.forecasts import explain, objective_forecasts
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import rules, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
 from cible.okrs.contexts import kr_row, provider_status
 from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
 from cible.okrs.models import Dependency, KeyResult, Objective, thresholds_for
-from cible.okrs.queries import visible_dependencies, with_key_results
+from cible.okrs.queries import visible_dependencies, visible_objectives, with_key_results
 from cible.okrs.templatetags.okrs import status_reason
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Membership, Organization
@@ -178,6 +180,41 @@ def list_objectives(request: Request, slug: Slug, filters: Query[ObjectiveFilter
     count, objectives = paginate(qs, filters)
     progress = services.objective_progress(objectives)
     return page_of(count, [objective_out(o, progress) for o in objectives])
+
+
+@router.get(
+    ORG + "/objectives/{id}/forecast",
+    response={200: ObjectiveForecastOut, **ERRORS},
+    tags=["objectives"],
+)
+def get_objective_forecast(request: Request, slug: Slug, id: Id) -> Any:
+    """Where the objective is heading at its cycle's end: the weighted mean of its live key
+    results' forecasts, with its range, rolled up the alignment (a key result driven by an
+    aligned objective brings that objective's forecast), and how each share was found."""
+    objective, membership, _powers = get_objective_for_user(request, slug, id)
+    shown = visible_objectives(membership).filter(pk=objective.pk).first() or objective
+    forecast = objective_forecasts([shown])[shown.pk]
+    return {
+        "objective": shown.pk,
+        "end": shown.cycle.end,
+        "progress": float(forecast.progress),
+        "low": float(forecast.low),
+        "high": float(forecast.high),
+        "explanation": explain(forecast),
+        "key_results": [
+            {
+                "key_result": s.kr.pk,
+                "weight": float(s.share.weight),
+                "progress": float(s.share.progress),
+                "low": float(s.share.low),
+                "high": float(s.share.high),
+                "how": s.how,
+                "days_of_check_ins": s.n_points,
+                "driven_by": s.driven_by.pk if s.driven_by else None,
+            }
+            for s in forecast.shares
+        ],
+    }
 
 
 @router.get(

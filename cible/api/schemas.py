@@ -179,6 +179,38 @@ class ObjectiveDetailOut(ObjectiveOut):
     key_results: list[KeyResultOut]
 
 
+class KeyResultForecastOut(Schema):
+    key_result: int
+    weight: float
+    progress: float = Field(description="Its forecast progress at its end, from 0 to 1.")
+    low: float
+    high: float
+    how: Literal[
+        "trend", "no_trend", "final", "milestone_done", "milestone_open", "missed", "driven"
+    ] = Field(
+        description="trend: a straight line through its latest check-ins (days_of_check_ins "
+        "of them); no_trend: fewer than two days of check-ins, its current value, the range "
+        "from its start to its target; final: its end has come, its latest value; "
+        "milestone_done / milestone_open (0 up to 1) / missed (not done by its end); driven: "
+        "the forecast of the aligned objective driven_by."
+    )
+    days_of_check_ins: int
+    driven_by: int | None
+
+
+class ObjectiveForecastOut(Schema):
+    objective: int
+    end: date = Field(description="The cycle's end, when the forecast is read.")
+    progress: float = Field(
+        description="The mean of the key results' forecast progress, each counted as many "
+        "times as its weight."
+    )
+    low: float = Field(description="The same mean of the key results' lowest forecasts.")
+    high: float = Field(description="The same mean of the key results' highest forecasts.")
+    explanation: str = Field(description="The sum, in words, in the caller's language.")
+    key_results: list[KeyResultForecastOut]
+
+
 class NewKeyResultIn(Input):
     """A key result sent inside its new objective."""
 

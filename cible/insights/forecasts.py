@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from cible.checkins.models import CheckIn
 from cible.lib import forecast as method
@@ -269,3 +271,29 @@ def _share(
     how = {Basis.TREND: TREND, Basis.NO_TREND: NO_TREND}.get(f.basis, FINAL)
     share = method.Share(weight, f.progress, f.progress_low, f.progress_high)
     return KRShare(kr, share, how, n_points=f.n_points)
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{number_format(round(fraction * 100), force_grouping=True)}\u00a0%"
+
+
+def explain(forecast: ObjectiveForecast) -> str:
+    """The objective's forecast as a sentence with its sum, in the active language."""
+    if not forecast.shares:
+        return gettext("No key result yet: nothing to forecast.")
+    terms = " + ".join(
+        f"{_percent(s.share.progress)} × {number_format(s.share.weight.normalize())}"
+        for s in forecast.shares
+    )
+    total = number_format(forecast.total_weight.normalize())
+    return gettext(
+        "The mean of its key results' forecasts, each counted as many times as its weight: "
+        "(%(terms)s) ÷ %(total)s = %(progress)s; the same mean of their lowest and highest "
+        "forecasts gives %(low)s to %(high)s."
+    ) % {
+        "terms": terms,
+        "total": total,
+        "progress": _percent(forecast.progress),
+        "low": _percent(forecast.low),
+        "high": _percent(forecast.high),
+    }

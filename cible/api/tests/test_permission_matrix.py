@@ -78,6 +78,7 @@ ROWS: dict[str, Row] = {
     "update_cycle": Row("cycle", body(state="review")),
     "list_objectives": Row(),
     "get_objective": Row("objective"),
+    "get_objective_forecast": Row("objective"),
     "create_objective": Row(
         body=body(
             title="Learn the domain",
