@@ -48,15 +48,16 @@ def dependency_state(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     outgoing = request.POST.get("side") == "out"
     [row] = dependency_rows([dependency], powers, lambda d: outgoing, membership.organization)
     status = 422 if form.errors else 200
-    context = {"org": membership.organization, "dep": row, "answer_form": form}
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = dependency.to_objective.get_absolute_url() + "#dependencies"
+    # The page the answer came from, kept by the row the answer re-renders.
+    context = {"org": membership.organization, "dep": row, "answer_form": form, "next": back}
     if is_htmx(request):
         return render(request, "okrs/_dependency.html", context, status=status)
     if form.errors:
         return render(request, "okrs/dependency_answer.html", context, status=status)
     messages.success(request, _("Dependency answered."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = dependency.to_objective.get_absolute_url() + "#dependencies"
     return redirect(back)
 
 
