@@ -38,7 +38,7 @@ def dependencies_of(page: Page):  # type: ignore[no-untyped-def]
 def test_a_lead_asks_the_other_team_accepts_both_teams_see_it(
     world, live_server, new_page: NewPage, sales
 ) -> None:
-    team, theirs = sales
+    team, _theirs = sales
     bob = new_page()
     sign_in(bob, world.bob.email, PASSWORD)
     bob.goto(world.team_objective.get_absolute_url())
