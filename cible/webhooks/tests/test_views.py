@@ -94,8 +94,8 @@ def test_an_admin_adds_an_endpoint(world) -> None:
 def test_every_event_is_ticked_on_a_new_form(world) -> None:
     page = world.client_for(world.adam).get(url("webhook_create")).content.decode()
 
-    assert page.count('name="events"') == 5
-    assert page.count("checked") >= 5 + 1  # The events, and "active".
+    assert page.count('name="events"') == 6
+    assert page.count("checked") >= 6 + 1  # The events, and "active".
 
 
 @pytest.mark.parametrize(
