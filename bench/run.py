@@ -229,6 +229,22 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             " WHERE i.recipient_id = %s AND i.organization_id = %s"
             " ORDER BY i.created_at DESC, i.id DESC LIMIT 50",
             [user.pk, o],
+            "objective page with forecasts (company objective)",
+            f"{base}/objectives/{root.pk}/",
+            # Its key results and their check-ins: what the forecast reads.
+            "SELECT k.id, k.kind, k.start, k.target, k.current, k.weight, c.created_at, c.value"
+            " FROM okrs_keyresult k LEFT JOIN checkins_checkin c ON c.key_result_id = k.id"
+            " WHERE k.objective_id = %s AND k.archived_at IS NULL AND k.cancelled_at IS NULL"
+            " ORDER BY k.id, c.created_at",
+            [root.pk],
+        ),
+        Target(
+            "dependency chain",
+            f"{base}/objectives/{objective.pk}/dependencies/chain/",
+            "SELECT d.id, d.from_objective_id, d.to_objective_id FROM okrs_dependency d"
+            " JOIN okrs_objective o ON o.id = d.from_objective_id"
+            " WHERE d.organization_id = %s AND o.cycle_id = %s AND d.state <> 'declined'",
+            [o, c],
         ),
         Target(
             f"KR page + chart ({checkin_count} check-ins)",

@@ -5,11 +5,11 @@ from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
 from cible.collab import views as collab
 from cible.front import views as front
-from cible.front.views import first_run, inline_check_in, key_results, palette, teams
+from cible.front.views import first_run, inline_check_in, key_results, objectives, palette, teams
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
-from cible.okrs.views import approvals, authoring, cycles, initiatives, tree
+from cible.okrs.views import approvals, authoring, cycles, dependencies, initiatives, tree
 from cible.okrs.views import map as alignment
 from cible.orgs import views as orgs
 
@@ -98,7 +98,7 @@ urlpatterns = [
     path(org + "cycles/<id:pk>/state/", rhythm.cycle_state, name="cycle_state"),
     path(org + "objectives/new/", authoring.objective_create, name="objective_create"),
     path(org + "objectives/parents/suggest/", authoring.parent_suggest, name="parent_suggest"),
-    path(org + "objectives/<id:pk>/", okrs.objective_detail, name="objective_detail"),
+    path(org + "objectives/<id:pk>/", objectives.objective_detail, name="objective_detail"),
     path(org + "objectives/<id:pk>/edit/", authoring.objective_edit, name="objective_edit"),
     path(
         org + "objectives/<id:pk>/archive/", authoring.objective_archive, name="objective_archive"
@@ -131,9 +131,19 @@ urlpatterns = [
         name="dependency_create",
     ),
     path(
+        org + "objectives/<id:pk>/dependencies/chain/",
+        dependencies.objective_dependency_chain,
+        name="objective_dependency_chain",
+    ),
+    path(
         org + "objectives/<id:pk>/dependencies/suggest/",
         authoring.dependency_suggest,
         name="dependency_suggest",
+    ),
+    path(
+        org + "dependencies/<id:pk>/state/",
+        dependencies.dependency_state,
+        name="dependency_state",
     ),
     path(
         org + "dependencies/<id:pk>/delete/",

@@ -22,6 +22,7 @@ from cible.api.schemas import (
     DependencyIn,
     DependencyOut,
     DependencyPage,
+    DependencyStateIn,
     Id,
     KeyResultIn,
     KeyResultOut,
@@ -29,6 +30,7 @@ from cible.api.schemas import (
     KeyResultPatch,
     Level,
     ObjectiveDetailOut,
+    ObjectiveForecastOut,
     ObjectiveIn,
     ObjectivePage,
     ObjectivePatch,
@@ -38,12 +40,14 @@ from cible.api.schemas import (
 )
 from cible.api.types import CleanLine
 from cible.checkins.services import record_check_in
+from cible.insights.forecasts import explain, objective_forecasts
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import rules, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.contexts import kr_row
+from cible.okrs.contexts import kr_row, provider_status
 from cible.okrs.forms import DependencyForm, KeyResultForm, ObjectiveForm
-from cible.okrs.models import Dependency, KeyResult, Objective
+from cible.okrs.models import Dependency, KeyResult, Objective, thresholds_for
+from cible.okrs.queries import visible_dependencies, visible_objectives, with_key_results
 from cible.okrs.templatetags.okrs import status_reason
 from cible.orgs.access import get_membership, require_writer
 from cible.orgs.models import Membership, Organization
@@ -184,6 +188,41 @@ def list_objectives(request: Request, slug: Slug, filters: Query[ObjectiveFilter
     count, objectives = paginate(qs, filters)
     progress = services.objective_progress(objectives)
     return page_of(count, [objective_out(o, progress) for o in objectives])
+
+
+@router.get(
+    ORG + "/objectives/{id}/forecast",
+    response={200: ObjectiveForecastOut, **ERRORS},
+    tags=["objectives"],
+)
+def get_objective_forecast(request: Request, slug: Slug, id: Id) -> Any:
+    """Where the objective is heading at its cycle's end: the weighted mean of its live key
+    results' forecasts, with its range, rolled up the alignment (a key result driven by an
+    aligned objective brings that objective's forecast), and how each share was found."""
+    objective, membership, _powers = get_objective_for_user(request, slug, id)
+    shown = visible_objectives(membership).filter(pk=objective.pk).first() or objective
+    forecast = objective_forecasts([shown])[shown.pk]
+    return {
+        "objective": shown.pk,
+        "end": shown.cycle.end,
+        "progress": float(forecast.progress),
+        "low": float(forecast.low),
+        "high": float(forecast.high),
+        "explanation": explain(forecast),
+        "key_results": [
+            {
+                "key_result": s.kr.pk,
+                "weight": float(s.share.weight),
+                "progress": float(s.share.progress),
+                "low": float(s.share.low),
+                "high": float(s.share.high),
+                "how": s.how,
+                "days_of_check_ins": s.n_points,
+                "driven_by": s.driven_by.pk if s.driven_by else None,
+            }
+            for s in forecast.shares
+        ],
+    }
 
 
 @router.get(
@@ -540,7 +579,7 @@ class DependencyFilters(PageQuery):
     objective: Id | None = Field(None, description="Dependencies from or to this objective.")
 
 
-def dependency_out(d: Dependency) -> dict[str, Any]:
+def dependency_out(d: Dependency, at_risk: bool = False) -> dict[str, Any]:
     return {
         "id": d.pk,
         "from_objective": d.from_objective_id,
@@ -550,7 +589,22 @@ def dependency_out(d: Dependency) -> dict[str, Any]:
         "note": d.note,
         "state": d.state,
         "created_at": d.created_at,
+        "comment": d.state_comment,
+        "changed_by": d.state_changed_by_id,
+        "changed_at": d.state_changed_at,
+        "at_risk": at_risk,
     }
+
+
+def dependency_outs(dependencies: list[Dependency], membership: Membership) -> list[Any]:
+    """With `visible_dependencies`' relations loaded: no query per dependency."""
+    today, thresholds = timezone.localdate(), thresholds_for(membership.organization)
+    return [
+        dependency_out(
+            d, rules.at_risk_from_dependency(d.state, provider_status(d, today, thresholds))
+        )
+        for d in dependencies
+    ]
 
 
 def _dependencies(membership: Membership) -> Any:
@@ -565,13 +619,42 @@ def _dependencies(membership: Membership) -> Any:
 @router.get(ORG + "/dependencies", response={200: DependencyPage, **ERRORS}, tags=["dependencies"])
 def list_dependencies(request: Request, slug: Slug, filters: Query[DependencyFilters]) -> Any:
     membership = get_membership(request, slug)
-    qs = _dependencies(membership)
+    qs = visible_dependencies(membership)
     if filters.objective is not None:
         qs = qs.filter(
             Q(from_objective_id=filters.objective) | Q(to_objective_id=filters.objective)
         )
-    count, dependencies = paginate(qs.order_by("id"), filters)
-    return page_of(count, [dependency_out(d) for d in dependencies])
+    qs = qs.order_by("id")
+    count = qs.count()
+    shown = qs[filters.offset : filters.offset + filters.limit]
+    return page_of(count, dependency_outs(with_key_results(shown), membership))
+
+
+@router.put(
+    ORG + "/dependencies/{id}/state",
+    response={200: DependencyOut, **ERRORS},
+    tags=["dependencies"],
+)
+def set_dependency_state(request: Request, slug: Slug, id: Id, data: DependencyStateIn) -> Any:
+    """Answer a dependency, as on its pages: the team asked (the editors of the objective
+    depended on, its team's lead among them) accepts or declines it, with a comment a
+    decline needs; either team marks it done or reopens it; the team that asked asks again
+    after a decline. Sending the state it already has changes nothing and answers 200: a
+    retry is safe. A move not allowed from the stored state, or not to this caller, is a
+    422 naming `state`; a caller on neither side gets 403."""
+    membership = get_membership(request, slug)
+    found = with_key_results(visible_dependencies(membership).filter(pk=id))
+    if not found:
+        raise Http404
+    dependency = found[0]
+    powers = Powers(membership)
+    sides = powers.dependency_sides(dependency)
+    if not membership.can_write or not sides:
+        raise PermissionDenied
+    if dependency.state != data.state:
+        services.change_dependency_state(dependency, request.user, data.state, sides, data.comment)
+    [out] = dependency_outs([dependency], membership)
+    return Status(200, out)
 
 
 @router.post(ORG + "/dependencies", response={201: DependencyOut, **ERRORS}, tags=["dependencies"])

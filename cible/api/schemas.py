@@ -190,6 +190,38 @@ class ObjectiveDetailOut(ObjectiveOut):
     key_results: list[KeyResultOut]
 
 
+class KeyResultForecastOut(Schema):
+    key_result: int
+    weight: float
+    progress: float = Field(description="Its forecast progress at its end, from 0 to 1.")
+    low: float
+    high: float
+    how: Literal[
+        "trend", "no_trend", "final", "milestone_done", "milestone_open", "missed", "driven"
+    ] = Field(
+        description="trend: a straight line through its latest check-ins (days_of_check_ins "
+        "of them); no_trend: fewer than two days of check-ins, its current value, the range "
+        "from its start to its target; final: its end has come, its latest value; "
+        "milestone_done / milestone_open (0 up to 1) / missed (not done by its end); driven: "
+        "the forecast of the aligned objective driven_by."
+    )
+    days_of_check_ins: int
+    driven_by: int | None
+
+
+class ObjectiveForecastOut(Schema):
+    objective: int
+    end: date = Field(description="The cycle's end, when the forecast is read.")
+    progress: float = Field(
+        description="The mean of the key results' forecast progress, each counted as many "
+        "times as its weight."
+    )
+    low: float = Field(description="The same mean of the key results' lowest forecasts.")
+    high: float = Field(description="The same mean of the key results' highest forecasts.")
+    explanation: str = Field(description="The sum, in words, in the caller's language.")
+    key_results: list[KeyResultForecastOut]
+
+
 class NewKeyResultIn(Input):
     """A key result sent inside its new objective."""
 
@@ -266,6 +298,9 @@ class KeyResultPatch(Input):
     driven_by: Ref | None = None
 
 
+DependencyState = Literal["proposed", "accepted", "declined", "done"]
+
+
 class DependencyOut(Schema):
     id: int
     from_objective: int
@@ -275,6 +310,23 @@ class DependencyOut(Schema):
     note: str
     state: str
     created_at: datetime
+    comment: str = Field(description="The latest answer's comment (a decline says why).")
+    changed_by: int | None = Field(description="Who gave the latest answer.")
+    changed_at: datetime | None = Field(description="When the latest answer was given.")
+    at_risk: bool = Field(
+        description="The dependency is still awaited (proposed or accepted) and the provider "
+        "(the key result depended on, else the worst of its objective's key results) is off "
+        "track: the depending key results are at risk from it."
+    )
+
+
+class DependencyStateIn(Input):
+    state: DependencyState = Field(
+        description="accepted or declined (the team asked, on a proposed one; declined also "
+        "on an accepted one), done (either team, on an accepted one), accepted again (either "
+        "team, reopening a done one), proposed (the team that asked, after a decline)."
+    )
+    comment: Annotated[str, Field(max_length=rules.DEPENDENCY_COMMENT_MAX), TEXT] = ""
 
 
 class DependencyIn(Input):

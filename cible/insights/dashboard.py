@@ -30,7 +30,7 @@ team. Formulas, each a share of a count (None when there is nothing to count):
 import copy
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -41,7 +41,13 @@ from django.utils import timezone
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
-from cible.insights.forecasts import Attention, forecasts, is_forecast, needs_attention
+from cible.insights.forecasts import (
+    Attention,
+    forecasts,
+    is_forecast,
+    needs_attention,
+    objective_forecasts,
+)
 from cible.lib import okrmath
 from cible.okrs.contexts import ObjectiveRow, objective_rows
 from cible.okrs.models import (
@@ -290,6 +296,9 @@ class Dashboard:
     focus: Focus
     attention: list[Attention]
     history: list[HistoryPoint]
+    # The listed objectives' forecasts at the cycle's end, by objective id: (progress,
+    # low, high), numbers only, so a stored dashboard stays small.
+    forecasts: dict[int, tuple[Decimal, Decimal, Decimal]] = field(default_factory=dict)
     candidates: int = 0  # how many KRs were forecast for "needs attention"
     forecastable: int = 0  # how many KRs in scope have a forecast
     objective_count: int = field(init=False)
@@ -687,6 +696,35 @@ def attention_of(krs: list[KeyResult], today: date, readings: Readings) -> list[
     return needs_attention(krs, today, forecasts(krs, today, history))
 
 
+class _History(Mapping[int, list[tuple[datetime, Decimal]]]):
+    """The readings of a key result as forecasts take them (local times), converted when
+    a forecast asks: the listed objectives reach a few of the cycle's key results."""
+
+    def __init__(self, readings: Readings) -> None:
+        self.readings = readings
+
+    def __getitem__(self, kr_id: int) -> list[tuple[datetime, Decimal]]:
+        moments, values = self.readings[kr_id]
+        return [(timezone.localtime(m), v) for m, v in zip(moments, values, strict=True)]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.readings)
+
+    def __len__(self) -> int:
+        return len(self.readings)
+
+
+def _objective_forecasts(
+    listed: Sequence[ObjectiveRow], loaded: Sequence[Objective], today: date, readings: Readings
+) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """The listed objectives' forecasts, from the objectives and check-ins the dashboard
+    read already (a driven objective it did not read costs two queries a level)."""
+    result = objective_forecasts(
+        [row.objective for row in listed], today, _History(readings), loaded=loaded
+    )
+    return {pk: (f.progress, f.low, f.high) for pk, f in result.items()}
+
+
 def week_ends(cycle: Cycle, org_weekday: int, today: date) -> list[date]:
     """The last day of each week (the day before the check-in weekday) from the cycle's
     start to today or its end, whichever comes first; that last day closes the list."""
@@ -828,11 +866,13 @@ def build(
     attention, candidates, forecastable = _attention(rows, today, readings)
     ends = week_ends(cycle, org.checkin_weekday, today)
     top_down = sum(o.origin == Origin.TOP_DOWN for o in scope)
+    listed = [r for r in rows if r.objective.level == (Level.TEAM if team else Level.COMPANY)]
     return Dashboard(
         cycle=cycle,
         team=team,
         rows=rows,
-        listed=[r for r in rows if r.objective.level == (Level.TEAM if team else Level.COMPANY)],
+        listed=listed,
+        forecasts=_objective_forecasts(listed, loaded, today, readings),
         statuses=_statuses(rows),
         discipline=discipline,
         alignment=Alignment(

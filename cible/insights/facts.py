@@ -69,7 +69,7 @@ from cible.insights.dashboard import (
     week_ends,
     week_start,
 )
-from cible.insights.forecasts import is_forecast
+from cible.insights.forecasts import is_forecast, objective_forecasts
 from cible.insights.models import FORMAT, DashboardSnapshot, ObjectiveFact
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
@@ -626,11 +626,14 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
         )
         for index, day in enumerate(ends)
     ]
+    listed = _listed(org, cycle, company)
+    forecast = objective_forecasts([row.objective for row in listed], today)
     board = Dashboard(
         cycle=cycle,
         team=None,
         rows=[],
-        listed=_listed(org, cycle, company),
+        listed=listed,
+        forecasts={pk: (f.progress, f.low, f.high) for pk, f in forecast.items()},
         statuses=[
             StatusShare(status, Share(status_counts[status], objective_count))
             for status in STATUSES

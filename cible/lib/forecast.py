@@ -20,6 +20,13 @@ so that anyone can check a forecast with a calculator:
 5. When the end date is today or past, the result is in: the latest value, no range.
 6. A milestone is done or not: no forecast, the latest value.
 
+An objective's forecast is the weighted mean of its key results' forecast progress, and
+its range the weighted means of their lows and of their highs (`combine`): a key result
+weighing 2 counts twice. A milestone not done yet weighs in at 0 with a range up to 1
+(it may still be done) until its end, at 0 after; a key result driven by an aligned
+objective brings that objective's forecast, so forecasts roll up the alignment as
+progress does.
+
 The forecast progress is the KR's progress (clamped to 0-1, through ``okrmath``) at the
 forecast value, and at the values of the range. For a stay-above, stay-below or
 stay-between KR, that is whether the value is on course to be within its bounds at the
@@ -36,7 +43,17 @@ from fractions import Fraction
 from cible.lib import okrmath
 from cible.lib.okrmath import Kind
 
-__all__ = ["WINDOW", "Basis", "Forecast", "display_step", "forecast", "round_to"]
+__all__ = [
+    "WINDOW",
+    "Basis",
+    "Combined",
+    "Forecast",
+    "Share",
+    "combine",
+    "display_step",
+    "forecast",
+    "round_to",
+]
 
 WINDOW = 6
 ZERO = Decimal(0)
@@ -193,3 +210,38 @@ def round_to(value: Decimal, step: Decimal) -> Decimal:
     """`value` to the nearest multiple of `step` (a power of ten), without an exponent."""
     rounded = (value / step).to_integral_value() * step
     return rounded.quantize(step if step < 1 else Decimal(1))
+
+
+@dataclass(frozen=True)
+class Share:
+    """One key result's part in its objective's forecast: its weight and its forecast
+    progress with the range, each from 0 to 1."""
+
+    weight: Decimal
+    progress: Decimal
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True)
+class Combined:
+    progress: Decimal
+    low: Decimal
+    high: Decimal
+
+
+def combine(shares: Iterable[Share]) -> Combined:
+    """The weighted means of the shares' progress, lows and highs (0 without any weight),
+    computed on exact fractions."""
+    shares = list(shares)
+    total = sum((Fraction(s.weight) for s in shares), Fraction(0))
+    if total <= 0:
+        return Combined(ZERO, ZERO, ZERO)
+
+    def mean(part: str) -> Decimal:
+        weighted = sum(
+            (Fraction(s.weight) * Fraction(getattr(s, part)) for s in shares), Fraction(0)
+        )
+        return _decimal(weighted / total)
+
+    return Combined(mean("progress"), mean("low"), mean("high"))

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from cible.lib.db import Prepared
 from cible.okrs import rules
-from cible.okrs.models import Initiative, KeyResult, Level, Objective
+from cible.okrs.models import Dependency, Initiative, KeyResult, Level, Objective
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Role, Team, TeamMember
 
@@ -117,6 +117,23 @@ class Powers:
     def owns(self, kr: KeyResult) -> bool:
         """Its owner or one of its co-owners: each checks it in as its owner does."""
         return kr.owner_id == self.user_id or kr.pk in self.co_owned_ids
+
+    def dependency_sides(self, dependency: Dependency) -> frozenset[str]:
+        """Which ends of a dependency this member answers for: the requester (may edit the
+        depending objective) and the provider (may edit the objective depended on, which
+        its team's lead may)."""
+        sides = set()
+        if self.can_edit(dependency.from_objective):
+            sides.add(rules.REQUESTER)
+        if self.can_edit(dependency.to_objective):
+            sides.add(rules.PROVIDER)
+        return frozenset(sides)
+
+    def dependency_moves(self, dependency: Dependency) -> list[str]:
+        """The states this member may move the dependency to (none for a viewer)."""
+        if not self.membership.can_write:
+            return []
+        return rules.dependency_moves(dependency.state, self.dependency_sides(dependency))
 
     def can_edit_key_result(self, kr: KeyResult) -> bool:
         owner = self.membership.can_write and self.owns(kr)

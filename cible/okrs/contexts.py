@@ -1,17 +1,22 @@
 """View models: what the OKR templates show, computed once in Python."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.lib import okrmath
+from cible.okrs import rules
 from cible.okrs.access import Powers, approver_ids
 from cible.okrs.models import (
     Approval,
+    Cycle,
+    Dependency,
     Initiative,
     InitiativeState,
     KeyResult,
@@ -19,8 +24,9 @@ from cible.okrs.models import (
     ObjectiveState,
     thresholds_for,
 )
+from cible.okrs.queries import dependencies_of
 from cible.okrs.services import objective_progress
-from cible.orgs.models import Organization
+from cible.orgs.models import Membership, Organization, Team
 
 
 @dataclass
@@ -30,6 +36,9 @@ class KRRow:
     raw_progress: Decimal
     expected: Decimal
     status: okrmath.Assessment
+    # The awaited dependencies whose provider is off track: this KR is at risk from them
+    # (`mark_dependency_risks`, on the pages that show dependencies).
+    blocked_by: list["DependencyRow"] = field(default_factory=list)
 
 
 @dataclass
@@ -148,3 +157,187 @@ def approval_panel(objective: Objective, powers: Powers) -> dict[str, Any] | Non
         and powers.can_edit(objective),
         "can_decide": pending and powers.can_approve(objective),
     }
+
+
+# The button of each move, by (from, to): the same state reached two ways reads apart.
+MOVE_LABELS = {
+    ("proposed", "accepted"): _("Accept"),
+    ("proposed", "declined"): _("Decline"),
+    ("accepted", "declined"): _("Decline"),
+    ("accepted", "done"): _("Mark done"),
+    ("done", "accepted"): _("Reopen"),
+    ("declined", "proposed"): _("Ask again"),
+}
+
+
+@dataclass
+class DependencyRow:
+    """A dependency as a page shows it from one end: `outgoing` when the page's objective
+    or team is the one that depends (the other end is then the provider)."""
+
+    dependency: Dependency
+    outgoing: bool
+    moves: list[tuple[str, str]]
+    can_remove: bool
+    provider_status: okrmath.Assessment | None
+    at_risk: bool
+
+    @property
+    def other(self) -> Objective:
+        d = self.dependency
+        return d.to_objective if self.outgoing else d.from_objective
+
+    @property
+    def side(self) -> str:
+        return "out" if self.outgoing else "in"
+
+
+def provider_status(
+    dependency: Dependency, today: date, thresholds: okrmath.Thresholds
+) -> okrmath.Assessment | None:
+    """How the provider is doing: the key result depended on, else the worst of its
+    objective's live key results (their prefetched rows, no query). A key result driven
+    by a child objective is read from its own values here."""
+    provider = dependency.to_objective
+    named = dependency.to_key_result
+    krs = [named] if named is not None else list(provider.key_results.all())
+    statuses = []
+    for kr in krs:
+        kr.objective = provider  # the same, already read
+        statuses.append(kr.status(today, thresholds))
+    if not statuses:
+        return None
+    return max(statuses, key=lambda s: okrmath.SEVERITY[s.status])
+
+
+def dependency_rows(
+    dependencies: list[Dependency],
+    powers: Powers,
+    outgoing: Callable[[Dependency], bool],
+    org: Organization,
+) -> list[DependencyRow]:
+    today = timezone.localdate()
+    thresholds = thresholds_for(org)
+    if powers.membership.can_write:
+        # Who leads what, read now whether a row needs it or not: the same queries with
+        # no dependency as with many.
+        powers.led_people_ids  # noqa: B018
+    rows = []
+    for d in dependencies:
+        status = provider_status(d, today, thresholds)
+        moves = [(to, str(MOVE_LABELS[(d.state, to)])) for to in powers.dependency_moves(d)]
+        can_remove = powers.membership.can_write and powers.can_edit(d.from_objective)
+        at_risk = rules.at_risk_from_dependency(d.state, status)
+        rows.append(DependencyRow(d, outgoing(d), moves, can_remove, status, at_risk))
+    return rows
+
+
+def team_dependencies(
+    membership: Membership, team: Team, cycle: Cycle | None = None
+) -> dict[str, list[DependencyRow]]:
+    """The team's dependencies both ways, as rows (its page: every cycle's; its weekly
+    meeting: the cycle's)."""
+    rows = dependency_rows(
+        dependencies_of(membership, team=team, cycle=cycle),
+        Powers(membership),
+        lambda d: d.from_objective.team_id == team.pk,
+        membership.organization,
+    )
+    return {
+        "depends_on": [row for row in rows if row.outgoing],
+        "depended_on_by": [row for row in rows if not row.outgoing],
+    }
+
+
+def mark_dependency_risks(rows: list[ObjectiveRow], dependencies: list[DependencyRow]) -> None:
+    """Mark the key results at risk from a dependency (`rules.at_risk_from_dependency`):
+    the key result that depends, or every key result of the objective that depends when
+    the dependency names none."""
+    risky: dict[int, list[DependencyRow]] = {}
+    for dep in dependencies:
+        if dep.at_risk:
+            risky.setdefault(dep.dependency.from_objective_id, []).append(dep)
+    for row in rows:
+        for dep in risky.get(row.objective.pk, []):
+            named = dep.dependency.from_key_result_id
+            for kr in row.key_results:
+                if named is None or kr.kr.pk == named:
+                    kr.blocked_by.append(dep)
+
+
+@dataclass
+class ChainStep:
+    row: DependencyRow
+    depth: int
+
+
+@dataclass
+class Chain:
+    """The dependencies around an objective, across teams: what it waits for (downstream)
+    and who waits for it (upstream), each step with its depth, and the critical path: the
+    steps from the objective to the furthest provider that is off track (else to the
+    furthest provider)."""
+
+    downstream: list[ChainStep]
+    upstream: list[ChainStep]
+    critical: list[ChainStep]
+
+    @property
+    def teams(self) -> int:
+        return len({s.row.dependency.to_objective.team_id for s in self.downstream})
+
+    @property
+    def off_track(self) -> list[ChainStep]:
+        return [s for s in self.downstream if s.row.provider_status == "off_track"]
+
+
+def _steps(rows: list[DependencyRow], start: int, downstream: bool) -> list[ChainStep]:
+    """Keep the rows linked to `start` through visible rows (in walking order), with
+    their depth."""
+    depth = {start: 0}
+    steps = []
+    for row in rows:
+        d = row.dependency
+        near, far = (
+            (d.from_objective_id, d.to_objective_id)
+            if downstream
+            else (d.to_objective_id, d.from_objective_id)
+        )
+        if near not in depth:
+            continue
+        steps.append(ChainStep(row, depth[near] + 1))
+        depth.setdefault(far, depth[near] + 1)
+    return steps
+
+
+def _critical(steps: list[ChainStep]) -> list[ChainStep]:
+    if not steps:
+        return []
+    off = [i for i, s in enumerate(steps) if s.row.provider_status == "off_track"]
+    candidates = off or range(len(steps))
+    end = max(candidates, key=lambda i: (steps[i].depth, -i))
+    path = [steps[end]]
+    for step in reversed(steps[:end]):
+        if step.depth == path[0].depth - 1 and (
+            step.row.dependency.to_objective_id == path[0].row.dependency.from_objective_id
+        ):
+            path.insert(0, step)
+    return path
+
+
+def dependency_chain(
+    objective: Objective,
+    dependencies: dict[int, Dependency],
+    order: tuple[list[int], list[int]],
+    powers: Powers,
+) -> Chain:
+    down_ids, up_ids = order
+    org = powers.membership.organization
+
+    def rows(ids: list[int], outgoing: bool) -> list[DependencyRow]:
+        found = [dependencies[pk] for pk in ids if pk in dependencies]
+        return dependency_rows(found, powers, lambda d: outgoing, org)
+
+    downstream = _steps(rows(down_ids, True), objective.pk, downstream=True)
+    upstream = _steps(rows(up_ids, False), objective.pk, downstream=False)
+    return Chain(downstream, upstream, _critical(downstream))

@@ -20,6 +20,7 @@ from cible.okrs.models import (
     Cycle,
     CycleKind,
     Dependency,
+    DependencyState,
     Initiative,
     InitiativeState,
     KeyResult,
@@ -588,4 +589,18 @@ class DecisionForm(TextRulesMixin, forms.Form):
         max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to send it back: what to change."),
+    )
+
+
+class DependencyAnswerForm(forms.Form):
+    """An answer to a dependency: the state it moves to and a comment (which a decline
+    needs: `rules.check_dependency_move`, asked by the service)."""
+
+    state = forms.ChoiceField(label=_("state"), choices=DependencyState.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=rules.DEPENDENCY_COMMENT_MAX,
+        strip=True,
+        widget=forms.TextInput(),
     )

@@ -588,6 +588,13 @@ class Dependency(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The latest answer (accepted, declined, done...): who gave it, when, and what they
+    # said; the earlier ones stay in the objective's history.
+    state_comment = models.TextField(_("comment"), blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dependency")

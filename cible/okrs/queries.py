@@ -15,6 +15,7 @@ from cible.lib.http import parse_id
 from cible.okrs.models import (
     Approval,
     Cycle,
+    Dependency,
     Initiative,
     KeyResult,
     Level,
@@ -121,3 +122,121 @@ def awaiting_approval(membership: Membership) -> ObjectiveQuerySet:
     return pending.filter(
         Q(level=Level.TEAM, team__parent__lead_id=me) | Q(level=Level.PERSON, owner_id__in=led)
     )
+
+
+# What a dependency's row shows and asks: both objectives with their team, cycle (may it
+# still change?) and live key results (who may edit them, how the provider is doing).
+DEPENDENCY_RELATED = (
+    "from_objective__team",
+    "from_objective__cycle",
+    "from_objective__organization",
+    "to_objective__team",
+    "to_objective__cycle",
+    "to_objective__organization",
+    "from_key_result",
+    "to_key_result",
+    "state_changed_by",
+)
+
+
+def visible_dependencies(membership: Membership) -> Any:
+    """The dependencies of the organisation whose two objectives `membership` may see, with
+    both objectives and their relations (`with_key_results` adds their key results)."""
+    visible = visible_objectives(membership, related=(), key_results=False)
+    return (
+        Dependency.objects.filter(
+            organization_id=membership.organization_id,
+            from_objective__in=visible,
+            to_objective__in=visible,
+        )
+        .select_related(*DEPENDENCY_RELATED)
+        .order_by("state", "id")
+    )
+
+
+def with_key_results(dependencies: Any) -> list[Dependency]:
+    """The dependencies of the query set, with the live key results of both their
+    objectives (who may edit them, how the provider is doing) in one more query, run
+    whether there are any or not: a page costs the same with none, one or many."""
+    rows = list(dependencies)
+    ends = {d.from_objective_id for d in rows} | {d.to_objective_id for d in rows}
+    # By the ids read (a subquery repeating the visibility rules cost tens of ms on a
+    # large organisation); with none, an id no row has, so the query still runs.
+    krs = list(
+        KeyResult.objects.live()
+        .filter(objective_id__in=sorted(ends) or [0])
+        .order_by("position", "id")
+    )
+    by_objective: dict[int, list[KeyResult]] = {}
+    for kr in krs:
+        by_objective.setdefault(kr.objective_id, []).append(kr)
+    for d in rows:
+        for objective in (d.from_objective, d.to_objective):
+            # What a prefetch would have stored: `Powers.can_edit` reads it, no query.
+            cache = objective.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["key_results"] = by_objective.get(objective.pk, [])
+    return rows
+
+
+def dependencies_of(
+    membership: Membership,
+    *,
+    objective: Objective | None = None,
+    team: Team | None = None,
+    cycle: Cycle | None = None,
+) -> list[Dependency]:
+    """The visible dependencies from or to `objective`, or from or to `team`'s objectives
+    (of `cycle` when given: a team page lists them all, its weekly meeting this cycle's)."""
+    if objective is not None:
+        around = Q(from_objective=objective) | Q(to_objective=objective)
+    elif team is not None:
+        around = Q(from_objective__team=team) | Q(to_objective__team=team)
+    else:
+        raise ValueError("An objective or a team")
+    dependencies = visible_dependencies(membership).filter(around)
+    if cycle is not None:
+        dependencies = dependencies.filter(
+            Q(from_objective__cycle=cycle) | Q(to_objective__cycle=cycle)
+        )
+    return with_key_results(dependencies)
+
+
+# How far a chain of dependencies is followed from an objective, each way.
+CHAIN_DEPTH = 8
+
+
+def dependency_chain_ids(objective: Objective) -> tuple[list[int], list[int]]:
+    """The dependencies of `objective`'s cycle reached from it, in one query: downstream
+    (what it waits for, then what those wait for...) and upstream (who waits for it...),
+    each in walking order, depth first; declined ones are no link."""
+    edges = list(
+        Dependency.objects.filter(
+            organization_id=objective.organization_id,
+            from_objective__cycle_id=objective.cycle_id,
+        )
+        .exclude(state="declined")
+        .order_by("id")
+        .values_list("id", "from_objective_id", "to_objective_id")
+    )
+    forward: dict[int, list[tuple[int, int]]] = {}
+    backward: dict[int, list[tuple[int, int]]] = {}
+    for pk, source, target in edges:
+        forward.setdefault(source, []).append((pk, target))
+        backward.setdefault(target, []).append((pk, source))
+
+    def walk(links: dict[int, list[tuple[int, int]]]) -> list[int]:
+        seen: list[int] = []
+        stack = [(pk, nxt, 1) for pk, nxt in reversed(links.get(objective.pk, []))]
+        visited = {objective.pk}
+        while stack:
+            pk, nxt, depth = stack.pop()
+            if pk in seen:
+                continue
+            seen.append(pk)
+            if nxt in visited or depth >= CHAIN_DEPTH:
+                continue
+            visited.add(nxt)
+            stack.extend((p, n, depth + 1) for p, n in reversed(links.get(nxt, [])))
+        return seen
+
+    return walk(forward), walk(backward)

@@ -134,6 +134,75 @@ def check_send_back_comment(approved: bool, comment: str) -> None:
         raise _error("comment", _("Say what to change before it can be approved."), "required")
 
 
+# Dependencies between teams.
+
+# Who answers a dependency: the requester is whoever may edit the depending objective,
+# the provider whoever may edit the objective depended on (its team's lead among them).
+REQUESTER = "requester"
+PROVIDER = "provider"
+
+# (from, to) -> the sides that may make the move. The provider accepts or declines a
+# request and may still decline what it accepted; either side says it is done (the
+# provider delivered, the requester received) or reopens a done one; only the requester
+# asks again after a decline.
+DEPENDENCY_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    ("proposed", "accepted"): frozenset({PROVIDER}),
+    ("proposed", "declined"): frozenset({PROVIDER}),
+    ("accepted", "declined"): frozenset({PROVIDER}),
+    ("accepted", "done"): frozenset({PROVIDER, REQUESTER}),
+    ("done", "accepted"): frozenset({PROVIDER, REQUESTER}),
+    ("declined", "proposed"): frozenset({REQUESTER}),
+}
+
+# A decline says why, so the requesting team knows what to do next.
+DEPENDENCY_COMMENT_NEEDED = frozenset({"declined"})
+DEPENDENCY_COMMENT_MAX = 2000
+
+
+def dependency_moves(current: str, sides: Iterable[str]) -> list[str]:
+    """The states a dependency may move to from `current` for someone on `sides`."""
+    held = set(sides)
+    return [to for (start, to), who in DEPENDENCY_MOVES.items() if start == current and who & held]
+
+
+def check_dependency_move(current: str, wanted: str, sides: Iterable[str], comment: str) -> None:
+    """Raise a ValidationError naming `state` (a move not allowed from here, or not to this
+    person) or `comment` (a decline without a reason, a comment too long)."""
+    who = DEPENDENCY_MOVES.get((current, wanted))
+    if who is None:
+        raise _error(
+            "state",
+            _("A dependency in this state cannot make that move."),
+            "dependency_move",
+        )
+    if not who & set(sides):
+        message = (
+            _("Only the team this dependency asks may do that.")
+            if who == {PROVIDER}
+            else _("Only the team that asked may do that.")
+        )
+        raise _error("state", message, "dependency_side")
+    if wanted in DEPENDENCY_COMMENT_NEEDED and not comment.strip():
+        raise _error("comment", _("Say why the dependency is declined."), "comment_needed")
+    if len(comment) > DEPENDENCY_COMMENT_MAX:
+        raise _error(
+            "comment",
+            _("At most %(max)s characters."),
+            "comment_too_long",
+            max=DEPENDENCY_COMMENT_MAX,
+        )
+
+
+# A dependency still awaited (asked or accepted, not done or declined) whose provider is
+# off track puts the depending key results at risk: their own numbers may look fine, the
+# work they wait for does not.
+DEPENDENCY_AWAITED = frozenset({"proposed", "accepted"})
+
+
+def at_risk_from_dependency(state: str, provider_status: str | None) -> bool:
+    return state in DEPENDENCY_AWAITED and provider_status == "off_track"
+
+
 # Numbers.
 
 

@@ -413,6 +413,47 @@ def create_dependency(actor: User, **fields: Any) -> Dependency:
 
 
 @transaction.atomic
+def change_dependency_state(
+    dependency: Dependency,
+    actor: User,
+    state: str,
+    sides: Iterable[str],
+    comment: str = "",
+) -> Dependency:
+    """Answer a dependency (accept, decline, done, reopen, ask again) as someone on `sides`
+    (`rules.REQUESTER`, `rules.PROVIDER`: `Powers.dependency_sides`). The move, who may
+    make it and the comment it needs are `rules.check_dependency_move`'s; the comment stays
+    in the depending objective's history."""
+    locked = Dependency.objects.select_for_update().filter(pk=dependency.pk).first()
+    if locked is None:
+        raise ValidationError({"state": _("This dependency no longer exists.")})
+    before = locked.state
+    comment = comment.strip()
+    rules.check_dependency_move(before, state, sides, comment)
+    rules.check_cycle_open(dependency.to_objective.cycle, "state")
+    dependency.state = state
+    dependency.state_comment = comment
+    dependency.state_changed_by = actor
+    dependency.state_changed_at = timezone.now()
+    dependency.save(
+        update_fields=["state", "state_comment", "state_changed_by", "state_changed_at"]
+    )
+    record_change(
+        dependency.from_objective,
+        actor,
+        Change.Action.DEPENDENCY,
+        before={"depends_on": dependency.to_objective.title, "dependency_state": before},
+        after={"depends_on": dependency.to_objective.title, "dependency_state": state},
+        refs=[dependency.to_objective_id],
+        reason=comment,
+    )
+    signals.dependency_state_changed.send(
+        Dependency, dependency=dependency, before=before, by=actor, comment=comment
+    )
+    return dependency
+
+
+@transaction.atomic
 def delete_dependency(dependency: Dependency, actor: User) -> None:
     before = {"depends_on": dependency.to_objective.title, "note": dependency.note}
     record_change(

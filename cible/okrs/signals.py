@@ -23,3 +23,7 @@ initiative_state_changed = Signal()
 approval_requested = Signal()
 # objective, approved (bool), comment, by: the decision
 approval_decided = Signal()
+# dependency, before, by, comment: a dependency answered (accepted, declined, done,
+# reopened, asked again): its state before, who moved it and what they said. The webhooks
+# send it; an inbox may tell both teams.
+dependency_state_changed = Signal()

@@ -738,6 +738,11 @@ def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]
         Page("alignment map, first render", f"{base}/map/"),
         Page("alignment map, one card open", f"{base}/map/?open={chosen.root.pk}"),
         Page("team dashboard, rhythm", f"{base}/teams/{chosen.team.pk}/dashboard/rhythm/"),
+        Page("objective page with forecasts, company", f"{base}/objectives/{chosen.root.pk}/"),
+        Page(
+            "dependency chain",
+            f"{base}/objectives/{chosen.objective.pk}/dependencies/chain/",
+        ),
     ]
 
 
@@ -746,4 +751,5 @@ def api_pages(org: Organization, chosen: Subjects) -> list[Page]:
     return [
         Page("API: list objectives", f"{api}/objectives?cycle={chosen.cycle.pk}"),
         Page("API: get one objective", f"{api}/objectives/{chosen.objective.pk}"),
+        Page("API: objective forecast", f"{api}/objectives/{chosen.root.pk}/forecast"),
     ]

@@ -93,7 +93,7 @@ def test_the_larger_organisation_is_four_times_the_smaller(
     assert objectives[LARGE] > 3 * objectives[SMALL]
 
 
-@pytest.mark.parametrize("index", range(16))
+@pytest.mark.parametrize("index", range(19))
 def test_a_page_costs_the_same_queries_at_both_sizes(
     organisations: dict[int, Any], db: None, index: int
 ) -> None:

@@ -491,6 +491,10 @@ TABLE: dict[str, Spec] = {
     "initiative_create": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=initiative_body),
     "initiative_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("initiative",), body=initiative_body),
     "initiative_state": Spec(post=MANAGE, ids=("initiative",), body=body(state="done")),
+    "objective_dependency_chain": Spec(get=READ, ids=("objective",)),
+    # Answering: who is on a side (bob asked for Product; admins and owners are on both);
+    # bob may not accept his own request (422), mia is on neither side.
+    "dependency_state": Spec(post=MANAGE, ids=("dependency",), body=body(state="accepted")),
     "key_result_detail": Spec(get=READ, ids=("kr",)),
     # Comments and reactions: every member but viewers, on what they may see; a comment is
     # edited and deleted by its author only (alice's here).

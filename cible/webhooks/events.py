@@ -21,6 +21,7 @@ from cible.lib import okrmath
 from cible.okrs.models import (
     Cycle,
     CycleState,
+    Dependency,
     Initiative,
     KeyResult,
     Objective,
@@ -287,3 +288,39 @@ def approval_decided(objective: Objective, approved: bool, comment: str, by: "Us
         data,
         private=_is_private(objective),
     )
+
+
+def _end(objective: Objective, kr: KeyResult | None) -> dict[str, Any]:
+    team = objective.team
+    return {
+        "objective": {
+            "id": objective.pk,
+            "title": objective.title,
+            "team": {"id": team.pk, "name": team.name} if team else None,
+            "visibility": objective.visibility,
+            "url": site_url(objective.get_absolute_url()),
+        },
+        "key_result": None if kr is None else {"id": kr.pk, "title": kr.title},
+    }
+
+
+def dependency_state_changed(
+    dependency: Dependency, before: str, by: "User | None", comment: str
+) -> None:
+    """Private when either objective is: its title is in the payload."""
+    source, target = dependency.from_objective, dependency.to_objective
+    data = {
+        "dependency": {
+            "id": dependency.pk,
+            "previous_state": before,
+            "state": dependency.state,
+            "note": dependency.note,
+            "comment": comment,
+            "changed_by": person(by),
+            "changed_at": (dependency.state_changed_at or timezone.now()).isoformat(),
+            "from": _end(source, dependency.from_key_result),
+            "to": _end(target, dependency.to_key_result),
+        }
+    }
+    private = _is_private(source) or _is_private(target)
+    emit(source.organization, Event.DEPENDENCY_STATE_CHANGED, data, private=private)

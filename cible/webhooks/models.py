@@ -43,6 +43,10 @@ class Event(models.TextChoices):
         "initiative.state_changed",
         _("An initiative changes state (planned, in progress, done, dropped)"),
     )
+    DEPENDENCY_STATE_CHANGED = (
+        "dependency.state_changed",
+        _("A dependency between teams is accepted, declined, done or asked again"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

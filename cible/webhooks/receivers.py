@@ -4,10 +4,11 @@
 from decimal import Decimal
 from typing import Any
 
+from cible.accounts.models import User
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
 from cible.okrs import signals as okrs
-from cible.okrs.models import Cycle, Initiative, Objective
+from cible.okrs.models import Cycle, Dependency, Initiative, Objective
 from cible.webhooks import events
 from cible.webhooks.services import listening
 
@@ -60,6 +61,12 @@ def approval_decided(
     events.approval_decided(objective, approved, comment, by)
 
 
+def dependency_state_changed(
+    sender: Any, dependency: Dependency, before: str, by: User | None, comment: str, **kwargs: Any
+) -> None:
+    events.dependency_state_changed(dependency, before, by, comment)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -72,3 +79,4 @@ def connect() -> None:
     okrs.initiative_state_changed.connect(initiative_state_changed, dispatch_uid="cible.webhooks")
     okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.webhooks")
     okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.webhooks")
+    okrs.dependency_state_changed.connect(dependency_state_changed, dispatch_uid="cible.webhooks")

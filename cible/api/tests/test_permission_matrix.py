@@ -85,6 +85,7 @@ ROWS: dict[str, Row] = {
     "update_cycle": Row("cycle", body(state="review")),
     "list_objectives": Row(),
     "get_objective": Row("objective"),
+    "get_objective_forecast": Row("objective"),
     "create_objective": Row(
         body=body(
             title="Learn the domain",
@@ -129,6 +130,8 @@ ROWS: dict[str, Row] = {
         }
     ),
     "update_initiative": Row("initiative", body(state="done")),
+    # Bob asked for Product; adam leads Platform, the team asked; the owner is on both sides.
+    "set_dependency_state": Row("dependency", body(state="accepted", comment="Yes")),
     "list_check_ins": Row(),
     "create_check_in": Row("kr", body(value=3, confidence=7)),
     "bulk_check_in": Row(

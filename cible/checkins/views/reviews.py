@@ -27,7 +27,7 @@ from cible.lib.refusal import named_errors, refuse
 from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
-from cible.okrs.contexts import objective_rows
+from cible.okrs.contexts import mark_dependency_risks, objective_rows, team_dependencies
 from cible.okrs.forms import NumberField
 from cible.okrs.models import Cycle, Objective
 from cible.okrs.queries import (
@@ -40,8 +40,12 @@ from cible.orgs.access import can_manage_team, get_membership, get_team_for_user
 from cible.orgs.models import Membership, Team
 
 
-def _risk_first(status: okrmath.Status) -> int:
-    return -okrmath.SEVERITY[okrmath.Status(status)]
+def _risk_first(status: okrmath.Status, blocked: bool = False) -> int:
+    """A key result at risk from a dependency comes up with the ones at risk at least."""
+    severity = okrmath.SEVERITY[okrmath.Status(status)]
+    if blocked:
+        severity = max(severity, okrmath.SEVERITY[okrmath.Status.AT_RISK])
+    return -severity
 
 
 class NotesForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -148,8 +152,11 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         messages.success(request, _("Meeting notes saved."))
         return redirect("team_meeting", slug, pk)
     agenda = []
+    dependencies: dict[str, Any] = {}
     if cycle is not None:
         rows = _team_rows(membership, team, cycle)
+        dependencies = team_dependencies(membership, team, cycle)
+        mark_dependency_risks(rows, dependencies["depends_on"])
         powers = Powers(membership)
         agenda = sorted(
             (
@@ -161,7 +168,10 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for row in rows
                 for kr_row in row.key_results
             ),
-            key=lambda item: (_risk_first(item[0].status), item[0].progress - item[0].expected),
+            key=lambda item: (
+                _risk_first(item[0].status, bool(item[0].blocked_by)),
+                item[0].progress - item[0].expected,
+            ),
         )
     context = {
         "org": membership.organization,
@@ -171,6 +181,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         "agenda": agenda,
         # What each key result's people do to move it: the meeting asks how it goes.
         "initiatives": initiatives_by_key_result(item[0].kr.pk for item in agenda),
+        **dependencies,
         "form": form,
         "past": Review.objects.filter(team=team, kind=ReviewKind.WEEKLY).select_related(
             "created_by"

@@ -101,6 +101,10 @@ def summary(board: Dashboard) -> dict[str, Any]:
             for a in board.attention_shown
         ],
         "attention_count": board.attention_count,
+        "forecasts": {
+            pk: tuple(exact(number) for number in numbers)
+            for pk, numbers in board.forecasts.items()
+        },
         "candidates": (board.candidates, board.forecastable),
         "history": [(p.day, exact(p.progress), p.expected) for p in board.history],
     }

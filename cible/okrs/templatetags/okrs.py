@@ -203,6 +203,7 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 FIELD_LABELS = {
     "parents": gettext_lazy("contributes to"),
     "depends_on": gettext_lazy("depends on"),
+    "dependency_state": gettext_lazy("dependency state"),
 }
 
 

@@ -107,7 +107,8 @@ def test_a_second_parent_and_a_dependency_are_drawn_as_other_links(world) -> Non
     assert links(html, "parent") == 2
     assert links(html, "extra") == 1
     assert links(html, "dependency") == 1
-    assert "Answer faster depends on Sell more" in html
+    assert "Answer faster depends on Sell more (Proposed)" in html
+    assert 'data-state="proposed"' in html.split('class="map-links"', 1)[1]
     assert "dependency off the map" not in html
 
 

@@ -8,21 +8,32 @@ from django.shortcuts import get_object_or_404, render
 from cible.accounts.models import User
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import searchable
-from cible.okrs.access import Powers, get_objective_for_user
+from cible.okrs.access import Powers
 from cible.okrs.coach import advice_for_objective
-from cible.okrs.contexts import approval_panel, initiative_rows, objective_rows
+from cible.okrs.contexts import (
+    approval_panel,
+    dependency_rows,
+    initiative_rows,
+    mark_dependency_risks,
+    objective_rows,
+    team_dependencies,
+)
 from cible.okrs.forms import DecisionForm, DependencyForm
 from cible.okrs.models import (
     Change,
     Cycle,
-    Dependency,
     Initiative,
     KeyResult,
     Level,
     Objective,
     ObjectiveState,
 )
-from cible.okrs.queries import awaiting_approval, cycle_choices, visible_objectives
+from cible.okrs.queries import (
+    awaiting_approval,
+    cycle_choices,
+    dependencies_of,
+    visible_objectives,
+)
 from cible.orgs.access import get_membership
 from cible.orgs.models import Membership, Organization, Team
 
@@ -74,14 +85,13 @@ def objective_context(
     objective = _objectives(membership).filter(pk=objective.pk).first() or objective
     [row] = objective_rows([objective], membership.organization)
     visible = Objective.objects.visible_to(membership).active()
-    dependencies = Dependency.objects.select_related(
-        "from_objective__team",
-        "from_objective__organization",
-        "to_objective__team",
-        "to_objective__organization",
-        "from_key_result",
-        "to_key_result",
+    dependencies = dependency_rows(
+        dependencies_of(membership, objective=objective),
+        powers,
+        lambda d: d.from_objective_id == objective.pk,
+        membership.organization,
     )
+    mark_dependency_risks([row], dependencies)
     can_edit = powers.can_edit(objective)
     initiatives = initiative_rows(objective, powers, [r.kr for r in row.key_results])
     return {
@@ -97,8 +107,8 @@ def objective_context(
         "children": visible.filter(parents=objective).select_related(
             "team", "owner", "organization"
         ),
-        "depends_on": dependencies.filter(from_objective=objective, to_objective__in=visible),
-        "depended_on_by": dependencies.filter(to_objective=objective, from_objective__in=visible),
+        "depends_on": [dep for dep in dependencies if dep.outgoing],
+        "depended_on_by": [dep for dep in dependencies if not dep.outgoing],
         "dependency_form": extra.get("dependency_form")
         or (DependencyForm(objective=objective, powers=powers) if can_edit else None),
         "changes": visible_changes(objective, visible),
@@ -132,13 +142,6 @@ def visible_changes(objective: Objective, visible: Any) -> list[Change]:
     return [change for change in changes if set(change.refs) <= seen]
 
 
-@login_required
-def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    objective, membership, powers = get_objective_for_user(request, slug, pk)
-    context = objective_context(request, objective, membership, powers)
-    return render(request, "okrs/objective_detail.html", context)
-
-
 def team_context(request: HttpRequest, team: Team, membership: Membership) -> dict[str, Any]:
     """The team page's OKR part: its objectives for the chosen cycle and its dependencies."""
     org = membership.organization
@@ -148,25 +151,10 @@ def team_context(request: HttpRequest, team: Team, membership: Membership) -> di
         if cycle
         else []
     )
-    visible = Objective.objects.visible_to(membership).active()
-    # The organisation too: each row links to both objectives (no query per row).
-    deps = Dependency.objects.select_related(
-        "from_objective__team",
-        "from_objective__organization",
-        "to_objective__team",
-        "to_objective__organization",
-    )
-    return {
-        "cycles": cycles,
-        "cycle": cycle,
-        "rows": objective_rows(objectives, org),
-        "depends_on": deps.filter(
-            from_objective__team=team, from_objective__in=visible, to_objective__in=visible
-        ),
-        "depended_on_by": deps.filter(
-            to_objective__team=team, from_objective__in=visible, to_objective__in=visible
-        ),
-    }
+    rows = objective_rows(objectives, org)
+    dependencies = team_dependencies(membership, team)
+    mark_dependency_risks(rows, dependencies["depends_on"])
+    return {"cycles": cycles, "cycle": cycle, "rows": rows, **dependencies}
 
 
 @login_required

@@ -62,6 +62,7 @@ class Link:
     path: str
     kind: str  # "parent": drawn under it; "extra": another parent; "dependency"
     label: str
+    state: str = ""  # a dependency's: proposed, accepted, done
 
 
 def _opened(value: str | None) -> list[int]:
@@ -141,14 +142,15 @@ def build_map(
         | Q(to_objective__in=shown, from_objective__in=visible)
     )
     on_cards = set(shown)
-    dependencies, elsewhere = [], Counter[int]()
-    for source, target in (
+    dependencies: list[tuple[int, int, str]] = []
+    elsewhere = Counter[int]()
+    for source, target, state in (
         around.exclude(state=DependencyState.DECLINED)
-        .values_list("from_objective_id", "to_objective_id")
+        .values_list("from_objective_id", "to_objective_id", "state")
         .distinct()
     ):
         if source in on_cards and target in on_cards:
-            dependencies.append((source, target))
+            dependencies.append((source, target, state))
         else:
             elsewhere[source if source in on_cards else target] += 1
 
@@ -194,7 +196,7 @@ def build_map(
                 )
             )
     mid = CARD_HEIGHT / 2
-    for source, target in dependencies:
+    for source, target, state in dependencies:
         (sx, sy), (tx, ty) = at(source), at(target)
         if tx >= sx + CARD_WIDTH:
             start, end = (sx + CARD_WIDTH, sy + CARD_HEIGHT / 2), (tx, ty + CARD_HEIGHT / 2)
@@ -206,8 +208,13 @@ def build_map(
             Link(
                 _curve(*start, *end, vertical=False),
                 "dependency",
-                gettext("%(source)s depends on %(target)s")
-                % {"source": title(source), "target": title(target)},
+                gettext("%(source)s depends on %(target)s (%(state)s)")
+                % {
+                    "source": title(source),
+                    "target": title(target),
+                    "state": DependencyState(state).label,
+                },
+                state,
             )
         )
     return {

@@ -1,0 +1,20 @@
+"""The objective page: its key results, dependencies and history (the OKR app's), and its
+forecast (the insights app's), explained in words."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from cible.insights.forecasts import objective_forecasts
+from cible.lib.http import AuthenticatedHttpRequest
+from cible.okrs.access import get_objective_for_user
+from cible.okrs.views import objective_context
+
+
+@login_required
+def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    objective, membership, powers = get_objective_for_user(request, slug, pk)
+    context = objective_context(request, objective, membership, powers)
+    shown = context["row"].objective  # with its live key results and cycle loaded
+    context["forecast"] = objective_forecasts([shown])[shown.pk]
+    return render(request, "okrs/objective_detail.html", context)
