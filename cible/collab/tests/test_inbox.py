@@ -11,13 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cible.accounts.models import User
 from cible.checkins.services import record_check_in
 from cible.collab import mail
 from cible.collab.models import InboxItem, InboxKind, MailPreference, Reaction
 from cible.collab.services import create_comment, toggle_reaction
 from cible.okrs import signals
+from cible.okrs.access import approver_ids
 from cible.okrs.models import Objective, Visibility
-from cible.okrs.services import create_dependency, create_objective
+from cible.okrs.services import (
+    create_dependency,
+    create_objective,
+    decide_approval,
+    submit_for_approval,
+)
 from conftest import World
 
 
@@ -248,3 +255,32 @@ def test_hostile_text_stays_text_in_the_inbox_and_the_mail(world: World) -> None
     [message] = outbox.outbox
     [(mail_html, _type)] = message.alternatives  # type: ignore[union-attr,misc]
     assert "<script>alert" not in str(mail_html) and "&lt;script&gt;" in str(mail_html)
+
+
+def test_a_draft_submitted_through_the_service_reaches_its_approvers_and_back(
+    world: World,
+) -> None:
+    world.org.approval_required = True
+    world.org.save()
+    draft = create_objective(
+        world.org, world.bob, cycle=world.cycle, title="A draft", level="person", state="draft"
+    )
+
+    submit_for_approval(draft, world.bob)
+
+    approvers = set(
+        InboxItem.objects.filter(kind=InboxKind.APPROVAL_REQUESTED, objective=draft).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert approvers == set(approver_ids(draft)) and approvers
+    approver = User.objects.get(pk=sorted(approvers)[0])
+    assert "asks for your approval of the draft “A draft”" in _inbox(world, approver)
+
+    decide_approval(draft, approver, approved=True)
+
+    decision = InboxItem.objects.get(kind=InboxKind.APPROVAL_DECIDED, objective=draft)
+    assert (decision.recipient, decision.approved) == (world.bob, True)
+    assert not InboxItem.objects.filter(
+        kind=InboxKind.APPROVAL_REQUESTED, objective=draft, read_at__isnull=True
+    ).exists()
