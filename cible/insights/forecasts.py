@@ -191,19 +191,25 @@ def _driven_children(
     `loaded`)."""
     known = {o.pk: o for o in loaded}
     known.update((o.pk, o) for o in objectives)
-    wanted = _driven_ids(objectives) - known.keys()
+    level = list(objectives)
+    seen = {o.pk for o in level}
     for _level in range(DRIVEN_DEPTH):
+        # The drivers of this level: those loaded already are followed too, down to theirs.
+        wanted = _driven_ids(level) - seen
         if not wanted:
             break
-        found = list(
-            Objective.objects.filter(pk__in=wanted)
-            .select_related("cycle")
-            .prefetch_related(
-                Prefetch("key_results", queryset=live_key_results(related=("owner",)))
+        seen |= wanted
+        missing = wanted - known.keys()
+        if missing:
+            found = (
+                Objective.objects.filter(pk__in=missing)
+                .select_related("cycle")
+                .prefetch_related(
+                    Prefetch("key_results", queryset=live_key_results(related=("owner",)))
+                )
             )
-        )
-        known.update((o.pk, o) for o in found)
-        wanted = _driven_ids(found) - known.keys()
+            known.update((o.pk, o) for o in found)
+        level = [known[pk] for pk in wanted if pk in known]
     return known
 
 

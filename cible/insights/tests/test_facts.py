@@ -294,7 +294,7 @@ def apply(world: Any, action: str, pick: int, number: int) -> None:
 
 
 @settings(
-    max_examples=50,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     database=None,
