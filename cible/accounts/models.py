@@ -50,10 +50,16 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@")[0]
+        return display_name(self.name, self.email)
 
     def get_full_name(self) -> str:
         return self.display_name
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+def display_name(name: str, email: str) -> str:
+    """How a person is named on the pages: their name, else their address's local part
+    (for rows read as values, without a `User`)."""
+    return name or email.split("@")[0]

@@ -228,7 +228,12 @@ class FocusCount:
 
     @property
     def within(self) -> bool:
-        return FOCUS_RANGE[0] <= self.count <= FOCUS_RANGE[1]
+        return in_focus(self.count)
+
+
+def in_focus(count: int) -> bool:
+    """Whether a count is within the method's 3 to 5."""
+    return FOCUS_RANGE[0] <= count <= FOCUS_RANGE[1]
 
 
 def _within(counts: Sequence[FocusCount]) -> Share:

@@ -39,11 +39,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cible.accounts.models import User
+from cible.accounts.models import User, display_name
 from cible.checkins.models import CheckIn
 from cible.insights.dashboard import (
     ATTENTION_CANDIDATES,
-    FOCUS_RANGE,
     LIST_SHOWN,
     PENDING_SHOWN,
     PERSON_FIELDS,
@@ -64,6 +63,7 @@ from cible.insights.dashboard import (
     Teams,
     _readings,
     attention_of,
+    in_focus,
     progress_by_day,
     week_ends,
     week_start,
@@ -71,7 +71,7 @@ from cible.insights.dashboard import (
 from cible.insights.forecasts import is_forecast, objective_forecasts
 from cible.insights.models import FORMAT, DashboardSnapshot, ObjectiveFact
 from cible.lib import okrmath
-from cible.okrs.contexts import objective_rows
+from cible.okrs.contexts import ObjectiveRow, objective_rows
 from cible.okrs.models import (
     Change,
     Cycle,
@@ -367,14 +367,14 @@ def _names(org: Organization, ids: set[int]) -> dict[int, str]:
     """The display names of these people: the organisation's members in one query, and
     those who left it by id."""
     names = {
-        pk: name or email.split("@")[0]
+        pk: display_name(name, email)
         for pk, name, email in User.objects.filter(memberships__organization=org).values_list(
             "id", "name", "email"
         )
     }
     for chunk in _chunks(ids - names.keys()):
         names.update(
-            (pk, name or email.split("@")[0])
+            (pk, display_name(name, email))
             for pk, name, email in User.objects.filter(pk__in=chunk).values_list(
                 "id", "name", "email"
             )
@@ -412,7 +412,7 @@ def _key_results(org: Organization, cycle: Cycle, ids: list[int]) -> dict[int, K
     return by_id
 
 
-def _listed(org: Organization, cycle: Cycle, ids: list[int]) -> list:  # type: ignore[type-arg]
+def _listed(org: Organization, cycle: Cycle, ids: list[int]) -> list[ObjectiveRow]:
     """The rows of the company objectives, as `objective_rows` makes them."""
     if not ids:
         return []
@@ -438,10 +438,6 @@ def _raw(rows: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
         while batch := cursor.fetchmany(2000):
             for *head, krs in batch:
                 yield (*head, json.loads(krs) if isinstance(krs, str) else krs)
-
-
-def _within(count: int) -> bool:
-    return FOCUS_RANGE[0] <= count <= FOCUS_RANGE[1]
 
 
 def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Dashboard:
@@ -557,7 +553,7 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
         elif level == Level.PERSON:
             per_person[owner_id] = per_person.get(owner_id, 0) + 1
         kr_total += len(krs)
-        if _within(len(krs)):
+        if in_focus(len(krs)):
             within_objectives += 1
         else:
             outside_objectives += 1
@@ -594,11 +590,11 @@ def assemble(org: Organization, cycle: Cycle, now: datetime | None = None) -> Da
     team_counts = [FocusCount(t.name, per_team[t.pk], team=t) for t in teams.all]
     person_counts = sorted(per_person.items(), key=lambda item: names[item[0]].casefold())
     focus = Focus(teams=team_counts, people=[], objectives=[])
-    focus.people_share = Share(sum(_within(n) for _pk, n in person_counts), len(person_counts))
+    focus.people_share = Share(sum(in_focus(n) for _pk, n in person_counts), len(person_counts))
     focus.objectives_share = Share(within_objectives, objective_count)
     focus.krs_per_objective = Decimal(kr_total) / objective_count if objective_count else None
     left = LIST_SHOWN - len(focus.outside_shown["teams"])
-    outside_people = [(pk, n) for pk, n in person_counts if not _within(n)]
+    outside_people = [(pk, n) for pk, n in person_counts if not in_focus(n)]
     person_objects = User.objects.only(*PERSON_FIELDS).in_bulk(
         [pk for pk, _n in outside_people[: max(left, 0)]]
     )
