@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cible.accounts",
     "cible.orgs",
     "cible.okrs",
+    "cible.kpis",
     "cible.checkins",
     "cible.notifications",
     "cible.inbound",

@@ -25,6 +25,9 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
     {"audit": ("cible.audit",)},
     {"orgs": ("cible.orgs",)},
     {"okrs": ("cible.okrs",)},
+    # KPIs and the key results they guard: the weekly meeting's agenda (check-ins) reads
+    # guardrail breaches, so KPIs sit below the check-ins.
+    {"kpis": ("cible.kpis",)},
     {"checkins": ("cible.checkins",)},
     {
         "insights": ("cible.insights",),
