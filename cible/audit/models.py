@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     STATE_CHANGED = "state_changed", pgettext_lazy("audit", "state changed")
     CLOSED = "closed", pgettext_lazy("audit", "closed")
     ERASED = "erased", pgettext_lazy("audit", "personal data erased")
+    MEASURED = "measured", pgettext_lazy("audit", "value recorded")
 
 
 class TargetType(models.TextChoices):
@@ -60,6 +61,7 @@ class TargetType(models.TextChoices):
     WEBHOOK = "webhook", _("webhook")
     CHAT = "chat", _("chat")
     COMMENT = "comment", _("comment")
+    KPI = "kpi", _("KPI")
 
 
 MODEL_OF_TARGET: dict[str, str] = {
@@ -78,6 +80,7 @@ MODEL_OF_TARGET: dict[str, str] = {
     TargetType.WEBHOOK: "webhooks.WebhookEndpoint",
     TargetType.CHAT: "inbound.ChatIntegration",
     TargetType.COMMENT: "collab.Comment",
+    TargetType.KPI: "kpis.KPI",
 }
 
 # Names in before/after that are no field of the target's model.

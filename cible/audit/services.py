@@ -29,6 +29,7 @@ TYPE_OF_MODEL = {
     "accounts.user": TargetType.USER,
     "inbound.chatintegration": TargetType.CHAT,
     "collab.comment": TargetType.COMMENT,
+    "kpis.kpi": TargetType.KPI,
 }
 
 # What a secret (a webhook's address) shows in the trail once set: never its value.
