@@ -61,3 +61,21 @@ class ObjectiveFact(models.Model):
 # The shape of the stored copy: a change of `Dashboard` or of what it holds changes it,
 # and older copies are then computed again rather than read.
 FORMAT = "2"  # 2: statuses carry their reason; reached and not started
+
+
+class CalibrationFact(models.Model):
+    """The final scores of one closed cycle, added up by team, for the objectives the whole
+    organisation may see (`cible.insights.calibration`): computed once the cycle is closed,
+    and again when a recorded change touches it (an admin's correction)."""
+
+    cycle = models.OneToOneField(Cycle, models.CASCADE, primary_key=True, related_name="+")
+    # Recorded changes (`okrs.Change`) up to this id are counted.
+    change_mark = models.BigIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+    # By team id ("" for objectives without a team): [count, sum of scores as text, [the
+    # ten bins' counts]] for objectives; [the ten bins' counts] for key results.
+    objectives = models.JSONField(default=dict)
+    key_results = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} up to change {self.change_mark}"

@@ -12,7 +12,7 @@ Pure Python on Decimals, with no Django import, on ``cible.lib.okrmath``'s score
 """
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -95,6 +95,51 @@ def group_stats[C: Hashable](
         objective_total=len(all_scores),
         kr_total=len(kr_list),
         mean=mean(all_scores),
+        cycle_means=cycle_means,
+        flag=ambition_flag(cycle_means.values()),
+    )
+
+
+@dataclass
+class Tally:
+    """Scores added up: how many, their sum and their histogram. Sums of scores (two
+    decimals) are exact, so a tally's mean is the mean of the scores it was made of."""
+
+    count: int = 0
+    total: Decimal = Decimal(0)
+    bins: list[int] = field(default_factory=lambda: [0] * BINS)
+
+    def add(self, score: Decimal, times: int = 1) -> None:
+        self.count += times
+        self.total += score * times
+        self.bins[bin_index(score)] += times
+
+    def merge(self, count: int, total: Decimal, bins: Iterable[int]) -> None:
+        self.count += count
+        self.total += total
+        self.bins = [a + b for a, b in zip(self.bins, bins, strict=True)]
+
+    @property
+    def mean(self) -> Decimal | None:
+        if not self.count:
+            return None
+        return (self.total / self.count).quantize(okrmath.SCORE_STEP)
+
+
+def tally_stats[C: Hashable](objectives: Mapping[C, Tally], key_results: Tally) -> GroupStats:
+    """`group_stats` from tallies: the same statistics, figure for figure."""
+    whole = Tally()
+    cycle_means: dict[Hashable, Decimal] = {}
+    for cycle, tally in objectives.items():
+        whole.merge(tally.count, tally.total, tally.bins)
+        if tally.mean is not None:
+            cycle_means[cycle] = tally.mean
+    return GroupStats(
+        objective_counts=whole.bins,
+        kr_counts=list(key_results.bins),
+        objective_total=whole.count,
+        kr_total=key_results.count,
+        mean=whole.mean,
         cycle_means=cycle_means,
         flag=ambition_flag(cycle_means.values()),
     )

@@ -13,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cible.insights import scores
-from cible.insights.calibration import calibration_for
+from cible.checkins import scoring
+from cible.insights.calibration import calibration_for, computed_calibration
+from cible.insights.models import CalibrationFact
 from cible.okrs.models import (
     Cycle,
     CycleState,
@@ -312,9 +314,46 @@ def test_the_page_queries_do_not_grow_with_the_data(world, history) -> None:
     for name in ("Legal", "Finance", "Support"):
         team = Team.objects.create(organization=world.org, name=name)
         scored(world, q3, team, "0.4", ("0.4", "0.5"))
+    # The newly closed cycle is added up once, by the first page that finds it missing.
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(URL).status_code == 200
+    assert CalibrationFact.objects.filter(cycle=q3).exists()
     with CaptureQueriesContext(connection) as after:
         assert client.get(URL).status_code == 200
-    assert len(after) == len(before)
+    assert len(after) == len(before) < len(first)
+
+
+def _figures(calibration):  # type: ignore[no-untyped-def]
+    return [
+        (g.name, g.stats, g.trend, g.bins, g.objective_chart, g.kr_chart, g.trend_chart)
+        for g in calibration.groups
+    ] + [[c.pk for c in calibration.cycles]]
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "vera"])
+def test_stored_tallies_give_the_computed_calibration(world, history, who) -> None:
+    member = membership(world, getattr(world, who))
+    assert _figures(calibration_for(member)) == _figures(computed_calibration(member))
+
+
+def test_a_correction_in_a_closed_cycle_is_counted_again(world, history) -> None:
+    alice = membership(world, world.alice)
+    calibration_for(alice)
+    marks = dict(CalibrationFact.objects.values_list("cycle_id", "change_mark"))
+    kr = KeyResult.objects.filter(objective__cycle__state=CycleState.CLOSED, score__isnull=False)
+    kr = kr.exclude(objective__visibility=Visibility.PRIVATE).select_related("objective").first()
+    assert kr is not None
+    # A score given by an OKR file, as an admin may in a closed cycle.
+    scoring.record_given_score(kr, world.alice, Decimal("0.05"), "A correction")
+    objective = kr.objective
+    objective.score = Decimal("0.05")
+    objective.save(update_fields=["score"])
+    stored = calibration_for(alice)
+    assert _figures(stored) == _figures(computed_calibration(alice))
+    after = dict(CalibrationFact.objects.values_list("cycle_id", "change_mark"))
+    assert after[objective.cycle_id] > marks[objective.cycle_id]
+    others = [c for c in marks if c != objective.cycle_id]
+    assert all(after[c] == marks[c] for c in others)
 
 
 def test_outsider_gets_404_and_a_visitor_is_sent_to_sign_in(world) -> None:
