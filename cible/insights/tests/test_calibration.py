@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cible.insights import scores
 from cible.checkins import scoring
+from cible.insights import scores
 from cible.insights.calibration import calibration_for, computed_calibration
 from cible.insights.models import CalibrationFact
 from cible.okrs.models import (
