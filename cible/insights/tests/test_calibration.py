@@ -340,8 +340,10 @@ def test_a_correction_in_a_closed_cycle_is_counted_again(world, history) -> None
     alice = membership(world, world.alice)
     calibration_for(alice)
     marks = dict(CalibrationFact.objects.values_list("cycle_id", "change_mark"))
-    kr = KeyResult.objects.filter(objective__cycle__state=CycleState.CLOSED, score__isnull=False)
-    kr = kr.exclude(objective__visibility=Visibility.PRIVATE).select_related("objective").first()
+    closed = KeyResult.objects.filter(
+        objective__cycle__state=CycleState.CLOSED, score__isnull=False
+    ).exclude(objective__visibility=Visibility.PRIVATE)
+    kr = closed.select_related("objective").first()
     assert kr is not None
     # A score given by an OKR file, as an admin may in a closed cycle.
     scoring.record_given_score(kr, world.alice, Decimal("0.05"), "A correction")
