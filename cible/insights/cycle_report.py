@@ -4,6 +4,13 @@ retrospectives, for the organisation or one team, as the reader may see them.
 The same `CycleReport` feeds the HTML page, the PDF and the Markdown. Scores are final
 once the cycle is closed; before that they are proposed: a KR's confirmed score, else its
 progress on 0 to 1, and an objective's weighted mean of those, as closing would set them.
+
+The whole organisation's report of a large cycle (one whose dashboard is the stored one,
+`snapshots.is_large`) is not computed over every objective at each request: its figures
+(scores, statuses, counts) are added up from each objective's stored figures, which the
+worker keeps from what changed (`cible.insights.facts`), for the objectives the whole
+organisation sees; its objectives are listed a page at a time (`PAGE_SIZE`), and its
+retrospectives are the company's, each team's being in the team's report.
 """
 
 from collections import Counter
@@ -12,7 +19,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
@@ -20,7 +30,8 @@ from django.utils.translation import gettext as _
 from cible.checkins import scoring
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
-from cible.insights import score_charts, scores
+from cible.insights import facts, score_charts, scores, snapshots
+from cible.insights.models import ObjectiveFact
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import LEVEL_RANK, Cycle, Initiative, InitiativeState, KeyResult, Objective
@@ -28,6 +39,21 @@ from cible.okrs.queries import initiatives_by_objective, visible_objectives
 from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
+PAGE_SIZE = 50
+
+
+@dataclass
+class Summary:
+    """A large cycle's figures for the whole organisation, added up from the stored figures
+    of the objectives everyone sees, as of `computed_at`."""
+
+    objective_count: int
+    kr_count: int
+    tally: scores.Tally
+    statuses: dict[okrmath.Status, int]
+    initiative_counts: dict[str, int]
+    computed_at: datetime
+    team_retrospectives: int
 
 
 @dataclass
@@ -72,6 +98,11 @@ class CycleReport:
     objectives: list[ObjectiveLine]
     retrospectives: list[TeamRetro]
     generated_at: datetime
+    # A large cycle's whole-organisation report: its figures, and the page of objectives
+    # listed (None while the worker has not stored the figures yet).
+    summary: Summary | None = None
+    page: Page | None = None  # type: ignore[type-arg]
+    stored: bool = False
 
     @property
     def final(self) -> bool:
@@ -90,7 +121,15 @@ class CycleReport:
         return self.organization.score_display
 
     @property
+    def objective_count(self) -> int:
+        if self.summary is not None:
+            return self.summary.objective_count
+        return len(self.objectives)
+
+    @property
     def kr_count(self) -> int:
+        if self.summary is not None:
+            return self.summary.kr_count
         return sum(len(line.key_results) for line in self.objectives)
 
     @property
@@ -99,26 +138,59 @@ class CycleReport:
 
     @property
     def mean_score(self) -> Decimal | None:
+        if self.summary is not None:
+            return self.summary.tally.mean
         return scores.mean(self.objective_scores)
 
     @property
     def histogram(self) -> list[int]:
+        if self.summary is not None:
+            return list(self.summary.tally.bins)
         return scores.histogram(self.objective_scores)
 
     @property
     def statuses(self) -> dict[okrmath.Status, int]:
+        if self.summary is not None:
+            return dict(self.summary.statuses)
         counts = Counter(line.status for line in self.objectives)
         return {status: counts.get(status, 0) for status in okrmath.Status}
 
     @property
+    def _initiative_counts(self) -> dict[str, int]:
+        if self.summary is not None:
+            return self.summary.initiative_counts
+        return Counter(i.state for line in self.objectives for i in line.initiatives)
+
+    @property
     def initiative_states(self) -> list[tuple[str, int]]:
         """How many initiatives end in each state (label, count), in the states' order."""
-        counts = Counter(i.state for line in self.objectives for i in line.initiatives)
+        counts = self._initiative_counts
         return [(str(label), counts.get(value, 0)) for value, label in InitiativeState.choices]
 
     @property
     def initiative_count(self) -> int:
-        return sum(len(line.initiatives) for line in self.objectives)
+        return sum(self._initiative_counts.values())
+
+    @property
+    def stored_note(self) -> str:
+        """What a large cycle's whole-organisation report holds, in words."""
+        if not self.stored:
+            return ""
+        if self.summary is None:
+            return _(
+                "This cycle is large: its figures are computed by the worker for the whole "
+                "organisation and appear here within a few minutes."
+            )
+        return _(
+            "This cycle is large: its figures count the objectives the whole organisation "
+            "sees, as of %(time)s. Objectives are listed %(size)s at a time, the company's "
+            "first; each team's objectives and retrospective are in the team's report "
+            "(%(teams)s team retrospectives)."
+        ) % {
+            "time": date_format(timezone.localtime(self.summary.computed_at), "DATETIME_FORMAT"),
+            "size": PAGE_SIZE,
+            "teams": self.summary.team_retrospectives,
+        }
 
     @property
     def score_note(self) -> str:
@@ -145,9 +217,14 @@ def _answers(obj: Any, names: tuple[str, ...]) -> list[tuple[str, str]]:
     ]
 
 
-def build_report(membership: Membership, cycle: Cycle, team: Team | None = None) -> CycleReport:
-    """The report of `cycle` (of one `team` when given) as `membership` may see it."""
+def build_report(
+    membership: Membership, cycle: Cycle, team: Team | None = None, page: str | None = None
+) -> CycleReport:
+    """The report of `cycle` (of one `team` when given) as `membership` may see it; for a
+    large cycle's whole organisation, its `page` of objectives (`stored_report`)."""
     org = membership.organization
+    if team is None and snapshots.is_large(cycle):
+        return stored_report(membership, cycle, page)
     objectives = visible_objectives(membership, cycle, with_cancelled=False).order_by(
         "team__name", "position", "id"
     )
@@ -167,6 +244,69 @@ def build_report(membership: Membership, cycle: Cycle, team: Team | None = None)
         reviews = reviews.filter(team=team)
     retros = [TeamRetro(r, r.team.name if r.team else _("Company")) for r in reviews]
     return CycleReport(org, cycle, team, lines, retros, timezone.now())
+
+
+def stored_report(membership: Membership, cycle: Cycle, page: str | None) -> CycleReport:
+    """A large cycle's whole-organisation report: the stored figures added up, one page of
+    the objectives the reader sees, the company's retrospectives."""
+    org = membership.organization
+    objectives = (
+        visible_objectives(membership, cycle, with_cancelled=False)
+        .annotate(rank=Case(*_RANKS, default=Value(9), output_field=IntegerField()))
+        .order_by("rank", "team__name", "position", "id")
+    )
+    listed = Paginator(objectives, PAGE_SIZE).get_page(page)
+    lines = [_line(row, cycle.is_closed) for row in objective_rows(list(listed), org)]
+    initiatives = initiatives_by_objective(line.objective.pk for line in lines)
+    for line in lines:
+        line.initiatives = initiatives.get(line.objective.pk, [])
+    reviews = Review.objects.filter(cycle=cycle, kind=ReviewKind.QUARTERLY)
+    company = reviews.filter(team=None).order_by("held_on", "id")
+    retros = [TeamRetro(r, _("Company")) for r in company]
+    report = CycleReport(org, cycle, None, lines, retros, timezone.now(), page=listed, stored=True)
+    board = snapshots.stored(org, cycle)
+    if board.computed_at is not None:
+        report.summary = _summary(org, cycle, board.computed_at)
+        report.summary.team_retrospectives = reviews.exclude(team=None).count()
+    return report
+
+
+_RANKS = [When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()]
+
+
+def _summary(org: Organization, cycle: Cycle, computed_at: datetime) -> Summary:
+    tally = scores.Tally()
+    statuses: Counter[str] = Counter()
+    objective_count = kr_count = 0
+    rows = (
+        ObjectiveFact.objects.filter(cycle=cycle)
+        .values("score", "status")
+        .annotate(n=Count("pk"), krs=Sum("kr_count"))
+        .order_by()
+        .values_list("score", "status", "n", "krs")
+    )
+    for score, status, n, krs in rows:
+        objective_count += n
+        kr_count += krs or 0
+        statuses[status] += n
+        if score:
+            tally.add(Decimal(score), n)
+    initiatives = (
+        Initiative.objects.filter(objective__in=facts.counted(org, cycle))
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("state", "n")
+    )
+    return Summary(
+        objective_count=objective_count,
+        kr_count=kr_count,
+        tally=tally,
+        statuses={status: statuses.get(status.value, 0) for status in okrmath.Status},
+        initiative_counts=dict(initiatives),
+        computed_at=computed_at,
+        team_retrospectives=0,
+    )
 
 
 def _line(row: Any, final: bool) -> ObjectiveLine:

@@ -40,6 +40,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cible.accounts.models import User, display_name
+from cible.checkins import scoring
 from cible.checkins.models import CheckIn
 from cible.insights.dashboard import (
     ATTENTION_CANDIDATES,
@@ -94,7 +95,8 @@ IDS_PER_QUERY = 900  # ids in one IN list (SQLite's limit on a statement's param
 # is not missed.
 LAG = timedelta(minutes=5)
 # The shape of the stored figures: a change computes them all again.
-SHAPE = "4"  # 2: the weekly progress as a list; 3: and its sums kept; 4: KRs' last check-in
+SHAPE = "5"  # 2: the weekly progress as a list; 3: and its sums kept; 4: KRs' last check-in;
+# 5: the score and the KR count, for the cycle report
 DRIVER_DEPTH = 10  # how far up the alignment a change is followed
 
 
@@ -284,6 +286,8 @@ def compute(
             progress=str(row.progress),
             status=row.status.value,
             history=[str(progress[row.objective.pk]) for progress in by_day],
+            score=_text(report_score(row, cycle.is_closed)),
+            kr_count=len(row.key_results),
             krs=[
                 [
                     kr_row.kr.pk,
@@ -300,6 +304,18 @@ def compute(
         )
         for row in rows
     ]
+
+
+def report_score(row: ObjectiveRow, final: bool) -> Decimal | None:
+    """The objective's score as the cycle report shows it: final once the cycle is closed,
+    else proposed from its KRs (`cycle_report`)."""
+    if final:
+        return row.objective.score
+    return scoring.objective_score((kr.kr.weight, scoring.shown(kr)) for kr in row.key_results)
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _store(cycle: Cycle, ids: list[int], facts: list[ObjectiveFact]) -> None:

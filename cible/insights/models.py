@@ -53,6 +53,10 @@ class ObjectiveFact(models.Model):
     # Its live KRs, in order: [id, progress, has a forecast, checked in (not driven), owner,
     # newest check-in as a POSIX timestamp or None].
     krs = models.JSONField(default=list)
+    # For the cycle report: its score (final once the cycle is closed, else proposed), as
+    # text ("" without one), and how many live KRs it has.
+    score = models.CharField(max_length=60, blank=True, db_index=False)
+    kr_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.objective_id}: {self.progress} {self.status}"

@@ -165,11 +165,13 @@ def _head(pdf: ReportPDF, report: CycleReport) -> None:
     pdf.paragraph(_("Generated on %(date)s") % {"date": generated}, 9, color=MUTED)
     pdf.ln(2)
     pdf.paragraph(report.score_note)
+    if report.stored:
+        pdf.paragraph(report.stored_note, 9, color=MUTED)
     pdf.ln(1)
     mean = format_score(report.mean_score, report.display)
     pdf.paragraph(
         _("%(objectives)s objectives, %(key_results)s key results, mean objective score %(mean)s")
-        % {"objectives": len(report.objectives), "key_results": report.kr_count, "mean": mean},
+        % {"objectives": report.objective_count, "key_results": report.kr_count, "mean": mean},
         bold=True,
     )
 

@@ -30,7 +30,9 @@ def calibration(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "insights/calibration.html", context)
 
 
-def _report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> CycleReport:
+def _report(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, page: str | None = None
+) -> CycleReport:
     """The report a request asks for: ?team=<id> narrows it to one team of the
     organisation, as does its exact name typed in the picker without JavaScript (another
     organisation's team is a 404; a malformed id or an unknown name is ignored)."""
@@ -45,7 +47,7 @@ def _report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> CycleRepor
         if team_id is not None
         else None
     )
-    return build_report(membership, cycle, team)
+    return build_report(membership, cycle, team, page)
 
 
 def _team_picker(org: Organization) -> forms.ModelChoiceField:  # type: ignore[type-arg]
@@ -54,7 +56,7 @@ def _team_picker(org: Organization) -> forms.ModelChoiceField:  # type: ignore[t
 
 @login_required
 def cycle_report(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    report = _report(request, slug, pk)
+    report = _report(request, slug, pk, request.GET.get("page"))
     org = report.organization
     context = {
         "org": org,
