@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cible.checkins.models import CheckIn
+from cible.lib import okrmath
 from cible.okrs.contexts import kr_row, objective_status
-from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, thresholds_for
+from cible.okrs.models import Cycle, Objective, ObjectiveQuerySet, thresholds_for
 from cible.okrs.queries import visible_objectives
 from cible.okrs.services import objective_progress
 from cible.okrs.templatetags.okrs import status_label
-from cible.orgs.models import Membership
+from cible.orgs.models import Membership, Organization
 
 CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -117,19 +118,16 @@ def _visible(membership: Membership, cycle: Cycle) -> ObjectiveQuerySet:
     )
 
 
-def _progress_of_objectives(membership: Membership, cycle: Cycle) -> dict[int, Decimal]:
-    """The progress of every visible objective of the cycle and of the objectives that
-    drive one of their KRs (as the OKR pages show it)."""
-    visible = _visible(membership, cycle)
-    progress = objective_progress(visible.only("pk", "organization_id", "cycle_id"))
-    driven = (
-        set(
-            KeyResult.objects.filter(objective__in=visible, driven_by__isnull=False).values_list(
-                "driven_by_id", flat=True
-            )
-        )
-        - progress.keys()
-    )
+def _progress_of(objectives: list[Objective]) -> dict[int, Decimal]:
+    """The progress of these objectives (their live KRs prefetched) and of the objectives
+    that drive one of their KRs, as the OKR pages show it."""
+    progress = objective_progress(objectives, prefetched=True)
+    driven = {
+        kr.driven_by_id
+        for objective in objectives
+        for kr in objective.key_results.all()
+        if kr.driven_by_id is not None
+    } - progress.keys()
     if driven:
         progress.update(
             objective_progress(
@@ -139,6 +137,19 @@ def _progress_of_objectives(membership: Membership, cycle: Cycle) -> dict[int, D
     return progress
 
 
+def _in_chunks(objectives: ObjectiveQuerySet) -> Iterator[list[Objective]]:
+    """The objectives `CHUNK` at a time, their KRs prefetched with each chunk: a file's
+    first rows are sent before the last objective is read, and memory stays bounded."""
+    chunk: list[Objective] = []
+    for objective in objectives.iterator(chunk_size=CHUNK):
+        chunk.append(objective)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"))
 
@@ -146,13 +157,26 @@ def _round(value: Decimal) -> Decimal:
 def okr_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
     org = membership.organization
     today = timezone.localdate()
-    progress = _progress_of_objectives(membership, cycle)
     objectives = visible_objectives(membership, cycle, with_cancelled=False).order_by(
         "level", "team__name", "position", "id"
     )
     objective_type, kr_type = _("Objective"), _("Key result")
     thresholds = thresholds_for(org)
-    for objective in objectives.iterator(chunk_size=CHUNK):
+    for chunk in _in_chunks(objectives):
+        progress = _progress_of(chunk)
+        yield from _okr_lines(chunk, progress, org, today, thresholds, objective_type, kr_type)
+
+
+def _okr_lines(
+    chunk: list[Objective],
+    progress: dict[int, Decimal],
+    org: Organization,
+    today: date,
+    thresholds: okrmath.Thresholds,
+    objective_type: str,
+    kr_type: str,
+) -> Iterator[list[Cell]]:
+    for objective in chunk:
         rows = [kr_row(kr, org, today, progress, thresholds) for kr in objective.key_results.all()]
         objective_progress = progress.get(objective.pk, Decimal(0))
         status = objective_status(objective_progress, rows, thresholds)

@@ -15,6 +15,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from cible.insights.tables import Cell, Table
 
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# A sheet holds at most 1,048,576 rows: with its header, this many rows of data. Longer
+# tables go on in further sheets, "Check-ins (2)" and so on, each with its header.
+SHEET_ROWS = 1_048_575
 
 
 def _sheet_name(name: str) -> str:
@@ -33,10 +36,12 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str) -> Wr
     return cell
 
 
-def write_xlsx(table: Table, out: IO[bytes]) -> None:
-    """The table as a one-sheet workbook, written row by row (openpyxl's write-only mode)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_name(str(table.name)))
+def _new_sheet(book: Workbook, table: Table, number: int) -> WriteOnlyWorksheet:
+    name = str(table.name)
+    if number > 1:
+        suffix = f" ({number})"
+        name = _sheet_name(name)[: 31 - len(suffix)] + suffix
+    sheet = book.create_sheet(_sheet_name(name))
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -47,9 +52,24 @@ def write_xlsx(table: Table, out: IO[bytes]) -> None:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    return sheet
+
+
+def write_xlsx(table: Table, out: IO[bytes]) -> None:
+    """The table as a workbook, written row by row (openpyxl's write-only mode): one sheet,
+    or more when its rows are more than a sheet holds."""
+    book = Workbook(write_only=True)
+    sheets = 1
+    sheet = _new_sheet(book, table, sheets)
     formats = [column.number_format for column in table.columns]
+    rows = 0
     for row in table.rows:
+        if rows == SHEET_ROWS:
+            sheets += 1
+            sheet = _new_sheet(book, table, sheets)
+            rows = 0
         sheet.append(
             [_xlsx_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)]
         )
+        rows += 1
     book.save(out)

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from cible.checkins.services import record_check_in
+from cible.insights import tables, xlsx
 from cible.insights.tables import neutralise
 from cible.okrs.models import Cycle, Level, Visibility
 from cible.okrs.services import create_key_result, create_objective
@@ -351,3 +352,39 @@ def test_the_export_queries_do_not_grow_with_the_cycle(world, name: str) -> None
             kr = create_key_result(objective, owner=world.bob, title=f"KR {kr_index}")
             record_check_in(kr, world.bob, Decimal("0.5"), at=AT)
     assert count() == before
+
+
+def test_the_okr_rows_are_the_same_read_a_chunk_at_a_time(exports_world, monkeypatch) -> None:
+    """Objectives are read CHUNK at a time, each chunk with the progress of the objectives
+    driving its KRs: one objective a chunk gives the very same file."""
+    world = exports_world
+    driver = create_objective(
+        world.org, world.bob, cycle=world.cycle, title="Driver", level=Level.TEAM, team=world.team
+    )
+    driver_kr = create_key_result(driver, owner=world.bob, title="Driver KR", target=Decimal(10))
+    record_check_in(driver_kr, world.bob, Decimal(4), at=AT)
+    world.kr.__class__.objects.filter(pk=world.kr.pk).update(driven_by=driver)
+    client = world.client_for(world.alice)
+    whole = content(client.get(url(world.cycle, "okrs.csv")))
+    monkeypatch.setattr(tables, "CHUNK", 1)
+    assert content(client.get(url(world.cycle, "okrs.csv"))) == whole
+    assert b"0.4" in whole
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_further_sheets(exports_world, monkeypatch) -> None:
+    world = exports_world
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 2)
+    response = world.client_for(world.alice).get(url(world.cycle, "check-ins.xlsx"))
+    book = load_workbook(io.BytesIO(content(response)))
+    every = [list(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert len(book.worksheets) > 1
+    assert book.sheetnames[1] == "Check-ins (2)"
+    assert all(sheet.max_row <= 3 for sheet in book.worksheets)
+    headers = [row for row in every if row[0] == "Key result"]
+    assert len(headers) == len(book.worksheets)
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 1_000)
+    single = load_workbook(
+        io.BytesIO(content(world.client_for(world.alice).get(url(world.cycle, "check-ins.xlsx"))))
+    )
+    rows = [list(r) for r in single.active.iter_rows(values_only=True)]
+    assert [row for row in every if row[0] != "Key result"] == rows[1:]
