@@ -9,7 +9,7 @@ from datetime import datetime
 from django.tasks import task
 from django.utils import timezone
 
-from cible.insights import facts
+from cible.insights import calibration, facts
 from cible.insights.dashboard import Dashboard, build
 from cible.insights.models import FORMAT, DashboardSnapshot
 from cible.okrs.models import Cycle
@@ -68,3 +68,14 @@ def store(
         "Dashboard of %s, %s computed in %.1f s (%d bytes)", org.slug, cycle, seconds, len(data)
     )
     return snapshot
+
+
+@task()
+def tally_closed_cycle(cycle_id: int) -> str:
+    """Add a just-closed cycle's final scores up for the calibration page, so that its first
+    reader does not wait for it (`calibration.compute_fact`)."""
+    cycle = Cycle.objects.filter(pk=cycle_id).select_related("organization").first()
+    if cycle is None or not cycle.is_closed:
+        return "gone"
+    calibration.compute_fact(cycle.organization, cycle)
+    return "tallied"

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from cible.checkins import scoring
 from cible.insights import scores
 from cible.insights.calibration import calibration_for, computed_calibration
 from cible.insights.models import CalibrationFact
+from cible.insights.tasks import tally_closed_cycle
 from cible.okrs.models import (
     Cycle,
     CycleState,
@@ -363,3 +365,18 @@ def test_outsider_gets_404_and_a_visitor_is_sent_to_sign_in(world) -> None:
     response = world.client_for(None).get(URL)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_closing_a_cycle_queues_its_tally_for_the_worker(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        scoring.close_cycle(world.cycle, world.alice)
+    queued = DBTaskResult.objects.filter(task_path__endswith="tally_closed_cycle")
+    assert queued.count() == 1
+    assert not CalibrationFact.objects.filter(cycle=world.cycle).exists()
+    assert tally_closed_cycle.call(world.cycle.pk) == "tallied"  # what the worker runs
+    fact = CalibrationFact.objects.get(cycle=world.cycle)
+    scored_count = Objective.objects.filter(cycle=world.cycle, score__isnull=False).count()
+    assert sum(count for count, _total, _bins in fact.objectives.values()) == scored_count >= 1
+    assert tally_closed_cycle.call(world.cycle.pk + 1000) == "gone"
