@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from cible.checkins.reviews import adjust_key_result
 from cible.checkins.services import record_check_in
-from cible.insights import facts
+from cible.insights import cycle_report, facts
+from cible.insights.cycle_report import CycleReport, build_report
 from cible.insights.dashboard import Dashboard, build
 from cible.insights.models import ObjectiveFact
 from cible.insights.tests.test_dashboard import acme  # noqa: F401 - a fixture
@@ -110,12 +111,35 @@ def summary(board: Dashboard) -> dict[str, Any]:
     }
 
 
+def report_figures(report: CycleReport) -> tuple[Any, ...]:
+    return (
+        report.objective_count,
+        report.kr_count,
+        report.mean_score,
+        report.histogram,
+        report.statuses,
+        report.initiative_states,
+    )
+
+
 def whole(org: Any, cycle: Any) -> dict[str, Any]:
-    return summary(build(Membership(organization=org), cycle, public=True).compact())
+    # The cycle report as computed over every objective, read by a viewer who sees what the
+    # whole organisation sees and nothing private.
+    viewer = Membership.objects.get(organization=org, user__email="vera@acme.test")
+    report = build_report(viewer, cycle)
+    assert not report.stored
+    return summary(build(Membership(organization=org), cycle, public=True).compact()) | {
+        "report": report_figures(report)
+    }
 
 
 def kept(org: Any, cycle: Any) -> dict[str, Any]:
-    return summary(facts.refresh(org, cycle))
+    board = facts.refresh(org, cycle)
+    now = timezone.now()
+    report = CycleReport(
+        org, cycle, None, [], [], now, summary=cycle_report._summary(org, cycle, now)
+    )
+    return summary(board) | {"report": report_figures(report)}
 
 
 def test_the_kept_dashboard_is_the_whole_one_after_each_kind_of_change(world, acme) -> None:  # noqa: F811
