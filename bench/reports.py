@@ -230,6 +230,7 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -239,6 +240,7 @@ def main() -> None:
     from cible.orgs.models import Membership, Organization, Role
     from cible.samples.benchdata import analyze
 
+    call_command("migrate", verbosity=0)
     org = Organization.objects.filter(slug=f"bench-{args.people}").first()
     if org is None:
         raise SystemExit("No benchmark organisation: run bench/run.py first.")
