@@ -9,12 +9,14 @@ as numbers.
 """
 
 import csv
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from cible.checkins.models import CheckIn
 from cible.lib import okrmath
 from cible.okrs.contexts import kr_row, objective_status
-from cible.okrs.models import Cycle, Objective, ObjectiveQuerySet, thresholds_for
+from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, thresholds_for
 from cible.okrs.queries import visible_objectives
 from cible.okrs.services import objective_progress
 from cible.okrs.templatetags.okrs import status_label
@@ -241,36 +243,47 @@ CHECK_IN_COLUMNS = [
 
 
 def check_in_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
+    """Each key result's check-ins in order, the key results in their objectives' order:
+    read `CHUNK` objectives at a time, their check-ins by key result (the index on a key
+    result's check-ins), so that no sort of the whole cycle's check-ins comes before the
+    first row (6.7 million of them at 100,000 people)."""
     zone = _zone(membership.organization.time_zone)
-    check_ins = (
-        CheckIn.objects.filter(
-            key_result__objective__in=_visible(membership, cycle),
-            key_result__archived_at__isnull=True,
-            key_result__cancelled_at__isnull=True,
-        )
-        .select_related("key_result__objective", "author")
-        .order_by(
-            "key_result__objective__position",
-            "key_result__objective_id",
-            "key_result__position",
-            "key_result_id",
-            "created_at",
-            "id",
+    objectives = (
+        _visible(membership, cycle)
+        .order_by("position", "id")
+        .only("pk", "title")
+        .prefetch_related(
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.live()
+                .order_by("position", "id")
+                .only("pk", "title", "unit", "objective_id"),
+            )
         )
     )
-    for check_in in check_ins.iterator(chunk_size=CHUNK * 4):
-        kr = check_in.key_result
-        yield [
-            kr.title,
-            kr.objective.title,
-            check_in.author.display_name if check_in.author else "",
-            timezone.localtime(check_in.created_at, zone).replace(tzinfo=None),
-            check_in.value,
-            kr.unit,
-            check_in.confidence,
-            check_in.comment,
-            check_in.blockers,
-        ]
+    for chunk in _in_chunks(objectives):
+        key_results = [kr for objective in chunk for kr in objective.key_results.all()]
+        by_kr: dict[int, list[CheckIn]] = defaultdict(list)
+        for check_in in (
+            CheckIn.objects.filter(key_result__in=[kr.pk for kr in key_results])
+            .select_related("author")
+            .order_by("created_at", "id")
+        ):
+            by_kr[check_in.key_result_id].append(check_in)
+        for objective in chunk:
+            for kr in objective.key_results.all():
+                for check_in in by_kr.get(kr.pk, ()):
+                    yield [
+                        kr.title,
+                        objective.title,
+                        check_in.author.display_name if check_in.author else "",
+                        timezone.localtime(check_in.created_at, zone).replace(tzinfo=None),
+                        check_in.value,
+                        kr.unit,
+                        check_in.confidence,
+                        check_in.comment,
+                        check_in.blockers,
+                    ]
 
 
 def check_in_table(membership: Membership, cycle: Cycle) -> Table:

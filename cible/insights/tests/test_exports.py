@@ -366,9 +366,11 @@ def test_the_okr_rows_are_the_same_read_a_chunk_at_a_time(exports_world, monkeyp
     world.kr.__class__.objects.filter(pk=world.kr.pk).update(driven_by=driver)
     client = world.client_for(world.alice)
     whole = content(client.get(url(world.cycle, "okrs.csv")))
+    check_ins = content(client.get(url(world.cycle, "check-ins.csv")))
     monkeypatch.setattr(tables, "CHUNK", 1)
     assert content(client.get(url(world.cycle, "okrs.csv"))) == whole
-    assert b"0.4" in whole
+    assert content(client.get(url(world.cycle, "check-ins.csv"))) == check_ins
+    assert b"0.4" in whole and check_ins.count(b"\n") > 3
 
 
 def test_a_table_longer_than_a_sheet_goes_on_in_further_sheets(exports_world, monkeypatch) -> None:
