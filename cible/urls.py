@@ -36,6 +36,7 @@ urlpatterns = [
     path(org, include("cible.audit.urls")),
     path(org, include("cible.webhooks.urls")),
     path(org, include("cible.sources.urls")),
+    path(org, include("cible.kpis.urls")),
     path(org, include("cible.collab.urls")),
     path("inbox/", collab.inbox_home, name="inbox_home"),
     path(org + "settings/", orgs.org_settings, name="org_settings"),
