@@ -76,21 +76,26 @@ class Health:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def by_status(self) -> list[tuple[str, int]]:
+        """Critical first, no value yet last."""
+        order = [Status.CRITICAL, Status.WARNING, Status.HEALTHY, Status.UNKNOWN]
+        return [(str(s.value), self.counts.get(s.value, 0)) for s in order]
+
 
 ATTENTION_LIMIT = 50
 
 
-def health(organization: Organization) -> Health:
-    """How many of the organisation's KPIs are in each status, and those in trouble (the
-    first ATTENTION_LIMIT): two queries."""
+def health(organization: Organization, team: Team | None = None) -> Health:
+    """How many of the organisation's KPIs (or a team's) are in each status, and those in
+    trouble (the first ATTENTION_LIMIT): two queries."""
+    kpis = live_kpis(organization)
+    if team is not None:
+        kpis = kpis.filter(team=team)
     counts = dict.fromkeys([s.value for s in Status], 0)
-    for status, count in (
-        live_kpis(organization).order_by().values_list("status").annotate(n=Count("pk"))
-    ):
+    for status, count in kpis.order_by().values_list("status").annotate(n=Count("pk")):
         counts[status] = count
     attention = list(
-        live_kpis(organization)
-        .filter(status__in=[Status.CRITICAL, Status.WARNING])
+        kpis.filter(status__in=[Status.CRITICAL, Status.WARNING])
         .select_related("team")
         .order_by("status", "name", "pk")[:ATTENTION_LIMIT]  # "critical" < "warning"
     )

@@ -1,10 +1,12 @@
-"""The team page: its members and sub-teams, its OKRs, its history and its chat messages."""
+"""The team page: its KPIs, members and sub-teams, OKRs, history and chat messages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from cible.audit.models import AuditEntry
+from cible.kpis.access import KPIPowers
+from cible.kpis.queries import kpi_rows
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import sort_key
 from cible.notifications.models import Delivery, Kind
@@ -27,6 +29,8 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "can_manage": can_manage,
         "can_write": membership.can_write,
         "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
+        "kpi_rows": kpi_rows(org, team),
+        "can_add_kpi": KPIPowers(membership).can_manage_team(team.pk),
         **team_context(request, team, membership),
     }
     if can_manage:
