@@ -1,7 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
+from cible.accounts.models import User
+from cible.api.tests.conftest import Api, ApiFor
+from cible.api.tokens import create_token
 from cible.kpis.models import KPI
 from cible.kpis.services import create_kpi
 from conftest import World
@@ -23,3 +27,16 @@ def make_kpi(world: World, team: object = "product", **fields: object) -> KPI:
 @pytest.fixture
 def kpi(world: World) -> KPI:
     return make_kpi(world)
+
+
+@pytest.fixture
+def api_for(db: None) -> ApiFor:
+    """An API client with a token of the person's (cible/api/tests' own, for these tests)."""
+    cache.clear()  # the rate limits count in the cache
+
+    def make(user: User | None, scope: str = "write") -> Api:
+        if user is None:
+            return Api()
+        return Api(create_token(user, "tests", scope)[1])
+
+    return make
