@@ -1,5 +1,6 @@
-"""The KPI pages: the organisation's list, a KPI's page with its chart, values and history,
-its form, and entering or importing its values."""
+"""The KPI pages: the organisation's list, a KPI's form, entering or importing its values,
+and the KPI page's own part (its chart, values and history; the page itself, with its data
+source, is cible/front/views/kpis.py)."""
 
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cible.audit.models import AuditEntry, TargetType
 from cible.kpis import charts, services
-from cible.kpis.access import KPIPowers, get_kpi_for_user, get_managed_kpi
+from cible.kpis.access import KPIPowers, get_managed_kpi
 from cible.kpis.forms import ImportForm, KPIForm, StatusFilter, ValueForm
 from cible.kpis.models import KPI, KPIValue, ValueOrigin
 from cible.kpis.queries import live_kpis, recent_values
@@ -101,14 +102,9 @@ def kpi_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     return redirect(kpi.get_absolute_url())
 
 
-@login_required
-def kpi_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    kpi, powers = get_kpi_for_user(request, slug, pk)
-    can_manage = powers.can_manage(kpi)
-    return render(request, "kpis/kpi_detail.html", _page(kpi, powers, can_manage))
-
-
-def _page(kpi: KPI, powers: KPIPowers, can_manage: bool, **forms: Any) -> dict[str, Any]:
+def page_context(kpi: KPI, powers: KPIPowers, can_manage: bool, **forms: Any) -> dict[str, Any]:
+    """The KPI page's own part (cible/front/views/kpis.py adds its data source): its
+    values, chart, changes and forms; `forms` replace the empty ones (with their errors)."""
     newest = list(
         KPIValue.objects.filter(kpi=kpi)
         .select_related("author")
@@ -132,12 +128,7 @@ def _page(kpi: KPI, powers: KPIPowers, can_manage: bool, **forms: Any) -> dict[s
         "can_manage": can_manage,
         "value_form": forms.get("value_form") or (ValueForm() if can_manage else None),
         "import_form": forms.get("import_form") or (ImportForm() if can_manage else None),
-        **_source_context(kpi, powers, can_manage),
     }
-
-
-def _source_context(kpi: KPI, powers: KPIPowers, can_manage: bool) -> dict[str, Any]:
-    return {}
 
 
 @login_required
@@ -160,7 +151,7 @@ def kpi_value(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
             form.add_error(None, error)
     if not is_htmx(request):
         if form.errors:
-            context = _page(kpi, powers, True, value_form=form)
+            context = page_context(kpi, powers, True, value_form=form)
             return render(request, "kpis/kpi_detail.html", context, status=422)
         messages.success(request, _("Value recorded."))
         return redirect(kpi.get_absolute_url())
@@ -189,7 +180,7 @@ def kpi_import(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRes
         except ValidationError as error:
             form.add_error("file", error)
     if form.errors:
-        context = _page(kpi, powers, True, import_form=form)
+        context = page_context(kpi, powers, True, import_form=form)
         return render(request, "kpis/kpi_detail.html", context, status=422)
     count = len(form.cleaned_data["file"])
     messages.success(
