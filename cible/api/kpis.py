@@ -112,7 +112,7 @@ def create_kpi(request: Request, slug: Slug, data: KPIIn) -> Any:
     require_writer(membership)
     powers = KPIPowers(membership)
     team = team_in(membership.organization, data.team, "team") if data.team else None
-    if not powers.can_manage_team(team.pk if team else None):
+    if not powers.can_manage_team(team):
         raise FieldDenied("team")
     form = KPIForm(form_data(data.model_dump()), powers=powers)
     cleaned = check_form(form)
@@ -126,7 +126,7 @@ def update_kpi(request: Request, slug: Slug, id: Id, data: KPIPatch) -> Any:
     changes = data.model_dump(exclude_unset=True)
     if changes.get("team") is not None:
         team = team_in(kpi.organization, changes["team"], "team")
-        if not powers.can_manage_team(team.pk):
+        if not powers.can_manage_team(team):
             raise FieldDenied("team")
     elif "team" in changes and not powers.can_manage_team(None):
         raise FieldDenied("team")

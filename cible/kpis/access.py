@@ -13,8 +13,16 @@ from django.http import Http404, HttpRequest
 
 from cible.kpis.models import KPI
 from cible.okrs.access import Powers
-from cible.orgs.access import get_membership
-from cible.orgs.models import Membership, TeamMember
+from cible.orgs.access import can_manage_team, get_membership
+from cible.orgs.models import Membership, Team, TeamMember
+
+
+def may_manage_team_kpis(membership: Membership, *, leads: bool, member: bool) -> bool:
+    """A team's KPIs: its lead (`leads`: of it or of a team above it), its members, admins
+    and owners; never a viewer."""
+    if membership.is_admin:
+        return True
+    return membership.can_write and (leads or member)
 
 
 class KPIPowers:
@@ -26,30 +34,44 @@ class KPIPowers:
 
     @cached_property
     def team_ids(self) -> frozenset[int]:
-        """The teams whose KPIs this person manages: those they lead (and below), and those
-        they are a member of."""
+        """The teams whose KPIs this person manages, for the forms that choose one: those
+        they lead (and below), and those they are a member of."""
         if not self.membership.can_write or self.membership.is_admin:
             return frozenset()
-        member_of = TeamMember.objects.filter(
-            team__organization_id=self.membership.organization_id,
-            user_id=self.membership.user_id,
-        ).values_list("team_id", flat=True)
-        return self._okr_powers.led_team_ids | frozenset(member_of)
+        return self._okr_powers.led_team_ids | self._member_of
 
-    def can_manage_team(self, team_id: int | None) -> bool:
+    @cached_property
+    def _member_of(self) -> frozenset[int]:
+        return frozenset(
+            TeamMember.objects.filter(
+                team__organization_id=self.membership.organization_id,
+                user_id=self.membership.user_id,
+            ).values_list("team_id", flat=True)
+        )
+
+    def can_manage_team(self, team: Team | None) -> bool:
         """May create and manage the KPIs of this team (None: the organisation's)."""
-        if self.membership.is_admin:
-            return True
-        if not self.membership.can_write or team_id is None:
-            return False
-        return team_id in self.team_ids
+        if team is None or self.membership.is_admin or not self.membership.can_write:
+            return self.membership.is_admin
+        return may_manage_team_kpis(
+            self.membership,
+            leads=can_manage_team(self.membership, team),
+            member=team.pk in self._member_of,
+        )
 
     def can_manage(self, kpi: KPI) -> bool:
-        return self.can_manage_team(kpi.team_id)
+        return self.can_manage_team(kpi.team)
 
     @property
     def can_create_any(self) -> bool:
-        return self.membership.is_admin or bool(self.team_ids)
+        """Whether to offer a new KPI: an admin, or someone in a team or leading one."""
+        m = self.membership
+        if m.is_admin or not m.can_write:
+            return m.is_admin
+        return (
+            bool(self._member_of)
+            or Team.objects.filter(organization_id=m.organization_id, lead_id=m.user_id).exists()
+        )
 
 
 def get_kpi_for_user(request: HttpRequest, slug: str, pk: int) -> tuple[KPI, KPIPowers]:

@@ -2,6 +2,8 @@
 and the KPI page's own part (its chart, values and history; the page itself, with its data
 source, is cible/front/views/kpis.py)."""
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,10 +21,11 @@ from cible.audit.models import AuditEntry, TargetType
 from cible.kpis import charts, services
 from cible.kpis.access import KPIPowers, get_managed_kpi
 from cible.kpis.forms import ImportForm, KPIForm, StatusFilter, ValueForm
-from cible.kpis.models import KPI, KPIValue, ValueOrigin
+from cible.kpis.models import KPI, KPIValue, Status, ValueOrigin
 from cible.kpis.queries import live_kpis, recent_values
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
+from cible.okrs.templatetags.okrs import value as format_value
 from cible.orgs.access import get_membership
 from cible.orgs.models import Team
 
@@ -62,7 +67,7 @@ def kpi_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     initial = {"team": parse_id(request.GET.get("team")), "owner": request.user.pk}
     form = KPIForm(request.POST or None, powers=powers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if not powers.can_manage_team(form.cleaned_data["team"] and form.cleaned_data["team"].pk):
+        if not powers.can_manage_team(form.cleaned_data["team"]):
             raise PermissionDenied
         kpi = services.create_kpi(membership.organization, request.user, **form.cleaned_data)
         messages.success(request, _("KPI created: enter its first value."))
@@ -102,6 +107,43 @@ def kpi_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     return redirect(kpi.get_absolute_url())
 
 
+@dataclass(frozen=True)
+class ValueRow:
+    """One line of the KPI page's table, as the reader sees it: computed here rather than in
+    the template, which two years of values made the page's main cost."""
+
+    day: str
+    value: str
+    note: str
+    status: str
+    status_label: str
+    author: str
+    origin: str
+
+
+def value_rows(kpi: KPI, values: list[KPIValue]) -> list[ValueRow]:
+    statuses = {s.value: str(s.label) for s in Status}
+    origins = {o.value: str(o.label) for o in ValueOrigin}
+    days: dict[date, str] = {}
+    rows = []
+    for v in values:
+        day = timezone.localtime(v.measured_at).date()
+        if day not in days:
+            days[day] = date_format(day, "SHORT_DATE_FORMAT")
+        rows.append(
+            ValueRow(
+                day=days[day],
+                value=format_value(v.value, kpi.unit),
+                note=v.note,
+                status=v.status or "unknown",
+                status_label=statuses.get(v.status, ""),
+                author=v.author.display_name if v.author else "–",
+                origin=origins.get(v.origin, v.origin),
+            )
+        )
+    return rows
+
+
 def page_context(kpi: KPI, powers: KPIPowers, can_manage: bool, **forms: Any) -> dict[str, Any]:
     """The KPI page's own part (cible/front/views/kpis.py adds its data source): its
     values, chart, changes and forms; `forms` replace the empty ones (with their errors)."""
@@ -122,7 +164,7 @@ def page_context(kpi: KPI, powers: KPIPowers, can_manage: bool, **forms: Any) ->
         "org": kpi.organization,
         "membership": powers.membership,
         "kpi": kpi,
-        "values": newest,
+        "values": value_rows(kpi, newest),
         "chart": charts.chart(kpi, newest[::-1]),
         "history": history,
         "can_manage": can_manage,
