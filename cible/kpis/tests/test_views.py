@@ -204,3 +204,13 @@ def test_french_decimal_comma_is_accepted(world: World, kpi: KPI) -> None:
 def test_the_history_shows_who_changed_the_kpi(world: World, kpi: KPI) -> None:
     text = world.client_for(world.vera).get(reverse("kpi_detail", args=["acme", kpi.pk])).text
     assert "Alice Martin" in text
+
+
+def test_a_refused_edit_changes_nothing_stored(world: World, kpi: KPI) -> None:
+    body = form_body(name="Renamed", team=str(world.team.pk), healthy_low="98", critical_low="99")
+    response = world.client_for(world.bob).post(reverse("kpi_edit", args=["acme", kpi.pk]), body)
+    assert response.status_code == 422
+    assert "healthy_low" in response.context["form"].errors
+    kpi.refresh_from_db()
+    assert kpi.name == "Uptime" and kpi.healthy_low == Decimal("99.5")
+    assert not AuditEntry.objects.filter(target_id=kpi.pk, action="updated").exists()
