@@ -178,6 +178,7 @@ def objectives_floor(where: str) -> str:
 
 def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     from cible.checkins.models import CheckIn
+    from cible.kpis.models import KPIValue
     from cible.samples.benchdata import commented_objective, subjects
 
     chosen = subjects(org, reader)  # the same pages as the query-count test
@@ -185,12 +186,13 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
     cycle, team, objective = chosen.cycle, chosen.team, chosen.objective
     kr, root, user = chosen.key_result, chosen.root, reader.user
     checkin_count = CheckIn.objects.filter(key_result=kr).count()
+    kpi_values = KPIValue.objects.filter(kpi=chosen.kpi).count() if chosen.kpi else 0
     slug, o, c = org.slug, org.pk, cycle.pk
     base = f"/o/{slug}"
     pages = [
         Target("organisation home", f"{base}/", objectives_floor("o.level = 'company'"), [o, c]),
         Target(
-            "team page",
+            "team page with its KPIs",
             f"{base}/teams/{team.pk}/",
             objectives_floor("o.team_id = %s"),
             [o, c, team.pk],
@@ -245,6 +247,20 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             " JOIN okrs_objective o ON o.id = d.from_objective_id"
             " WHERE d.organization_id = %s AND o.cycle_id = %s AND d.state <> 'declined'",
             [o, c],
+        ),
+        *(
+            [
+                Target(
+                    f"KPI page + chart ({kpi_values} weekly values)",
+                    f"{base}/kpis/{chosen.kpi.pk}/",
+                    "SELECT v.id, v.value, v.measured_at, v.status, v.origin, u.name"
+                    " FROM kpis_kpivalue v LEFT JOIN accounts_user u ON u.id = v.author_id"
+                    " WHERE v.kpi_id = %s ORDER BY v.measured_at DESC, v.id DESC LIMIT 750",
+                    [chosen.kpi.pk],
+                )
+            ]
+            if chosen.kpi
+            else []
         ),
         Target(
             f"KR page + chart ({checkin_count} check-ins)",

@@ -5,7 +5,16 @@ from cible.checkins import views as checkins
 from cible.checkins.views import reviews as rhythm
 from cible.collab import views as collab
 from cible.front import views as front
-from cible.front.views import first_run, inline_check_in, key_results, objectives, palette, teams
+from cible.front.views import (
+    first_run,
+    inline_check_in,
+    key_results,
+    kpis,
+    objectives,
+    organization,
+    palette,
+    teams,
+)
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -28,7 +37,7 @@ urlpatterns = [
     path("", include("cible.inbound.urls")),
     path("organisations/new/", orgs.org_create, name="org_create"),
     path("invitations/<str:token>/", orgs.invitation_accept, name="invitation_accept"),
-    path(org, okrs.org_home, name="org_home"),
+    path(org, organization.org_home, name="org_home"),
     path(org + "start/", first_run.start_objectives, name="start_objectives"),
     path(org + "start/invite/", first_run.start_invite, name="start_invite"),
     path(org + "start/check-in/", first_run.start_check_in, name="start_check_in"),
@@ -36,6 +45,8 @@ urlpatterns = [
     path(org, include("cible.audit.urls")),
     path(org, include("cible.webhooks.urls")),
     path(org, include("cible.sources.urls")),
+    path(org, include("cible.kpis.urls")),
+    path(org + "kpis/<id:pk>/", kpis.kpi_detail, name="kpi_detail"),
     path(org, include("cible.collab.urls")),
     path("inbox/", collab.inbox_home, name="inbox_home"),
     path(org + "settings/", orgs.org_settings, name="org_settings"),

@@ -16,6 +16,7 @@ from cible.api import (
     collab,
     errors,
     initiatives,
+    kpis,
     okrfiles,
     okrs,
     orgs,
@@ -98,6 +99,7 @@ errors.install(api)
 api.add_router("", orgs.router)
 api.add_router("", okrs.router)
 api.add_router("", initiatives.router)
+api.add_router("", kpis.router)
 api.add_router("", checkins.router)
 api.add_router("", bulk.router)
 api.add_router("", okrfiles.router)

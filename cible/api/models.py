@@ -92,6 +92,9 @@ class IdempotencyKey(models.Model):
     initiative = models.ForeignKey(
         "okrs.Initiative", models.CASCADE, null=True, blank=True, related_name="+"
     )
+    kpi_value = models.ForeignKey(
+        "kpis.KPIValue", models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The check-ins of a bulk check-in, in the request's order.
     check_ins = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

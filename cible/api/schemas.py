@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from cible.api.types import LINE, TEXT, Day, StrictInt, Value, Weight
+from cible.api.types import LINE, TEXT, Day, Moment, StrictInt, Value, Weight
 from cible.lib.http import MAX_ID_DIGITS
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT
 from cible.okrs import rules
@@ -377,6 +377,89 @@ class InitiativePatch(Input):
     link: Link = unchanged()
 
 
+# KPIs: health metrics kept within thresholds across cycles.
+
+KPIDirection = Literal["higher", "lower", "band"]
+KPIStatus = Literal["", "healthy", "warning", "critical"]
+KPIRhythm = Literal["daily", "weekly", "monthly", "quarterly"]
+KPIOrigin = Literal["hand", "api", "csv", "source", "key_result"]
+
+
+class KPIOut(Schema):
+    id: int
+    name: str
+    description: str
+    team: int | None = Field(description="None: the whole organisation's.")
+    unit: str
+    direction: KPIDirection
+    critical_low: float | None
+    healthy_low: float | None
+    healthy_high: float | None
+    critical_high: float | None
+    rhythm: KPIRhythm
+    owner: int | None
+    archived: bool
+    last_value: float | None
+    last_measured_at: datetime | None
+    status: KPIStatus = Field(description="Empty until its first value.")
+    status_since: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_THRESHOLDS = (
+    "Higher is better: healthy_low and critical_low; lower is better: healthy_high and "
+    "critical_high; stay between: all four, critical_low <= healthy_low <= healthy_high <= "
+    "critical_high."
+)
+
+
+class KPIIn(Input):
+    name: Title
+    description: LongText = ""
+    team: Ref | None = Field(None, description="None: the whole organisation's (admins).")
+    unit: Unit = ""
+    direction: KPIDirection = Field(description=_THRESHOLDS)
+    critical_low: Value | None = None
+    healthy_low: Value | None = None
+    healthy_high: Value | None = None
+    critical_high: Value | None = None
+    rhythm: KPIRhythm = "weekly"
+    owner: Ref | None = None
+
+
+class KPIPatch(Input):
+    name: Title = unchanged()
+    description: LongText = unchanged()
+    team: Ref | None = None
+    unit: Unit = unchanged()
+    direction: KPIDirection = unchanged()
+    critical_low: Value | None = None
+    healthy_low: Value | None = None
+    healthy_high: Value | None = None
+    critical_high: Value | None = None
+    rhythm: KPIRhythm = unchanged()
+    owner: Ref | None = None
+
+
+class KPIValueOut(Schema):
+    id: int
+    kpi: int
+    value: float
+    measured_at: datetime
+    status: KPIStatus
+    note: str
+    origin: KPIOrigin
+    author: int | None
+    created_at: datetime
+
+
+class KPIValueIn(Input):
+    value: Value
+    measured_at: Moment | None = Field(None, description="Now when left out; never later.")
+    note: Annotated[str, Field(max_length=500), TEXT] = ""
+
+
 # The rhythm.
 
 
@@ -483,3 +566,11 @@ class DependencyPage(Page):
 
 class ReviewPage(Page):
     items: list[ReviewOut]
+
+
+class KPIPage(Page):
+    items: list[KPIOut]
+
+
+class KPIValuePage(Page):
+    items: list[KPIValueOut]

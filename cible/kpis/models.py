@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cible.kpis import rules
@@ -142,6 +143,9 @@ class KPI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpi_detail", args=[self.organization.slug, self.pk])
 
     @property
     def thresholds(self) -> rules.Thresholds:

@@ -10,7 +10,9 @@ people), this year and its four quarters (the running quarter active), 3-5 compa
 objectives, 3 objectives per team and 2 per person in the running quarter, each with 3-5
 key results of every kind, a weekly check-in of most key results for each week elapsed,
 about 60 % of objectives set top-down and 40 % bottom-up, a few orphans, a few private
-objectives and some dependencies between teams. The same seed and day give the same data.
+objectives and some dependencies between teams. KPIs: about 2 per team and 5 for the
+organisation (every direction), each with two years of weekly values, and a guardrail on
+about one key result in 20. The same seed and day give the same data.
 """
 
 import random
@@ -27,6 +29,7 @@ from django.utils import timezone
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn
 from cible.collab.models import Comment, Emoji, InboxItem, InboxKind, Reaction
+from cible.kpis.models import KPI, Guardrail, KPIValue
 from cible.okrs import alignment
 from cible.okrs.models import (
     Cycle,
@@ -52,6 +55,18 @@ TOP_DOWN_SHARE = 0.6
 ORPHAN_SHARE = 0.05
 PRIVATE_SHARE = 0.03
 CHECK_IN_SHARE = 0.85  # of KRs checked in each week: discipline is never perfect
+KPIS_PER_TEAM = 2
+ORGANISATION_KPIS = 5
+KPI_WEEKS = 104  # two years of weekly values
+GUARDRAIL_SHARE = 0.05
+# (name, unit, direction, critical_low, healthy_low, healthy_high, critical_high, typical)
+KPI_SHAPES = (
+    ("Uptime", "%", "higher", "99", "99.5", None, None, "99.7"),
+    ("Support satisfaction", "/5", "higher", "3.8", "4.2", None, None, "4.3"),
+    ("Churn", "%", "lower", None, None, "2", "3.5", "1.8"),
+    ("First response time", "h", "lower", None, None, "4", "8", "3.5"),
+    ("Cash runway", "months", "band", "9", "12", "24", "36", "15"),
+)
 
 FIRST_NAMES = [
     "Alice",
@@ -225,6 +240,9 @@ class _Builder:
         self.check_ins = 0
         self.dependencies = 0
         self.writers: set[int] = set()
+        self.kpis: list[KPI] = []
+        self.kpi_values = 0
+        self.guardrails = 0
 
     # People and teams -----------------------------------------------------------------
 
@@ -477,6 +495,64 @@ class _Builder:
         self.check_ins += len(rows)
         rows.clear()
 
+    def add_kpis(self) -> None:
+        """KPIs of every team and of the organisation, each with two years of weekly values
+        around their healthy range, and their latest value and status on their row."""
+        teams: list[Team | None] = [t for level in self.levels for t in level]
+        owners = [None, *teams]
+        kpis: list[KPI] = []
+        series: list[list[tuple[datetime, Decimal]]] = []
+        end = timezone.make_aware(datetime.combine(self.today, time(9)))
+        for team in owners:
+            for index in range(ORGANISATION_KPIS if team is None else KPIS_PER_TEAM):
+                shape = KPI_SHAPES[(index + (team.pk if team else 0)) % len(KPI_SHAPES)]
+                name, unit, direction, *bounds, typical = shape
+                low_c, low_h, high_h, high_c = (None if b is None else Decimal(b) for b in bounds)
+                kpi = KPI(
+                    organization=self.org,
+                    team=team,
+                    name=name,
+                    unit=unit,
+                    direction=direction,
+                    critical_low=low_c,
+                    healthy_low=low_h,
+                    healthy_high=high_h,
+                    critical_high=high_c,
+                )
+                base = float(Decimal(typical))
+                spread = abs(base) * 0.04 or 1.0
+                points = [
+                    (
+                        end - timedelta(weeks=week),
+                        Decimal(f"{base + self.rng.gauss(0, spread):.2f}"),
+                    )
+                    for week in range(KPI_WEEKS - 1, -1, -1)
+                ]
+                measured_at, value = points[-1]
+                kpi.last_value, kpi.last_measured_at = value, measured_at
+                kpi.status, kpi.status_since = kpi.status_of(value), measured_at
+                kpis.append(kpi)
+                series.append(points)
+        _insert(KPI, kpis)
+        values = [
+            KPIValue(kpi=kpi, value=v, measured_at=at, status=kpi.status_of(v), origin="api")
+            for kpi, points in zip(kpis, series, strict=True)
+            for at, v in points
+        ]
+        _insert(KPIValue, values)
+        self.kpis, self.kpi_values = kpis, len(values)
+        by_team: dict[int | None, list[KPI]] = {}
+        for kpi in kpis:
+            by_team.setdefault(kpi.team_id, []).append(kpi)
+        guardrails = []
+        for kr in self.key_results:
+            if self.rng.random() < GUARDRAIL_SHARE:
+                objective = kr.objective
+                choices = by_team.get(objective.team_id) or by_team[None]
+                guardrails.append(Guardrail(key_result=kr, kpi=self.rng.choice(choices)))
+        _insert(Guardrail, guardrails)
+        self.guardrails = len(guardrails)
+
     def add_dependencies(self) -> None:
         team_objectives = [o for o in self.objectives if o.level == Level.TEAM]
         states = list(DependencyState)
@@ -529,6 +605,7 @@ def generate(people: int, seed: int = 1, slug: str = "bench", today: date | None
     builder.add_key_results(quarter)
     builder.add_check_ins()
     builder.add_dependencies()
+    builder.add_kpis()
     comments = add_comments(org, rng)
     owner = builder.users[0]
     from allauth.account.models import EmailAddress
@@ -544,6 +621,9 @@ def generate(people: int, seed: int = 1, slug: str = "bench", today: date | None
         "alignments": len(builder.links),
         "dependencies": builder.dependencies,
         "comments": comments,
+        "kpis": len(builder.kpis),
+        "kpi_values": builder.kpi_values,
+        "guardrails": builder.guardrails,
     }
     return Result(org, owner, owner.email, PASSWORD, quarter, counts)
 
@@ -692,6 +772,7 @@ class Subjects:
     objective: Objective
     key_result: KeyResult
     root: Objective
+    kpi: KPI | None = None  # one of the team's, with its history
 
 
 def subjects(org: Organization, reader: Membership) -> Subjects:
@@ -712,7 +793,8 @@ def subjects(org: Organization, reader: Membership) -> Subjects:
     assert key_result is not None
     root = Objective.objects.filter(cycle=cycle, level=Level.COMPANY).order_by("id").first()
     assert root is not None
-    return Subjects(cycle, team, objective, key_result, root)
+    kpi = KPI.objects.filter(team=team).order_by("id").first()
+    return Subjects(cycle, team, objective, key_result, root, kpi)
 
 
 def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]:
@@ -729,6 +811,7 @@ def pages(org: Organization, reader: Membership, chosen: Subjects) -> list[Page]
         ),
         Page("inbox", f"{base}/inbox/"),
         Page("KR page with its chart", f"{base}/key-results/{chosen.key_result.pk}/"),
+        *([Page("KPI page", f"{base}/kpis/{chosen.kpi.pk}/")] if chosen.kpi else []),
         Page("alignment tree, first render", f"{base}/tree/"),
         Page("alignment tree, one expansion", f"{base}/tree/{chosen.root.pk}/children/", True),
         Page("alignment tree, unaligned objectives", f"{base}/tree/orphans/?orphans=1", True),

@@ -21,6 +21,8 @@ from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
 from cible.collab.models import InboxItem
 from cible.collab.services import add_reaction, create_comment
+from cible.kpis.models import KPI, KPIValue, ValueOrigin
+from cible.kpis.services import create_kpi
 from cible.lib import okrmath
 from cible.okrs.models import (
     Cycle,
@@ -156,7 +158,69 @@ PEOPLE: tuple[Person, ...] = (
     Person("marc", "Marc Vidal", Role.VIEWER),  # board observer: reads, never writes
 )
 
+
 # Parents before children.
+@dataclass(frozen=True)
+class KPISpec:
+    """A KPI and its weekly history: `values`, oldest first, up to this week."""
+
+    team: str | None  # None: the organisation's
+    name: Text
+    unit: Text
+    direction: str
+    owner: str
+    thresholds: tuple[str | None, str | None, str | None, str | None]  # cl, hl, hh, ch
+    values: tuple[str, ...]
+
+
+KPIS: tuple[KPISpec, ...] = (
+    KPISpec(
+        None,
+        ("Cash runway", "Trésorerie disponible"),
+        ("months", "mois"),
+        "band",
+        "claire",
+        ("9", "12", "24", "30"),
+        ("19", "18.5", "18", "17.5", "17", "16.5", "16", "15.5", "15", "14.5", "14", "13.5"),
+    ),
+    KPISpec(
+        "platform",
+        ("API uptime", "Disponibilité de l'API"),
+        ("%", "%"),
+        "higher",
+        "pierre",
+        ("99", "99.5", None, None),
+        ("99.9", "99.8", "99.95", "99.7", "99.9", "99.4", "99.6", "99.9", "99.2", "98.7"),
+    ),
+    KPISpec(
+        "support",
+        ("Customer satisfaction", "Satisfaction client"),
+        ("/5", "/5"),
+        "higher",
+        "amira",
+        ("3.8", "4.2", None, None),
+        ("4.5", "4.4", "4.4", "4.3", "4.3", "4.2", "4.1", "4.1", "4.0", "4.1"),
+    ),
+    KPISpec(
+        "support",
+        ("First response time", "Délai de première réponse"),
+        ("h", "h"),
+        "lower",
+        "lucas",
+        (None, None, "4", "8"),
+        ("3.5", "3.2", "3.8", "4.5", "3.9", "3.1", "2.8", "3.0", "2.6", "2.5"),
+    ),
+    KPISpec(
+        "sales",
+        ("Monthly churn", "Attrition mensuelle"),
+        ("%", "%"),
+        "lower",
+        "david",
+        (None, None, "2", "3.5"),
+        ("1.8", "1.9", "1.7", "2.1", "2.0", "1.8", "1.6", "1.7", "1.5", "1.6"),
+    ),
+)
+
 TEAMS: tuple[TeamSpec, ...] = (
     TeamSpec(
         "leadership",
@@ -1266,6 +1330,56 @@ class _Builder:
         # The demo's conversation is its past: nobody is mailed about it.
         InboxItem.objects.filter(organization=self.org).update(mailed_at=timezone.now())
 
+    # KPIs --------------------------------------------------------------------------------
+
+    def add_kpis(self) -> None:
+        """A few KPIs of the organisation and its teams, with their weekly history (one
+        crossing into critical at its latest value)."""
+        monday = self.today - timedelta(days=self.today.weekday())
+        for spec in KPIS:
+            low_c, low_h, high_h, high_c = (
+                None if bound is None else Decimal(bound) for bound in spec.thresholds
+            )
+            kpi = create_kpi(
+                self.org,
+                self.users["claire"],
+                name=self.text(spec.name),
+                unit=self.text(spec.unit),
+                direction=spec.direction,
+                critical_low=low_c,
+                healthy_low=low_h,
+                healthy_high=high_h,
+                critical_high=high_c,
+                team=self.teams[spec.team] if spec.team else None,
+                owner=self.users[spec.owner],
+            )
+            count = len(spec.values)
+            rows = [
+                KPIValue(
+                    kpi=kpi,
+                    value=Decimal(value),
+                    measured_at=_aware(monday - timedelta(weeks=count - 1 - week), time(9)),
+                    status=kpi.status_of(Decimal(value)),
+                    origin=ValueOrigin.HAND,
+                    author=self.users[spec.owner],
+                )
+                for week, value in enumerate(spec.values)
+            ]
+            KPIValue.objects.bulk_create(rows)
+            latest = rows[-1]
+            # Since when it holds its latest status: the first of the last values that share it.
+            since = latest.measured_at
+            for row in reversed(rows):
+                if row.status != latest.status:
+                    break
+                since = row.measured_at
+            KPI.objects.filter(pk=kpi.pk).update(
+                last_value=latest.value,
+                last_measured_at=latest.measured_at,
+                status=latest.status,
+                status_since=since,
+            )
+
     # People and teams --------------------------------------------------------------------
 
     def add_people(self, owner: User) -> None:
@@ -1562,6 +1676,7 @@ def create_demo(language: str = "en", today: date | None = None) -> DemoResult:
         builder.add_teams()
         builder.add_objectives(quarter)
         builder.add_dependencies()
+        builder.add_kpis()
         builder.add_conversation()
     return DemoResult(
         organization=org,

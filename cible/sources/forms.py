@@ -60,7 +60,10 @@ class DataSourceForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
             "query": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         }
 
-    def __init__(self, *args: Any, key_result: KeyResult, allow_sql: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, key_result: KeyResult | None, allow_sql: bool, **kwargs: Any
+    ) -> None:
+        """`key_result`: the KR fed, or None for a KPI."""
         super().__init__(*args, **kwargs)
         self.key_result = key_result
         self.allow_sql = allow_sql
@@ -113,7 +116,7 @@ class DataSourceForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.key_result.driven_by_id is not None:
+        if self.key_result is not None and self.key_result.driven_by_id is not None:
             self.add_error(
                 None,
                 _("This key result follows the progress of an objective: it takes no data source."),

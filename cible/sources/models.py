@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cible.kpis.models import KPI
 from cible.okrs.models import KeyResult, value_field
 
 # Below this, a source would hammer the service it reads for little news.
@@ -72,8 +73,23 @@ ERRORS: dict[str, Promise] = {
 
 
 class DataSource(models.Model):
+    """Feeds one key result (its check-ins) or one KPI (its values): exactly one of them."""
+
     key_result = models.OneToOneField(
-        KeyResult, models.CASCADE, related_name="data_source", verbose_name=_("key result")
+        KeyResult,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_source",
+        verbose_name=_("key result"),
+    )
+    kpi = models.OneToOneField(
+        KPI,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_source",
+        verbose_name=_("KPI"),
     )
     kind = models.CharField(_("kind"), max_length=4, choices=SourceKind.choices)
     url = models.URLField(_("URL"), max_length=2000, blank=True)
@@ -123,10 +139,26 @@ class DataSource(models.Model):
                 | Q(minutes__gte=MIN_MINUTES, minutes__lte=MAX_MINUTES),
                 name="source_minutes_bounded",
             ),
+            models.CheckConstraint(
+                condition=Q(key_result__isnull=False, kpi__isnull=True)
+                | Q(key_result__isnull=True, kpi__isnull=False),
+                name="source_feeds_one",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.key_result}"
+        return f"{self.get_kind_display()} → {self.key_result or self.kpi}"
+
+    @property
+    def target(self) -> "KeyResult | KPI":
+        """What it feeds."""
+        target = self.key_result if self.key_result_id is not None else self.kpi
+        assert target is not None
+        return target
+
+    @property
+    def unit(self) -> str:
+        return self.target.unit
 
     @property
     def interval(self) -> timedelta:

@@ -1,4 +1,4 @@
-"""Key results fed by a data source: configuring one, and a run.
+"""Key results and KPIs fed by a data source: configuring one, and a run.
 
 `tasks.run_due` (called by `cible worker` on each pass) queues one task per enabled source
 whose next run has come, leasing the row so that the next pass does not queue it again. A run
@@ -6,7 +6,8 @@ claims the source first (the `runs` counter moves from the value the task was qu
 so two copies of a task, or a task and "Run now", never both run it.
 
 A run reads one value. Success records a check-in (when the value changed, or nobody
-checked the KR in this week) and clears any failure. A failure writes nothing to the KR:
+checked the KR in this week), or a KPI's value (when it changed, or none was recorded
+today), and clears any failure. A failure writes nothing to the KR:
 it stores the reason, and mails the KR's owner once per failure streak.
 """
 
@@ -28,10 +29,12 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.checkins.services import record_check_in
+from cible.kpis.models import KPI, ValueOrigin
+from cible.kpis.services import record_value
 from cible.notifications.services import send_message, site_url
 from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult
-from cible.orgs.models import Membership, Role, org_zone
+from cible.orgs.models import Membership, Organization, Role, org_zone
 from cible.sources.models import DataSource, SourceKind
 from cible.sources.readers import SourceError, csv_table, json_url, sql_query
 
@@ -57,22 +60,33 @@ Outcome = str  # "recorded", "unchanged", "failed", "skipped" or "taken"
 CONFIG_FIELDS = ("kind", "url", "path", "file", "column", "database", "query", "every", "minutes")
 
 
-def save_source(kr: KeyResult, author: User, values: dict[str, object]) -> DataSource:
-    """Create or change the KR's source; it runs at the scheduler's next pass. A new
-    configuration starts with a clean slate: the old failure was the old one's."""
+type Target = KeyResult | KPI
+
+
+def _of(target: Target) -> dict[str, Target]:
+    return {"kpi": target} if isinstance(target, KPI) else {"key_result": target}
+
+
+def source_of(target: Target) -> DataSource | None:
+    return DataSource.objects.filter(**_of(target)).first()
+
+
+def save_source(target: Target, author: User, values: dict[str, object]) -> DataSource:
+    """Create or change the KR's (or KPI's) source; it runs at the scheduler's next pass. A
+    new configuration starts with a clean slate: the old failure was the old one's."""
     now = timezone.now()
     with transaction.atomic():
-        source = DataSource.objects.select_for_update().filter(key_result=kr).first()
+        source = DataSource.objects.select_for_update().filter(**_of(target)).first()
         before = source.describe() if source else ""
         if source is None:
-            source = DataSource(key_result=kr, created_by=author)
+            source = DataSource(**_of(target), created_by=author)
         for name in CONFIG_FIELDS:
             setattr(source, name, values.get(name, getattr(source, name)))
         source.next_run_at = now
         source.last_error, source.last_error_params = "", {}
         source.failing_since, source.owner_notified = None, False
         source.save()
-        _audit(kr, author, before, source.describe())
+        _audit(target, author, before, source.describe())
     return source
 
 
@@ -83,20 +97,24 @@ def set_enabled(source: DataSource, author: User, enabled: bool) -> None:
         source.next_run_at = timezone.now()
     with transaction.atomic():
         source.save(update_fields=["enabled", "next_run_at", "updated_at"])
-        _audit(source.key_result, author, before, source.describe())
+        _audit(source.target, author, before, source.describe())
 
 
 def delete_source(source: DataSource, author: User) -> None:
     with transaction.atomic():
-        _audit(source.key_result, author, source.describe(), "")
+        _audit(source.target, author, source.describe(), "")
         source.delete()
 
 
-def _audit(kr: KeyResult, author: User, before: str, after: str) -> None:
+def organization_of(target: Target) -> Organization:
+    return target.organization if isinstance(target, KPI) else target.objective.organization
+
+
+def _audit(target: Target, author: User, before: str, after: str) -> None:
     record(
-        kr.objective.organization,
+        organization_of(target),
         author,
-        kr,
+        target,
         Action.UPDATED,
         before={"data_source": before},
         after={"data_source": after},
@@ -111,13 +129,16 @@ def lease_free(now: datetime) -> Q:
 
 
 def _live() -> Q:
-    """Sources whose KR still takes check-ins: the others are left alone."""
-    return Q(
+    """Sources whose KR still takes check-ins, or whose KPI is not archived: the others are
+    left alone."""
+    live_kr = Q(
+        key_result__isnull=False,
         key_result__archived_at__isnull=True,
         key_result__cancelled_at__isnull=True,
         key_result__driven_by__isnull=True,
         key_result__objective__archived_at__isnull=True,
     ) & ~Q(key_result__objective__cycle__state=CycleState.CLOSED)
+    return live_kr | Q(kpi__isnull=False, kpi__archived=False)
 
 
 def due_sources(now: datetime) -> QuerySet[DataSource]:
@@ -131,6 +152,9 @@ def _with_key_result() -> QuerySet[DataSource]:
         "key_result__objective__cycle",
         "key_result__objective__organization",
         "key_result__owner",
+        "kpi__organization",
+        "kpi__owner",
+        "kpi__team",
         "created_by",
     )
 
@@ -182,6 +206,9 @@ def _skipped(kr: KeyResult) -> bool:
 
 def _run(source: DataSource, now: datetime) -> Outcome:
     kr = source.key_result
+    if kr is None and source.kpi is not None:
+        return _run_for_kpi(source, source.kpi, now)
+    assert kr is not None
     if _skipped(kr):
         DataSource.objects.filter(pk=source.pk).update(leased_until=None)
         return "skipped"
@@ -199,6 +226,51 @@ def _run(source: DataSource, now: datetime) -> Outcome:
     return "recorded" if recorded else "unchanged"
 
 
+def _read(source: DataSource, now: datetime) -> Decimal | Outcome:
+    """The value read, or the outcome of a failure."""
+    try:
+        return READERS[source.kind](source)
+    except SourceError as error:
+        return _failed(source, error, now)
+    except Exception as error:
+        logger.exception("Data source %s failed", source.pk)
+        return _failed(source, SourceError("internal", reason=type(error).__name__), now)
+
+
+def _run_for_kpi(source: DataSource, kpi: KPI, now: datetime) -> Outcome:
+    if kpi.archived:
+        DataSource.objects.filter(pk=source.pk).update(leased_until=None)
+        return "skipped"
+    value = _read(source, now)
+    if not isinstance(value, Decimal):
+        return value
+    zone = org_zone(kpi.organization)
+    fresh = kpi.last_measured_at is not None and (
+        kpi.last_measured_at.astimezone(zone).date() == now.astimezone(zone).date()
+    )
+    recorded = value != kpi.last_value or not fresh
+    try:
+        with transaction.atomic():
+            if recorded:
+                record_value(kpi, value, now, author=author_of(source), origin=ValueOrigin.SOURCE)
+            _succeeded(source, value, now)
+    except ValidationError as error:
+        return _failed(source, SourceError("refused", reason=" ".join(error.messages)), now)
+    return "recorded" if recorded else "unchanged"
+
+
+def _succeeded(source: DataSource, value: Decimal, now: datetime) -> None:
+    DataSource.objects.filter(pk=source.pk).update(
+        last_success_at=now,
+        last_value=value,
+        last_error="",
+        last_error_params={},
+        failing_since=None,
+        owner_notified=False,
+        leased_until=None,
+    )
+
+
 def week_start(kr: KeyResult, now: datetime) -> datetime:
     """Monday 00:00 of this week, in the organisation's time zone."""
     zone = org_zone(kr.objective.organization)
@@ -207,26 +279,27 @@ def week_start(kr: KeyResult, now: datetime) -> datetime:
     return datetime.combine(monday, datetime.min.time(), tzinfo=zone)
 
 
-def author_of(source: DataSource) -> User:
-    """Who signs the check-in: the source's creator while they may still write in the
-    organisation, else the KR's owner."""
-    kr = source.key_result
+def author_of(source: DataSource) -> User | None:
+    """Who signs the check-in or the value: the source's creator while they may still
+    write in the organisation, else the KR's (or KPI's) owner."""
+    target = source.target
     creator = source.created_by
     if creator is not None:
         writes = (
-            Membership.objects.filter(organization_id=kr.objective.organization_id, user=creator)
+            Membership.objects.filter(organization=organization_of(target), user=creator)
             .exclude(role=Role.VIEWER)
             .exists()
         )
         if writes:
             return creator
-    return kr.owner
+    return target.owner
 
 
 def _record(source: DataSource, value: Decimal, now: datetime) -> bool:
     """Check the value in when it changed or the KR had no check-in this week; True when a
     check-in was recorded. Either way the source's failure, if any, is over."""
     kr = source.key_result
+    assert kr is not None
     org = kr.objective.organization
     with transaction.atomic():
         fresh = CheckIn.objects.filter(key_result=kr, created_at__gte=week_start(kr, now))
@@ -236,18 +309,10 @@ def _record(source: DataSource, value: Decimal, now: datetime) -> bool:
                 comment = _("Recorded by the key result's data source (%(kind)s).") % {
                     "kind": source.get_kind_display()
                 }
-            record_check_in(
-                kr, author_of(source), value, confidence=kr.confidence, comment=comment, at=now
-            )
-        DataSource.objects.filter(pk=source.pk).update(
-            last_success_at=now,
-            last_value=value,
-            last_error="",
-            last_error_params={},
-            failing_since=None,
-            owner_notified=False,
-            leased_until=None,
-        )
+            author = author_of(source)
+            assert author is not None  # a key result always has its owner
+            record_check_in(kr, author, value, confidence=kr.confidence, comment=comment, at=now)
+        _succeeded(source, value, now)
     return recorded
 
 
@@ -260,13 +325,8 @@ def _failed(source: DataSource, error: SourceError, now: datetime) -> Outcome:
         failing_since=source.failing_since,
         leased_until=None,
     )
-    logger.info(
-        "Data source %s of key result %s failed: %s",
-        source.pk,
-        source.key_result_id,
-        error.code,
-    )
-    if not source.owner_notified:
+    logger.info("Data source %s failed: %s", source.pk, error.code)
+    if not source.owner_notified and source.target.owner is not None:
         try:
             send_message(failure_message(source))
         except Exception:
@@ -279,8 +339,12 @@ def _failed(source: DataSource, error: SourceError, now: datetime) -> Outcome:
 
 
 def failure_message(source: DataSource) -> EmailMultiAlternatives:
-    """The mail to the KR's owner, in the organisation's language and time zone."""
+    """The mail to the KR's (or KPI's) owner, in the organisation's language and time
+    zone."""
+    if source.kpi is not None:
+        return _kpi_failure_message(source, source.kpi)
     kr = source.key_result
+    assert kr is not None
     org = kr.objective.organization
     with translation.override(org.language), timezone.override(org_zone(org)):
         context = {
@@ -299,5 +363,28 @@ def failure_message(source: DataSource) -> EmailMultiAlternatives:
         subject,
         text,
         to=[kr.owner.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Cible-Notification": "data-source"},
+    )
+
+
+def _kpi_failure_message(source: DataSource, kpi: KPI) -> EmailMultiAlternatives:
+    org = kpi.organization
+    assert kpi.owner is not None
+    with translation.override(org.language), timezone.override(org_zone(org)):
+        context = {
+            "kpi": kpi,
+            "source": source,
+            "error": source.error_message(),
+            "url": site_url(kpi.get_absolute_url()),
+        }
+        subject = _("%(org)s: the data source of the KPI “%(kpi)s” is failing") % {
+            "org": org.name,
+            "kpi": kpi.name,
+        }
+        text = render_to_string("sources/kpi_failing_email.txt", context)
+    return EmailMultiAlternatives(
+        subject,
+        text,
+        to=[kpi.owner.email],
         headers={"Auto-Submitted": "auto-generated", "X-Cible-Notification": "data-source"},
     )

@@ -15,4 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.source_delete,
         name="key_result_source_delete",
     ),
+    path("kpis/<id:pk>/source/", views.kpi_source_edit, name="kpi_source"),
+    path("kpis/<id:pk>/source/run/", views.kpi_source_run, name="kpi_source_run"),
+    path("kpis/<id:pk>/source/enable/", views.kpi_source_enable, name="kpi_source_enable"),
+    path("kpis/<id:pk>/source/delete/", views.kpi_source_delete, name="kpi_source_delete"),
 ]

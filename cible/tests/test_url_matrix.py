@@ -37,6 +37,7 @@ from cible.collab.services import create_comment
 from cible.inbound import secrets as inbound_secrets
 from cible.inbound.chat import link_token as chat_link_token
 from cible.inbound.models import ChatIntegration, Platform
+from cible.kpis.services import create_kpi
 from cible.okrs.models import Cycle, Dependency, KeyResult, Level, Objective
 from cible.okrs.services import (
     create_dependency,
@@ -99,6 +100,8 @@ def rules(
 READ = rules(OK, OK, OK, OK, OK)
 # Forms to change an OKR: those who may change it (its team's lead, admins, owners).
 EDIT_FORM = rules(DENIED, DENIED, OK, OK, OK)
+# Forms of what a team's members change too (its KPIs).
+TEAM_FORM = rules(DENIED, OK, OK, OK, OK)
 # Writing for oneself: every member but viewers.
 WRITE = rules(DENIED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
 # Changing the team's OKRs or the team: its lead (not a plain member), admins, owners.
@@ -147,6 +150,7 @@ class Side:
     check_in: Any = None
     comment: Any = None
     inbox_item: Any = None
+    kpi: Any = None  # a KPI of the team's (`_add_kpi`)
 
 
 @dataclass
@@ -220,6 +224,18 @@ def _add_collab(side: Side, owner: User, other: User) -> None:
     side.comment = create_comment(side.objective, owner, "A comment of the owner's")
     reply = create_comment(side.objective, other, "A reply", reply_to=side.comment)
     side.inbox_item = InboxItem.objects.get(recipient=owner, comment=reply)
+
+
+def _add_kpi(side: Side, org: Any, author: User) -> None:
+    side.kpi = create_kpi(
+        org,
+        author,
+        name=f"{side.slug} uptime" if side.slug == "acme" else "Globex secret uptime",
+        direction="higher",
+        healthy_low=Decimal(99),
+        critical_low=Decimal(98),
+        team=side.team,
+    )
 
 
 # Minimal valid bodies.
@@ -315,6 +331,18 @@ def retro_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
 
 def webhook_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
     return {"url": "https://hooks.example.com/new", "events": ["objective.created"]}
+
+
+def kpi_body(ctx: Ctx, user: User | None) -> dict[str, Any]:
+    return {
+        "name": "Uptime",
+        "team": ctx.acme.team.pk,
+        "unit": "%",
+        "direction": "higher",
+        "healthy_low": "99",
+        "critical_low": "98",
+        "rhythm": "weekly",
+    }
 
 
 def body(**data: Any) -> Body:
@@ -534,6 +562,23 @@ TABLE: dict[str, Spec] = {
     "key_result_source_enable": Spec(post=MANAGE, ids=("kr",), body=body(enabled="0")),
     "key_result_source_delete": Spec(post=MANAGE, ids=("kr",)),
     # Insights: read by every member, viewers included.
+    # KPIs: everyone reads them; a team's are managed by its lead, its members, admins, owners.
+    "kpi_list": Spec(get=READ, query="status=critical"),
+    "kpi_create": Spec(get=TEAM_FORM, post=WRITE, body=kpi_body),
+    "kpi_detail": Spec(get=READ, ids=("kpi",)),
+    "kpi_edit": Spec(get=TEAM_FORM, post=WRITE, ids=("kpi",), body=kpi_body),
+    "kpi_archive": Spec(post=WRITE, ids=("kpi",)),
+    "kpi_value": Spec(post=WRITE, ids=("kpi",), body=body(value="99.5")),
+    "kpi_import": Spec(post=WRITE, ids=("kpi",)),
+    "kpi_source": Spec(
+        get=TEAM_FORM,
+        post=WRITE,
+        ids=("kpi",),
+        body=body(kind="json", url="http://127.0.0.1:9/kpi.json", path="value", every="day"),
+    ),
+    "kpi_source_run": Spec(post=WRITE, ids=("kpi",)),
+    "kpi_source_enable": Spec(post=WRITE, ids=("kpi",), body=body(enabled="0")),
+    "kpi_source_delete": Spec(post=WRITE, ids=("kpi",)),
     "dashboard": Spec(get=READ),
     "team_dashboard": Spec(get=READ, ids=("team",)),
     "dashboard_section": Spec(get=READ, extra=("rhythm",)),
@@ -756,6 +801,7 @@ def _globex(world: World) -> tuple[Side, Cycle]:
     )
     _add_webhook(side, org, oscar)
     _add_collab(side, oscar, make_user("olga@globex.test", "Olga Globex"))
+    _add_kpi(side, org, oscar)
     side.initiative = create_initiative(
         world.foreign_objective, oscar, key_result=kr, title="Globex secret initiative"
     )
@@ -820,6 +866,7 @@ def build_ctx(world: World) -> Ctx:
     Team.objects.filter(pk=world.team.pk).update(chat_webhook_url=WEBHOOK)
     _add_webhook(acme, org, world.alice)
     _add_collab(acme, world.alice, world.adam)
+    _add_kpi(acme, org, world.alice)
     acme.initiative = create_initiative(
         objective, world.adam, key_result=kr, title="Submit the app"
     )

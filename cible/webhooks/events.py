@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cible.kpis.models import KPI
 from cible.lib import okrmath
 from cible.okrs.models import (
     Cycle,
@@ -246,6 +247,31 @@ def cycle_state_changed(cycle: Cycle, before: str) -> None:
     too."""
     if cycle.state == CycleState.CLOSED and before != CycleState.CLOSED:
         cycle_closed(cycle)
+
+
+def kpi_data(kpi: KPI) -> dict[str, Any]:
+    team = kpi.team
+    return {
+        "id": kpi.pk,
+        "name": kpi.name,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "thresholds": {
+            name: number(getattr(kpi, name))
+            for name in ("critical_low", "healthy_low", "healthy_high", "critical_high")
+        },
+        "value": number(kpi.last_value),
+        "measured_at": kpi.last_measured_at.isoformat() if kpi.last_measured_at else None,
+        "status": kpi.status or None,
+        "team": None if team is None else {"id": team.pk, "name": team.name},
+        "url": site_url(kpi.get_absolute_url()),
+    }
+
+
+def kpi_threshold_crossed(kpi: KPI, before: str, after: str) -> None:
+    """Built now, inside the change's transaction; KPIs are seen by the whole organisation."""
+    data = {"previous_status": before or None, "kpi": kpi_data(kpi)}
+    emit(kpi.organization, Event.KPI_THRESHOLD_CROSSED, data)
 
 
 def initiative_created(initiative: Initiative) -> None:

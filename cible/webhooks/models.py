@@ -47,6 +47,10 @@ class Event(models.TextChoices):
         "dependency.state_changed",
         _("A dependency between teams is accepted, declined, done or asked again"),
     )
+    KPI_THRESHOLD_CROSSED = (
+        "kpi.threshold_crossed",
+        _("A KPI crosses a threshold (healthy, warning, critical)"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

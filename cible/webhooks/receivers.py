@@ -7,6 +7,8 @@ from typing import Any
 from cible.accounts.models import User
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
+from cible.kpis import signals as kpis
+from cible.kpis.models import KPI
 from cible.okrs import signals as okrs
 from cible.okrs.models import Cycle, Dependency, Initiative, Objective
 from cible.webhooks import events
@@ -67,9 +69,14 @@ def dependency_state_changed(
     events.dependency_state_changed(dependency, before, by, comment)
 
 
+def kpi_status_changed(sender: Any, kpi: KPI, before: str, after: str, **kwargs: Any) -> None:
+    events.kpi_threshold_crossed(kpi, before, after)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
+    kpis.status_changed.connect(kpi_status_changed, dispatch_uid="cible.webhooks")
     okrs.objective_created.connect(objective_created, dispatch_uid="cible.webhooks")
     okrs.objective_state_changed.connect(objective_state_changed, dispatch_uid="cible.webhooks")
     okrs.objective_closed.connect(objective_closed, dispatch_uid="cible.webhooks")

@@ -20,6 +20,7 @@ from cible.api.tests.conftest import Api, ApiFor
 from cible.checkins.models import Review
 from cible.checkins.services import record_check_in
 from cible.collab.services import create_comment
+from cible.kpis.services import create_kpi
 from cible.okrs.models import Cycle, KeyResult, Level
 from cible.okrs.services import (
     create_dependency,
@@ -130,6 +131,22 @@ ROWS: dict[str, Row] = {
         }
     ),
     "update_initiative": Row("initiative", body(state="done")),
+    # KPIs: every member reads them; a team's are changed by its members, lead and admins.
+    "list_kpis": Row(),
+    "get_kpi": Row("kpi"),
+    "create_kpi": Row(
+        body=lambda world, acme: {
+            "name": "Churn",
+            "team": acme["team"].pk,
+            "direction": "lower",
+            "healthy_high": 2,
+            "critical_high": 3,
+        }
+    ),
+    "update_kpi": Row("kpi", body(name="Uptime of the API")),
+    "archive_kpi": Row("kpi"),
+    "list_kpi_values": Row("kpi"),
+    "record_kpi_value": Row("kpi", body(value=99.7)),
     # Bob asked for Product; adam leads Platform, the team asked; the owner is on both sides.
     "set_dependency_state": Row("dependency", body(state="accepted", comment="Yes")),
     "list_check_ins": Row(),
@@ -178,6 +195,18 @@ def _drafts(org: Any, owner: Any, cycle: Any, actor: Any) -> dict[str, Any]:
     return drafts
 
 
+def _kpi(org: Any, author: Any, team: Team, name: str) -> Any:
+    return create_kpi(
+        org,
+        author,
+        name=name,
+        team=team,
+        direction="higher",
+        healthy_low=Decimal("99.5"),
+        critical_low=Decimal(99),
+    )
+
+
 def build_acme(world: World) -> dict[str, Any]:
     platform = Team.objects.create(organization=world.org, name="Platform", lead=world.adam)
     platform_objective = create_objective(
@@ -212,6 +241,7 @@ def build_acme(world: World) -> dict[str, Any]:
         "initiative": create_initiative(
             world.team_objective, world.bob, key_result=world.kr, title="Write the FAQ"
         ),
+        "kpi": _kpi(world.org, world.alice, world.team, "Uptime"),
         **_drafts(world.org, world.adam, world.cycle, world.adam),
     }
 
@@ -241,6 +271,7 @@ def build_globex(world: World) -> dict[str, Any]:
         ),
         "review": Review.objects.create(organization=org, cycle=cycle, team=team, kind="weekly"),
         "initiative": create_initiative(objective, oscar, key_result=kr, title="Globex plan"),
+        "kpi": _kpi(org, oscar, team, "Globex uptime"),
         **_drafts(org, oscar, cycle, oscar),
     }
 

@@ -1,10 +1,12 @@
-"""The team page: its members and sub-teams, its OKRs, its history and its chat messages."""
+"""The team page: its KPIs, members and sub-teams, OKRs, history and chat messages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from cible.audit.models import AuditEntry
+from cible.kpis.access import may_manage_team_kpis
+from cible.kpis.queries import kpi_rows
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import sort_key
 from cible.notifications.models import Delivery, Kind
@@ -18,15 +20,20 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     team, membership = get_team_for_user(request, slug, pk)
     org = membership.organization
     can_manage = can_manage_team(membership, team)
+    members = sorted(team.members.all(), key=lambda u: (sort_key(u.display_name), u.email))
     context = {
         "org": org,
         "membership": membership,
         "team": team,
-        "members": sorted(team.members.all(), key=lambda u: (sort_key(u.display_name), u.email)),
+        "members": members,
         "sub_teams": team.children.select_related("lead", "organization"),
         "can_manage": can_manage,
         "can_write": membership.can_write,
         "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
+        "kpi_rows": kpi_rows(org, team),
+        "can_add_kpi": may_manage_team_kpis(
+            membership, leads=can_manage, member=any(u.pk == request.user.pk for u in members)
+        ),
         **team_context(request, team, membership),
     }
     if can_manage:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from cible.insights import snapshots
 from cible.insights.dashboard import build
 from cible.insights.dashboard_charts import charts
+from cible.kpis.queries import health as kpi_health
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.models import Cycle
 from cible.okrs.queries import cycle_choices
@@ -27,6 +28,7 @@ SECTIONS = {
     "balance": gettext_lazy("Balance"),
     "focus": gettext_lazy("Focus"),
     "attention": gettext_lazy("Needs attention"),
+    "kpis": gettext_lazy("KPI health"),
 }
 FIRST = next(iter(SECTIONS))
 
@@ -82,6 +84,7 @@ def _render(
         "tabs": tabs,
         "current_tab": tabs[list(SECTIONS).index(section)][0],
         "sections_label": gettext_lazy("Dashboard sections"),
+        "kpi_health": kpi_health(org, team) if section == "kpis" else None,
     }
     return render(request, "insights/dashboard.html", context)
 

@@ -48,9 +48,8 @@ def _selected_cycle(request: HttpRequest, org: Organization) -> tuple[list[Cycle
     return cycle_choices(org, request.GET.get("cycle"))
 
 
-@login_required
-def org_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+def org_home_context(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+    """The organisation page's OKR part: the company objectives of the chosen cycle."""
     org = membership.organization
     cycles, cycle = _selected_cycle(request, org)
     objectives = []
@@ -61,18 +60,17 @@ def org_home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             .exclude(state=ObjectiveState.CANCELLED)
             .order_by("position", "id")
         )
-    context = {
+    return {
         "org": org,
         "membership": membership,
         "cycles": cycles,
         "cycle": cycle,
         "rows": objective_rows(objectives, org),
         "can_write": membership.can_write,
-        "my_teams": Team.objects.filter(organization=org, members=request.user).select_related(
-            "organization"
-        ),
+        "my_teams": Team.objects.filter(
+            organization=org, members=membership.user_id
+        ).select_related("organization"),
     }
-    return render(request, "okrs/org_home.html", context)
 
 
 def objective_context(

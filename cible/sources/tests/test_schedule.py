@@ -37,7 +37,7 @@ def test_a_due_source_is_run(due: DataSource) -> None:
     assert due.runs == 1 and due.last_success_at is not None
     assert due.next_run_at is not None
     assert due.next_run_at > timezone.now() + timedelta(hours=23)
-    assert KeyResult.objects.get(pk=due.key_result_id).current == Decimal("1.5")
+    assert KeyResult.objects.get(data_source=due).current == Decimal("1.5")
 
 
 @pytest.mark.django_db
@@ -105,4 +105,4 @@ def test_the_worker_queues_and_runs_due_sources(due: DataSource, settings, serve
     results = DBTaskResult.objects.filter(task_path="cible.sources.tasks.run_source")
     assert list(results.values_list("status", flat=True)) == ["SUCCESSFUL"]
     assert len(server.hits) == 1
-    assert KeyResult.objects.get(pk=due.key_result_id).current == Decimal("1.5")
+    assert KeyResult.objects.get(data_source=due).current == Decimal("1.5")
