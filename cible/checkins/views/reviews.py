@@ -19,6 +19,7 @@ from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
+from cible.kpis.queries import attach_breaches
 from cible.lib import okrmath
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
@@ -157,7 +158,9 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         rows = _team_rows(membership, team, cycle)
         dependencies = team_dependencies(membership, team, cycle)
         mark_dependency_risks(rows, dependencies["depends_on"])
+        attach_breaches(kr_row.kr for row in rows for kr_row in row.key_results)
         powers = Powers(membership)
+        # A key result bought at a guardrail's expense comes first, then the riskiest.
         agenda = sorted(
             (
                 (
@@ -169,6 +172,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for kr_row in row.key_results
             ),
             key=lambda item: (
+                not item[0].kr.breached_guardrails,  # type: ignore[attr-defined]
                 _risk_first(item[0].status, bool(item[0].blocked_by)),
                 item[0].progress - item[0].expected,
             ),
@@ -230,6 +234,7 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
     if recorded:
         form = CheckInRowForm(key_result=kr)
     row = contexts.kr_row(kr, membership.organization, timezone.localdate(), {})
+    attach_breaches([kr])
     # The focus comes back to the line (shortcuts.js reads data-focus-kr).
     context = {
         "org": membership.organization,

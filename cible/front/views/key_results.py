@@ -14,6 +14,7 @@ from cible.collab.rules import may_comment
 from cible.collab.templatetags.collab import SENTINEL
 from cible.insights.forecasts import forecast_for, forecast_view, is_forecast
 from cible.insights.key_result_chart import key_result_chart
+from cible.kpis.queries import attach_breaches
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs import rules
 from cible.okrs.access import get_key_result_for_user
@@ -33,6 +34,7 @@ def key_result_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
         check_in.reaction_counts = reactions[check_in.pk]  # type: ignore[attr-defined]
         check_in.react_url = react_url.replace(str(SENTINEL), str(check_in.pk))  # type: ignore[attr-defined]
         check_in.comment_count = comment_counts.get(check_in.pk, 0)  # type: ignore[attr-defined]
+    attach_breaches([kr])
     forecast = forecast_view(kr, forecast_for(kr, points)) if is_forecast(kr) else None
     context = {
         "org": membership.organization,

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from cible.audit.models import AuditEntry
+from cible.kpis.queries import attach_breaches
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import sort_key
 from cible.notifications.models import Delivery, Kind
@@ -29,6 +30,7 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "history": AuditEntry.objects.for_team(team).select_related("actor")[:20],
         **team_context(request, team, membership),
     }
+    attach_breaches(kr_row.kr for row in context.get("rows", []) for kr_row in row.key_results)
     if can_manage:
         # The webhook's address is a secret: only the forms of its managers carry it.
         context["member_form"] = TeamMemberForm(organization=org)
