@@ -47,6 +47,10 @@ class Event(models.TextChoices):
         "dependency.state_changed",
         _("A dependency between teams is accepted, declined, done or asked again"),
     )
+    GUARDRAIL_BREACHED = (
+        "guardrail.breached",
+        _("A key result's guardrail is breached (its KPI out of range while it progresses)"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

@@ -7,6 +7,8 @@ from typing import Any
 from cible.accounts.models import User
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
+from cible.kpis import signals as kpis
+from cible.kpis.models import Guardrail, GuardrailBreach
 from cible.okrs import signals as okrs
 from cible.okrs.models import Cycle, Dependency, Initiative, Objective
 from cible.webhooks import events
@@ -67,6 +69,12 @@ def dependency_state_changed(
     events.dependency_state_changed(dependency, before, by, comment)
 
 
+def guardrail_breached(
+    sender: Any, guardrail: Guardrail, breach: GuardrailBreach, **kwargs: Any
+) -> None:
+    events.guardrail_breached(guardrail, breach)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -80,3 +88,4 @@ def connect() -> None:
     okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.webhooks")
     okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.webhooks")
     okrs.dependency_state_changed.connect(dependency_state_changed, dispatch_uid="cible.webhooks")
+    kpis.guardrail_breached.connect(guardrail_breached, dispatch_uid="cible.webhooks")
