@@ -6,6 +6,7 @@ from cible.checkins.views import reviews as rhythm
 from cible.collab import views as collab
 from cible.front import views as front
 from cible.front.views import first_run, inline_check_in, key_results, objectives, palette, teams
+from cible.kpis.guardrail_forms import GuardedKeyResultForm
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -106,6 +107,7 @@ urlpatterns = [
     path(
         org + "objectives/<id:pk>/key-results/new/",
         authoring.key_result_create,
+        {"form_class": GuardedKeyResultForm},
         name="key_result_create",
     ),
     path(
@@ -151,7 +153,12 @@ urlpatterns = [
         name="dependency_delete",
     ),
     path(org + "key-results/<id:pk>/", key_results.key_result_detail, name="key_result_detail"),
-    path(org + "key-results/<id:pk>/edit/", authoring.key_result_edit, name="key_result_edit"),
+    path(
+        org + "key-results/<id:pk>/edit/",
+        authoring.key_result_edit,
+        {"form_class": GuardedKeyResultForm},
+        name="key_result_edit",
+    ),
     path(
         org + "key-results/<id:pk>/archive/",
         authoring.key_result_archive,

@@ -30,8 +30,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from cible.audit.models import Action
+from cible.audit.services import record
 from cible.kpis import rules, signals
 from cible.kpis.models import KPI, Guardrail, GuardrailBreach, KPIValue
 from cible.lib import okrmath
@@ -164,9 +168,15 @@ def key_result_checked_in(kr: KeyResult, at: datetime | None = None) -> None:
 def set_guardrails(
     kr: KeyResult, kpis: Iterable[KPI], by: Any = None
 ) -> tuple[list[str], list[str]]:
-    """Make these KPIs the key result's guardrails; the names of those added and removed.
-    A new guardrail starts from the key result's value of this moment."""
+    """Make these KPIs the key result's guardrails, in the audit trail of the key result;
+    the names of those added and removed. A new guardrail starts from the key result's
+    value of this moment. The caller holds the transaction (the key result's save)."""
     wanted = {kpi.pk: kpi for kpi in kpis}
+    for kpi in wanted.values():
+        if kpi.organization_id != kr.objective.organization_id:
+            raise ValidationError(
+                {"guardrails": _("This KPI belongs to another organisation.")}, code="invalid"
+            )
     existing = {g.kpi_id: g for g in Guardrail.objects.filter(key_result=kr).select_related("kpi")}
     removed = [g for pk, g in existing.items() if pk not in wanted]
     added = [kpi for pk, kpi in wanted.items() if pk not in existing]
@@ -179,6 +189,15 @@ def set_guardrails(
         )
         guardrail.kpi, guardrail.key_result = kpi, kr
         evaluate(guardrail, now)
+    if added or removed:
+        record(
+            kr.objective.organization,
+            by,
+            kr,
+            Action.UPDATED,
+            before={"guardrails": ", ".join(sorted(g.kpi.name for g in existing.values()))},
+            after={"guardrails": ", ".join(sorted(k.name for k in wanted.values()))},
+        )
     return sorted(k.name for k in added), sorted(g.kpi.name for g in removed)
 
 
