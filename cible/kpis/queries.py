@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Count
+
 from cible.kpis.models import Guardrail
 from cible.okrs.models import KeyResult
 
@@ -31,3 +33,14 @@ def attach_breaches(key_results: Iterable[KeyResult]) -> None:
     found = breached_guardrails(kr.pk for kr in key_results)
     for kr in key_results:
         kr.breached_guardrails = found.get(kr.pk, [])  # type: ignore[attr-defined]
+
+
+def guardrail_counts(key_result_ids: Iterable[int]) -> dict[int, int]:
+    """How many guardrails each of these key results names: one query."""
+    rows = (
+        Guardrail.objects.filter(key_result_id__in=set(key_result_ids))
+        .values("key_result_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["key_result_id"]: row["n"] for row in rows}

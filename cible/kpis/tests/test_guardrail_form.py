@@ -78,3 +78,17 @@ def test_a_foreign_or_archived_kpi_is_refused_on_the_form(world: Any, kpis: dict
     assert not Guardrail.objects.exists()
     world.kr.refresh_from_db()
     assert world.kr.title == "Cut first response time"
+
+
+def test_the_objective_page_advises_a_guardrail_until_there_is_one(
+    world: Any, kpis: dict[str, KPI]
+) -> None:
+    # world.kr: "Cut first response time", a decrease in hours, without a guardrail.
+    url = reverse("objective_detail", args=["acme", world.team_objective.pk])
+    client = world.client_for(world.bob)
+    text = client.get(url).content.decode()
+    assert "Key result 1 pushes a time down" in text
+    french = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert "Le résultat clé 1 pousse un temps à la baisse" in french
+    Guardrail.objects.create(key_result=world.kr, kpi=kpis["ours"])
+    assert "pushes a time down" not in client.get(url).content.decode()
