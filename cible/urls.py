@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from cible.checkins import views as checkins
+from cible.checkins.views import kpis as to_kpi
 from cible.checkins.views import reviews as rhythm
 from cible.collab import views as collab
 from cible.front import views as front
@@ -89,6 +90,7 @@ urlpatterns = [
     ),
     path(org + "key-results/<id:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
     path(org + "key-results/<id:pk>/score/", rhythm.key_result_score, name="key_result_score"),
+    path(org + "key-results/<id:pk>/to-kpi/", to_kpi.key_result_to_kpi, name="key_result_to_kpi"),
     path(org + "search/", okrs.search, name="search"),
     path(org + "palette/", palette.palette, name="palette"),
     path(org + "tree/", tree.tree, name="tree"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cible.checkins import reviews, scoring
+from cible.checkins import kpi_from_kr, reviews, scoring
 from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
@@ -331,11 +331,18 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     )
     rows = objective_rows(objectives, membership.organization)
     powers = Powers(membership)
+    member_of = kpi_from_kr.member_team_ids(membership)
+    became = kpi_from_kr.kpis_of([kr_row.kr for row in rows for kr_row in row.key_results])
     for row in rows:
         row.can_edit = powers.can_edit(row.objective)  # type: ignore[attr-defined]
         for kr_row in row.key_results:
             kr_row.proposed = scoring.proposed_for(kr_row)  # type: ignore[attr-defined]
             kr_row.can_score = powers.can_edit_key_result(kr_row.kr)  # type: ignore[attr-defined]
+            turns = kpi_from_kr.eligible(kr_row.kr) and kpi_from_kr.may_turn(
+                membership, kr_row.kr, member_of
+            )
+            # The "keep watching as a KPI" button, or the KPI it became.
+            kr_row.to_kpi = {"kpi": became.get(kr_row.kr.pk)} if turns else None  # type: ignore[attr-defined]
     teams = Team.objects.filter(
         organization=membership.organization, objectives__cycle=cycle
     ).distinct()
