@@ -12,7 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
@@ -21,10 +23,12 @@ from cible.checkins import scoring
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import score_charts, scores
+from cible.kpis.models import GuardrailBreach, Status
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import LEVEL_RANK, Cycle, Initiative, InitiativeState, KeyResult, Objective
 from cible.okrs.queries import initiatives_by_objective, visible_objectives
+from cible.okrs.templatetags.okrs import value
 from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
@@ -65,6 +69,39 @@ class TeamRetro:
 
 
 @dataclass
+class BreachLine:
+    """A guardrail breached during the cycle: its key result, its KPI, the worst it got."""
+
+    breach: GuardrailBreach
+
+    @property
+    def key_result(self) -> KeyResult:
+        return self.breach.guardrail.key_result
+
+    @property
+    def kpi(self) -> Any:
+        return self.breach.guardrail.kpi
+
+    @property
+    def worst_status(self) -> str:
+        return str(Status(self.breach.worst_status).label)
+
+    def cells(self) -> list[str]:
+        """Key result, KPI, worst status and value, from, until: as text, for the Markdown
+        and the PDF."""
+        breach, ended = self.breach, self.breach.ended_at
+        return [
+            self.key_result.title,
+            self.kpi.name,
+            f"{self.worst_status} ({value(breach.worst_value, self.kpi.unit)})",
+            date_format(timezone.localtime(breach.started_at), "SHORT_DATE_FORMAT"),
+            date_format(timezone.localtime(ended), "SHORT_DATE_FORMAT")
+            if ended
+            else _("still breached"),
+        ]
+
+
+@dataclass
 class CycleReport:
     organization: Organization
     cycle: Cycle
@@ -72,6 +109,7 @@ class CycleReport:
     objectives: list[ObjectiveLine]
     retrospectives: list[TeamRetro]
     generated_at: datetime
+    breaches: list[BreachLine] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -166,7 +204,23 @@ def build_report(membership: Membership, cycle: Cycle, team: Team | None = None)
     if team is not None:
         reviews = reviews.filter(team=team)
     retros = [TeamRetro(r, r.team.name if r.team else _("Company")) for r in reviews]
-    return CycleReport(org, cycle, team, lines, retros, timezone.now())
+    kr_ids = [kr_line.kr.pk for line in lines for kr_line in line.key_results]
+    breaches = [BreachLine(b) for b in breaches_during(cycle, kr_ids)]
+    return CycleReport(org, cycle, team, lines, retros, timezone.now(), breaches)
+
+
+def breaches_during(cycle: Cycle, key_result_ids: list[int]) -> list[GuardrailBreach]:
+    """The guardrail breaches of these key results that overlap the cycle's dates (begun by
+    its end, not ended before its start), in the order they began."""
+    return list(
+        GuardrailBreach.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__date__gte=cycle.start),
+            guardrail__key_result_id__in=key_result_ids,
+            started_at__date__lte=cycle.end,
+        )
+        .select_related("guardrail__kpi", "guardrail__key_result")
+        .order_by("started_at", "pk")
+    )
 
 
 def _line(row: Any, final: bool) -> ObjectiveLine:
