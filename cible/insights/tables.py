@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -282,7 +282,8 @@ def kpi_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
     kpis = (
         KPI.objects.filter(organization=membership.organization, archived=False)
         .select_related("team")
-        .order_by("team__name", "name", "pk")
+        # The organisation's first, then by team, on every database.
+        .order_by(F("team__name").asc(nulls_first=True), "name", "pk")
     )
     for kpi in kpis.iterator(chunk_size=CHUNK):
         measured = kpi.last_measured_at
