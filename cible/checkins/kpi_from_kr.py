@@ -55,12 +55,15 @@ def may_manage_kpis(membership: Membership, team: Team | None, member_of: set[in
     return team.lead_id == membership.user_id or team.pk in member_of
 
 
-def may_turn(membership: Membership, kr: KeyResult, member_of: set[int]) -> bool:
+def may_turn(
+    membership: Membership, kr: KeyResult, member_of: set[int], powers: Powers | None = None
+) -> bool:
     """Who may edit the key result (its owners, its objective's owner and lead; a closed
     cycle does not stop them, the key result itself does not change) and manage its team's
-    KPIs."""
+    KPIs. `member_of`: the teams the member belongs to (`member_team_ids`); `powers`: the
+    member's, when a page asks for many key results."""
     objective = kr.objective
-    powers = Powers(membership)
+    powers = powers or Powers(membership)
     edits = membership.is_admin or (
         membership.can_write
         and (powers.owns(kr) or objective.owner_id == membership.user_id or powers.leads(objective))

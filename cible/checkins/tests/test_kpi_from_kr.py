@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +151,21 @@ def test_the_button_shows_on_the_key_result_and_review_pages(world: Any) -> None
     text = client.get(review).content.decode()
     assert action not in text
     assert "Followed since as the KPI Keep CSAT above 90." in text
+
+
+def test_the_review_pages_queries_do_not_grow_with_the_key_results_to_turn(world: Any) -> None:
+    _kr(world, ("95",))
+    _end_cycle(world)
+    client = world.client_for(world.bob)
+    review = reverse("cycle_review", args=["acme", world.cycle.pk])
+    client.get(review)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(review).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(3):
+        _kr(world, ("95",), title=f"Keep uptime {n}")
+    assert count() == before

@@ -339,7 +339,7 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
             kr_row.proposed = scoring.proposed_for(kr_row)  # type: ignore[attr-defined]
             kr_row.can_score = powers.can_edit_key_result(kr_row.kr)  # type: ignore[attr-defined]
             turns = kpi_from_kr.eligible(kr_row.kr) and kpi_from_kr.may_turn(
-                membership, kr_row.kr, member_of
+                membership, kr_row.kr, member_of, powers
             )
             # The "keep watching as a KPI" button, or the KPI it became.
             kr_row.to_kpi = {"kpi": became.get(kr_row.kr.pk)} if turns else None  # type: ignore[attr-defined]
