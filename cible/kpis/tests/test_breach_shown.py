@@ -128,3 +128,18 @@ def test_the_pages_queries_do_not_grow_with_breaches(world: Any, breached: KPI) 
         # The check-in page shows one form per key result of its owner: its check-in rows
         # read their last check-ins in one query either way.
         assert after[name] == before[name], name
+
+
+def test_an_inline_check_in_that_starts_a_breach_shows_it_at_once(world: Any) -> None:
+    kpi = _kpi(world)
+    guardrails.set_guardrails(world.kr, [kpi])
+    record_value(kpi, D(95))
+    record_value(kpi, D(75))  # critical, the key result flat: no breach yet
+    url = f"/o/acme/key-results/{world.kr.pk}/check-in/inline/"
+    response = world.client_for(world.bob).post(
+        url,
+        {f"kr-{world.kr.pk}-value": "1.5", f"kr-{world.kr.pk}-confidence": "6"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert SHOWN in response.content.decode()
