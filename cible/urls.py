@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from cible.checkins import views as checkins
+from cible.checkins.views import kpis as to_kpi
 from cible.checkins.views import reviews as rhythm
 from cible.collab import views as collab
 from cible.front import views as front
@@ -15,6 +16,7 @@ from cible.front.views import (
     palette,
     teams,
 )
+from cible.kpis.guardrail_forms import GuardedKeyResultForm
 from cible.lib.http import IdConverter
 from cible.notifications import views as notifications
 from cible.okrs import views as okrs
@@ -99,6 +101,7 @@ urlpatterns = [
     ),
     path(org + "key-results/<id:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
     path(org + "key-results/<id:pk>/score/", rhythm.key_result_score, name="key_result_score"),
+    path(org + "key-results/<id:pk>/to-kpi/", to_kpi.key_result_to_kpi, name="key_result_to_kpi"),
     path(org + "search/", okrs.search, name="search"),
     path(org + "palette/", palette.palette, name="palette"),
     path(org + "tree/", tree.tree, name="tree"),
@@ -117,6 +120,7 @@ urlpatterns = [
     path(
         org + "objectives/<id:pk>/key-results/new/",
         authoring.key_result_create,
+        {"form_class": GuardedKeyResultForm},
         name="key_result_create",
     ),
     path(
@@ -162,7 +166,12 @@ urlpatterns = [
         name="dependency_delete",
     ),
     path(org + "key-results/<id:pk>/", key_results.key_result_detail, name="key_result_detail"),
-    path(org + "key-results/<id:pk>/edit/", authoring.key_result_edit, name="key_result_edit"),
+    path(
+        org + "key-results/<id:pk>/edit/",
+        authoring.key_result_edit,
+        {"form_class": GuardedKeyResultForm},
+        name="key_result_edit",
+    ),
     path(
         org + "key-results/<id:pk>/archive/",
         authoring.key_result_archive,

@@ -41,6 +41,7 @@ from cible.api.schemas import (
 from cible.api.types import CleanLine
 from cible.checkins.services import record_check_in
 from cible.insights.forecasts import explain, objective_forecasts
+from cible.kpis.guardrail_forms import GuardedKeyResultForm
 from cible.lib.http import AuthenticatedHttpRequest as Request
 from cible.okrs import rules, services
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
@@ -140,6 +141,7 @@ def _key_result_out(kr: KeyResult, row: Any) -> dict[str, Any]:
         "weight": float(kr.weight),
         "owner": kr.owner_id,
         "co_owners": sorted(user.pk for user in kr.co_owners.all()),
+        "guardrails": sorted(g.kpi_id for g in kr.guardrails.all()),
         "confidence": kr.confidence,
         "due_date": kr.due_date,
         "driven_by": kr.driven_by_id,
@@ -163,7 +165,7 @@ def objective_detail(objective: Objective, membership: Membership) -> dict[str, 
     )
     krs = list(
         objective.key_results.filter(archived_at__isnull=True)
-        .prefetch_related("co_owners")
+        .prefetch_related("co_owners", "guardrails")
         .order_by("position", "id")
     )
     for kr in krs:
@@ -320,7 +322,7 @@ def _new_key_result(
     current = fields.pop("current", None)
     if fields["owner"] is None:
         fields["owner"] = objective.owner_id
-    form = KeyResultForm(form_data(fields), objective=objective, powers=powers)
+    form = GuardedKeyResultForm(form_data(fields), objective=objective, powers=powers)
     cleaned = check_form(form)
     kr = services.create_key_result(
         objective,
@@ -329,6 +331,7 @@ def _new_key_result(
         co_owners=list(cleaned["co_owners"]),
         **{name: cleaned[name] for name in form.Meta.fields},
     )
+    form.save_related(kr, request.user)
     if current is not None:
         if not powers.can_edit_key_result(kr):
             raise FieldDenied("current")
@@ -445,7 +448,7 @@ def _key_results(membership: Membership) -> Any:
     return (
         KeyResult.objects.filter(objective__in=Objective.objects.visible_to(membership))
         .select_related("objective__cycle", "objective__organization")
-        .prefetch_related("co_owners")
+        .prefetch_related("co_owners", "guardrails")
     )
 
 
@@ -533,16 +536,23 @@ def update_key_result(request: Request, slug: Slug, id: Id, data: KeyResultPatch
     fields: dict[str, Any] = {name: getattr(kr, name) for name in KeyResultForm.Meta.fields}
     fields["owner"], fields["driven_by"] = kr.owner_id, kr.driven_by_id
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("guardrails") is None:  # left out: they stay
+        changes.pop("guardrails", None)
+        fields["guardrails"] = list(kr.guardrails.values_list("kpi_id", flat=True))
     fields.update(changes)
-    form = KeyResultForm(form_data(fields), instance=kr, objective=kr.objective, powers=powers)
-    cleaned = check_form(form)
-    services.update_key_result(
-        kr,
-        request.user,
-        correction=form.correction,
-        co_owners=list(cleaned["co_owners"]) if "co_owners" in changes else None,
-        **{name: cleaned[name] for name in form.Meta.fields},
+    form = GuardedKeyResultForm(
+        form_data(fields), instance=kr, objective=kr.objective, powers=powers
     )
+    cleaned = check_form(form)
+    with transaction.atomic():
+        services.update_key_result(
+            kr,
+            request.user,
+            correction=form.correction,
+            co_owners=list(cleaned["co_owners"]) if "co_owners" in changes else None,
+            **{name: cleaned[name] for name in form.Meta.fields},
+        )
+        form.save_related(kr, request.user)
     return _key_result_detail(kr, membership)
 
 

@@ -143,6 +143,9 @@ class KeyResultOut(Schema):
     weight: float
     owner: int
     co_owners: list[int] = Field(description="Who else checks it in, as its owner does.")
+    guardrails: list[int] = Field(
+        description="The KPIs it may not be reached at the expense of (their ids)."
+    )
     confidence: int | None
     due_date: date | None
     driven_by: int | None
@@ -277,6 +280,11 @@ class ObjectivePatch(Input):
 class KeyResultIn(NewKeyResultIn):
     objective: Ref
     driven_by: Ref | None = None
+    guardrails: list[Ref] = Field(
+        [],
+        max_length=50,
+        description="KPIs of the organisation it may not be reached at the expense of.",
+    )
 
 
 class KeyResultPatch(Input):
@@ -293,6 +301,12 @@ class KeyResultPatch(Input):
         max_length=50,
         json_schema_extra=_no_default,
         description="Replaces the co-owners; left out, they stay.",
+    )
+    guardrails: list[Ref] = Field(
+        None,  # type: ignore[arg-type]
+        max_length=50,
+        json_schema_extra=_no_default,
+        description="Replaces the guardrails (KPI ids); left out, they stay.",
     )
     due_date: Day | None = None
     driven_by: Ref | None = None

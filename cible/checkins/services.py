@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins import signals
 from cible.checkins.models import CheckIn
+from cible.kpis import guardrails
+from cible.kpis.models import Guardrail
 from cible.lib.db import Prepared, insert_row, update_row
 from cible.okrs import rules
 from cible.okrs.models import CycleState, KeyResult, Objective
@@ -45,20 +47,27 @@ _NEWEST: dict[tuple[object, ...], Prepared] = {}
 
 
 def _newest_check_in() -> Prepared:
-    """The newest check-in's value, confidence and time, and whether anyone listens: one query
-    for each set of listeners (they are connected at start-up)."""
+    """The newest check-in's value, confidence and time, whether anyone listens, and whether
+    the key result has guardrails: one query for each set of listeners (they are connected at
+    start-up)."""
     key = tuple(signals.LISTENERS)
     prepared = _NEWEST.get(key)
     if prepared is None:
         prepared = _NEWEST[key] = Prepared(
-            lambda kr_id, org_id: (
+            lambda kr_id, org_id, guarded_id: (
                 CheckIn.objects.filter(key_result_id=kr_id)
-                .annotate(listened=signals.listening(org_id))
+                .annotate(
+                    listened=signals.listening(org_id),
+                    guarded=Exists(
+                        Guardrail.objects.filter(key_result_id=guarded_id).values("pk")[:1]
+                    ),
+                )
                 .order_by("-created_at", "-id")
-                .values_list("value", "confidence", "created_at", "listened")[:1]
+                .values_list("value", "confidence", "created_at", "listened", "guarded")[:1]
             ),
             -7_000_012,
             -7_000_013,
+            -7_000_014,
         )
     return prepared
 
@@ -103,8 +112,8 @@ def record_check_in(
             list(_LOCK_KEY_RESULT.queryset(kr.pk))
         check_in.created_at = at or timezone.now()
         _insert(check_in)
-        newest_value, newest_confidence, newest_at, listened = next(
-            iter(newest_first.queryset(kr.pk, organization.pk))
+        newest_value, newest_confidence, newest_at, listened, guarded = next(
+            iter(newest_first.queryset(kr.pk, organization.pk, kr.pk))
         )
         if listened:
             signals.check_in_recorded.send(
@@ -121,6 +130,8 @@ def record_check_in(
         )
         kr.current, kr.confidence = newest_value, newest_confidence
         kr.last_check_in_at = newest_at
+        if guarded:
+            guardrails.key_result_checked_in(kr, check_in.created_at)
         record(
             organization,
             author,

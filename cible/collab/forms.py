@@ -30,8 +30,11 @@ class ReactionForm(forms.Form):
 class MailPreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = MailPreference
-        fields = ("mentions", "approvals")
+        fields = ("mentions", "approvals", "guardrails")
         labels = {
             "mentions": _("E-mail me when someone mentions me"),
             "approvals": _("E-mail me about drafts waiting for my approval and decisions on mine"),
+            "guardrails": _(
+                "E-mail me when a key result I own or lead breaches one of its guardrails"
+            ),
         }

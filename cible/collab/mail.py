@@ -118,7 +118,14 @@ def send_to(user_id: int, now: datetime) -> bool:
     preference, previous = claim
     pending = InboxItem.objects.filter(_pending(now), recipient_id=user_id)
     items = list(
-        pending.select_related("organization", "actor", "objective", "comment")[:MAX_ITEMS]
+        pending.select_related(
+            "organization",
+            "actor",
+            "objective",
+            "comment",
+            "guardrail_breach__guardrail__kpi",
+            "guardrail_breach__guardrail__key_result",
+        )[:MAX_ITEMS]
     )
     wanted = [i for i in items if preference.wants(i.kind)]
     user = User.objects.get(pk=user_id)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cible.checkins.models import CheckIn
+from cible.kpis.models import GuardrailBreach
 from cible.okrs.models import KeyResult, Objective
 from cible.orgs.models import Organization
 
@@ -171,10 +172,16 @@ class InboxKind(models.TextChoices):
     ALIGNED = "aligned", _("Objective aligned to yours")
     APPROVAL_REQUESTED = "approval", _("Draft waiting for your approval")
     APPROVAL_DECIDED = "decision", _("Decision on your draft")
+    GUARDRAIL = "guardrail", _("Guardrail breached")
 
 
 # What a person may get by e-mail (batched); the other kinds stay in the inbox.
-MAILED_KINDS = (InboxKind.MENTION, InboxKind.APPROVAL_REQUESTED, InboxKind.APPROVAL_DECIDED)
+MAILED_KINDS = (
+    InboxKind.MENTION,
+    InboxKind.APPROVAL_REQUESTED,
+    InboxKind.APPROVAL_DECIDED,
+    InboxKind.GUARDRAIL,
+)
 
 
 class InboxItemQuerySet(models.QuerySet["InboxItem"]):
@@ -198,6 +205,10 @@ class InboxItem(models.Model):
     objective = models.ForeignKey(Objective, models.CASCADE, related_name="+")
     check_in = models.ForeignKey(CheckIn, models.CASCADE, null=True, blank=True, related_name="+")
     comment = models.ForeignKey(Comment, models.CASCADE, null=True, blank=True, related_name="+")
+    # A guardrail of a key result the recipient owns or leads, breached.
+    guardrail_breach = models.ForeignKey(
+        GuardrailBreach, models.CASCADE, null=True, blank=True, related_name="+"
+    )
     emoji = models.CharField(max_length=10, choices=Emoji.choices, blank=True)
     # An approval's decision and its note.
     approved = models.BooleanField(null=True, blank=True)
@@ -231,6 +242,9 @@ class InboxItem(models.Model):
         slug = self.organization.slug
         if self.check_in_id is not None:
             return reverse("check_in_detail", args=[slug, self.check_in_id])
+        if self.guardrail_breach_id is not None and self.guardrail_breach is not None:
+            kr_id = self.guardrail_breach.guardrail.key_result_id
+            return reverse("key_result_detail", args=[slug, kr_id])
         return reverse("objective_detail", args=[slug, self.objective_id])
 
     @property
@@ -247,6 +261,7 @@ class MailPreference(models.Model):
     )
     mentions = models.BooleanField(_("mentions of me"), default=True)
     approvals = models.BooleanField(_("approvals of drafts"), default=True)
+    guardrails = models.BooleanField(_("guardrails breached"), default=True)
     last_mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -261,4 +276,6 @@ class MailPreference(models.Model):
             return self.mentions
         if kind in (InboxKind.APPROVAL_REQUESTED, InboxKind.APPROVAL_DECIDED):
             return self.approvals
+        if kind == InboxKind.GUARDRAIL:
+            return self.guardrails
         return False

@@ -8,6 +8,8 @@ from django.db.models.signals import m2m_changed
 
 from cible.accounts.models import User
 from cible.collab import services
+from cible.kpis import signals as kpis
+from cible.kpis.models import Guardrail, GuardrailBreach
 from cible.okrs import signals as okrs
 from cible.okrs.models import Objective
 
@@ -47,9 +49,16 @@ def parents_changed(
         services.objectives_aligned(children, [instance])
 
 
+def guardrail_breached(
+    sender: Any, guardrail: Guardrail, breach: GuardrailBreach, **kwargs: Any
+) -> None:
+    services.guardrail_breached(guardrail, breach)
+
+
 def connect() -> None:
     okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.collab")
     okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.collab")
+    kpis.guardrail_breached.connect(guardrail_breached, dispatch_uid="cible.collab")
     m2m_changed.connect(
         parents_changed, sender=Objective.parents.through, dispatch_uid="cible.collab"
     )

@@ -12,6 +12,7 @@ from cible.audit.services import record
 from cible.checkins.models import CheckIn
 from cible.collab import events, mentions, rules
 from cible.collab.models import MAILED_KINDS, Comment, Emoji, InboxItem, InboxKind, Reaction
+from cible.kpis.models import Guardrail, GuardrailBreach
 from cible.okrs.models import KeyResult, Objective
 from cible.orgs.models import Membership
 
@@ -241,4 +242,24 @@ def approval_decided(objective: Objective, approved: bool, comment: str, by: Use
         by,
         approved=approved,
         note=comment or "",
+    )
+
+
+def guardrail_breached(guardrail: Guardrail, breach: GuardrailBreach) -> None:
+    """Tell the key result's owner, its co-owners and its team's lead (those who may see
+    it) that one of its guardrails is breached."""
+    kr = guardrail.key_result
+    objective = kr.objective
+    people = {kr.owner_id, *kr.co_owners.values_list("pk", flat=True)}
+    if objective.team_id is not None and objective.team is not None and objective.team.lead_id:
+        people.add(objective.team.lead_id)
+    members = Membership.objects.filter(
+        organization_id=objective.organization_id, user_id__in=people
+    ).select_related("user", "organization")
+    _notify(
+        objective,
+        _who_may_see(objective, members),
+        InboxKind.GUARDRAIL,
+        None,
+        guardrail_breach=breach,
     )

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
@@ -32,14 +32,17 @@ from cible.checkins.models import Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import facts, score_charts, scores, snapshots
 from cible.insights.models import ObjectiveFact
+from cible.kpis.models import GuardrailBreach, Status
 from cible.lib import okrmath
 from cible.okrs.contexts import objective_rows
 from cible.okrs.models import LEVEL_RANK, Cycle, Initiative, InitiativeState, KeyResult, Objective
 from cible.okrs.queries import initiatives_by_objective, visible_objectives
+from cible.okrs.templatetags.okrs import value
 from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
 PAGE_SIZE = 50
+BREACHES_SHOWN = 100  # a large cycle's report lists the first guardrail breaches
 
 
 @dataclass
@@ -91,6 +94,39 @@ class TeamRetro:
 
 
 @dataclass
+class BreachLine:
+    """A guardrail breached during the cycle: its key result, its KPI, the worst it got."""
+
+    breach: GuardrailBreach
+
+    @property
+    def key_result(self) -> KeyResult:
+        return self.breach.guardrail.key_result
+
+    @property
+    def kpi(self) -> Any:
+        return self.breach.guardrail.kpi
+
+    @property
+    def worst_status(self) -> str:
+        return str(Status(self.breach.worst_status).label)
+
+    def cells(self) -> list[str]:
+        """Key result, KPI, worst status and value, from, until: as text, for the Markdown
+        and the PDF."""
+        breach, ended = self.breach, self.breach.ended_at
+        return [
+            self.key_result.title,
+            self.kpi.name,
+            f"{self.worst_status} ({value(breach.worst_value, self.kpi.unit)})",
+            date_format(timezone.localtime(breach.started_at), "SHORT_DATE_FORMAT"),
+            date_format(timezone.localtime(ended), "SHORT_DATE_FORMAT")
+            if ended
+            else _("still breached"),
+        ]
+
+
+@dataclass
 class CycleReport:
     organization: Organization
     cycle: Cycle
@@ -103,6 +139,7 @@ class CycleReport:
     summary: Summary | None = None
     page: Page | None = None  # type: ignore[type-arg]
     stored: bool = False
+    breaches: list[BreachLine] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -243,7 +280,31 @@ def build_report(
     if team is not None:
         reviews = reviews.filter(team=team)
     retros = [TeamRetro(r, r.team.name if r.team else _("Company")) for r in reviews]
-    return CycleReport(org, cycle, team, lines, retros, timezone.now())
+    kr_ids = [kr_line.kr.pk for line in lines for kr_line in line.key_results]
+    breaches = [BreachLine(b) for b in breaches_during(cycle, kr_ids)]
+    return CycleReport(org, cycle, team, lines, retros, timezone.now(), breaches=breaches)
+
+
+def breaches_during(
+    cycle: Cycle, key_result_ids: list[int] | None = None, limit: int | None = None
+) -> list[GuardrailBreach]:
+    """The guardrail breaches of these key results (None: of the key results of the
+    cycle's objectives the whole organisation sees) that overlap the cycle's dates (begun
+    by its end, not ended before its start), in the order they began; the first `limit`."""
+    breaches = GuardrailBreach.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__date__gte=cycle.start),
+        started_at__date__lte=cycle.end,
+    )
+    if key_result_ids is None:
+        breaches = breaches.filter(
+            guardrail__key_result__objective__in=facts.counted(cycle.organization, cycle)
+        )
+    else:
+        breaches = breaches.filter(guardrail__key_result_id__in=key_result_ids)
+    ordered = breaches.select_related("guardrail__kpi", "guardrail__key_result").order_by(
+        "started_at", "pk"
+    )
+    return list(ordered if limit is None else ordered[:limit])
 
 
 def stored_report(membership: Membership, cycle: Cycle, page: str | None) -> CycleReport:
@@ -263,7 +324,10 @@ def stored_report(membership: Membership, cycle: Cycle, page: str | None) -> Cyc
     reviews = Review.objects.filter(cycle=cycle, kind=ReviewKind.QUARTERLY)
     company = reviews.filter(team=None).order_by("held_on", "id")
     retros = [TeamRetro(r, _("Company")) for r in company]
-    report = CycleReport(org, cycle, None, lines, retros, timezone.now(), page=listed, stored=True)
+    breaches = [BreachLine(b) for b in breaches_during(cycle, limit=BREACHES_SHOWN)]
+    report = CycleReport(
+        org, cycle, None, lines, retros, timezone.now(), page=listed, stored=True, breaches=breaches
+    )
     board = snapshots.stored(org, cycle)
     if board.computed_at is not None:
         report.summary = _summary(org, cycle, board.computed_at)

@@ -77,6 +77,12 @@ def render_markdown(report: CycleReport) -> str:
         out += [f"_{_('No objectives in this cycle.')}_", ""]
     for line in report.objectives:
         out += _objective(report, line)
+    if report.breaches:
+        out += [f"## {_('Guardrail breaches')}", ""]
+        out += _table(
+            [_("Key result"), _("KPI"), _("Worst"), _("From"), _("Until")],
+            [[escape(cell) for cell in line.cells()] for line in report.breaches],
+        )
     out += [f"## {_('Team retrospectives')}", ""]
     if not report.retrospectives:
         out += [f"_{_('No team retrospective yet.')}_", ""]

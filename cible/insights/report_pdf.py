@@ -142,6 +142,10 @@ def render_pdf(report: CycleReport) -> bytes:
         pdf.paragraph(_("No objectives in this cycle."), color=MUTED)
     for line in report.objectives:
         _objective(pdf, report, line)
+    if report.breaches:
+        pdf.heading(_("Guardrail breaches"))
+        for breach in report.breaches:
+            pdf.paragraph(" · ".join(breach.cells()))
     pdf.heading(_("Team retrospectives"))
     if not report.retrospectives:
         pdf.paragraph(_("No team retrospective yet."), color=MUTED)

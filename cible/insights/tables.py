@@ -16,13 +16,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cible.checkins.models import CheckIn
+from cible.kpis.models import KPI, Guardrail
 from cible.lib import okrmath
 from cible.okrs.contexts import kr_row, objective_status
 from cible.okrs.models import Cycle, KeyResult, Objective, ObjectiveQuerySet, thresholds_for
@@ -297,7 +298,98 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
+# KPIs and guardrails --------------------------------------------------------------------
+
+KPI_COLUMNS = [
+    Column(gettext_lazy("KPI"), width=30),
+    Column(gettext_lazy("Team"), width=20),
+    Column(gettext_lazy("Unit"), width=10),
+    Column(gettext_lazy("Direction"), width=16),
+    Column(gettext_lazy("Latest value"), NUMBER),
+    Column(gettext_lazy("Measured at"), "yyyy-mm-dd hh:mm", width=17),
+    Column(gettext_lazy("Status"), width=12),
+]
+
+
+def kpi_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
+    """The organisation's KPIs that are not archived: they span cycles, so every cycle's
+    export lists them all, with their latest value."""
+    zone = _zone(membership.organization.time_zone)
+    kpis = (
+        KPI.objects.filter(organization=membership.organization, archived=False)
+        .select_related("team")
+        # The organisation's first, then by team, on every database.
+        .order_by(F("team__name").asc(nulls_first=True), "name", "pk")
+    )
+    for kpi in kpis.iterator(chunk_size=CHUNK):
+        measured = kpi.last_measured_at
+        yield [
+            kpi.name,
+            kpi.team.name if kpi.team else "",
+            kpi.unit,
+            kpi.get_direction_display(),
+            kpi.last_value,
+            timezone.localtime(measured, zone).replace(tzinfo=None) if measured else None,
+            kpi.get_status_display() if kpi.status else "",
+        ]
+
+
+def kpi_table(membership: Membership, cycle: Cycle) -> Table:
+    return Table(gettext_lazy("KPIs"), KPI_COLUMNS, kpi_rows(membership, cycle))
+
+
+GUARDRAIL_COLUMNS = [
+    Column(gettext_lazy("Key result"), width=40),
+    Column(gettext_lazy("Objective"), width=40),
+    Column(gettext_lazy("KPI"), width=30),
+    Column(gettext_lazy("KPI status"), width=12),
+    Column(gettext_lazy("Breached since"), "yyyy-mm-dd hh:mm", width=17),
+    Column(gettext_lazy("Breaches during the cycle"), width=10),
+]
+
+
+def guardrail_rows(membership: Membership, cycle: Cycle) -> Iterator[list[Cell]]:
+    """The guardrails of the cycle's live key results the reader may see, with how many
+    breaches overlapped the cycle."""
+    zone = _zone(membership.organization.time_zone)
+    during = Q(breaches__ended_at__isnull=True) | Q(breaches__ended_at__date__gte=cycle.start)
+    guardrails = (
+        Guardrail.objects.filter(
+            key_result__objective__in=_visible(membership, cycle),
+            key_result__archived_at__isnull=True,
+            key_result__cancelled_at__isnull=True,
+        )
+        .select_related("kpi", "key_result__objective")
+        .annotate(
+            during=Count("breaches", filter=during & Q(breaches__started_at__date__lte=cycle.end))
+        )
+        .order_by(
+            "key_result__objective__position",
+            "key_result__objective_id",
+            "key_result__position",
+            "key_result_id",
+            "kpi__name",
+        )
+    )
+    for guardrail in guardrails.iterator(chunk_size=CHUNK):
+        kr, kpi, since = guardrail.key_result, guardrail.kpi, guardrail.breached_since
+        yield [
+            kr.title,
+            kr.objective.title,
+            kpi.name,
+            kpi.get_status_display() if kpi.status else "",
+            timezone.localtime(since, zone).replace(tzinfo=None) if since else None,
+            guardrail.during,  # type: ignore[attr-defined]
+        ]
+
+
+def guardrail_table(membership: Membership, cycle: Cycle) -> Table:
+    return Table(gettext_lazy("Guardrails"), GUARDRAIL_COLUMNS, guardrail_rows(membership, cycle))
+
+
 TABLES: dict[str, Callable[[Membership, Cycle], Table]] = {
     "okrs": okr_table,
     "check-ins": check_in_table,
+    "kpis": kpi_table,
+    "guardrails": guardrail_table,
 }

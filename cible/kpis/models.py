@@ -214,6 +214,10 @@ class Guardrail(models.Model):
     # Since when the KPI is out of its healthy range while the key result progresses; None
     # while it holds. Kept by the service that records a KPI value or a check-in.
     breached_since = models.DateTimeField(_("breached since"), null=True, blank=True)
+    # The key result's value when the KPI was last measured healthy (or when the guardrail
+    # was set, if it has not been healthy since): what "the key result progresses" is
+    # measured from (`cible.kpis.guardrails`).
+    baseline = value_field(_("key result value when last healthy"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

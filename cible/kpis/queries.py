@@ -1,7 +1,8 @@
-"""Reads of KPIs for the pages that list them: a bounded number of queries whatever the
-number of KPIs."""
+"""Reads of KPIs and of the guardrails of key results for the pages that show them: a
+bounded number of queries whatever their number."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,7 +11,8 @@ from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
 from cible.kpis import charts
-from cible.kpis.models import KPI, KPIValue, Status
+from cible.kpis.models import KPI, Guardrail, KPIValue, Status
+from cible.okrs.models import KeyResult
 from cible.orgs.models import Organization, Team
 
 SPARK_POINTS = 12
@@ -102,3 +104,40 @@ def health(organization: Organization, team: Team | None = None) -> Health:
     for kpi in attention:
         kpi.organization = organization
     return Health(counts, attention)
+
+
+def breached_guardrails(key_result_ids: Iterable[int]) -> dict[int, list[Guardrail]]:
+    """The breached guardrails of these key results, with their KPIs, by key result: one
+    query whatever their number."""
+    ids = set(key_result_ids)
+    found: dict[int, list[Guardrail]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = (
+        Guardrail.objects.filter(key_result_id__in=ids, breached_since__isnull=False)
+        .select_related("kpi")
+        .order_by("kpi__name", "pk")
+    )
+    for guardrail in rows:
+        found[guardrail.key_result_id].append(guardrail)
+    return found
+
+
+def attach_breaches(key_results: Iterable[KeyResult]) -> None:
+    """Give each key result its `breached_guardrails` (a list, maybe empty), which the
+    partial `kpis/_guardrail_breach.html` shows beside its status."""
+    key_results = list(key_results)
+    found = breached_guardrails(kr.pk for kr in key_results)
+    for kr in key_results:
+        kr.breached_guardrails = found.get(kr.pk, [])  # type: ignore[attr-defined]
+
+
+def guardrail_counts(key_result_ids: Iterable[int]) -> dict[int, int]:
+    """How many guardrails each of these key results names: one query."""
+    rows = (
+        Guardrail.objects.filter(key_result_id__in=set(key_result_ids))
+        .values("key_result_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["key_result_id"]: row["n"] for row in rows}

@@ -139,8 +139,20 @@ def status(thresholds: Thresholds, value: Decimal | None) -> str:
 
 
 def breached(status_: str) -> bool:
-    """A guardrail is breached once its KPI leaves the healthy range."""
+    """A KPI out of its healthy range (warning or critical): a guardrail may be breached."""
     return SEVERITY.get(status_, 0) > 0
+
+
+def guardrail_breached(kpi_status: str, progress_then: Decimal, progress_now: Decimal) -> bool:
+    """A guardrail is breached when its KPI is out of its healthy range while the key result
+    progresses: its progress now is above its progress when the KPI was last measured
+    healthy (`progress_then`). A KPI that falls while the key result stays flat or falls
+    back is the KPI's own trouble, not a key result bought at its expense."""
+    return breached(kpi_status) and progress_now > progress_then
+
+
+def worse(status_: str, than: str) -> bool:
+    return SEVERITY.get(status_, 0) > SEVERITY.get(than, 0)
 
 
 FIELD_LABELS = {

@@ -8,3 +8,7 @@ from django.dispatch import Signal
 value_recorded = Signal()
 # kpi, before, after: the KPI's status changed (a threshold crossed) by a value.
 status_changed = Signal()
+# guardrail, breach (the GuardrailBreach just opened), kpi, key_result: a guardrail breached.
+guardrail_breached = Signal()
+# guardrail, breach (just closed), kpi, key_result: its KPI is healthy again.
+guardrail_breach_ended = Signal()

@@ -29,6 +29,7 @@ KR_IS_ACTIVITY = "kr_is_activity"
 TOO_MANY_OBJECTIVES = "too_many_objectives"
 ORPHAN_NOT_BOTTOM_UP = "orphan_not_bottom_up"
 TARGET_BARELY_CHANGES = "target_barely_changes"
+KR_NEEDS_GUARDRAIL = "kr_needs_guardrail"
 
 RULES = (
     OBJECTIVE_HAS_METRIC,
@@ -39,6 +40,7 @@ RULES = (
     TOO_MANY_OBJECTIVES,
     ORPHAN_NOT_BOTTOM_UP,
     TARGET_BARELY_CHANGES,
+    KR_NEEDS_GUARDRAIL,
 )
 
 # --- Thresholds from the method (docs: /work/shared/METHOD.md) --------------------------
@@ -166,6 +168,94 @@ ACTIVITY_PHRASES_FR: tuple[tuple[str, ...], ...] = (
 )
 ACTIVITY_PHRASES = ACTIVITY_PHRASES_EN + ACTIVITY_PHRASES_FR
 
+# Key results that are often bought at something else's expense, and so often have a
+# guardrail (a KPI they may not damage): a volume pushed up (more sign-ups, sales,
+# revenue: at the expense of quality or satisfaction), a time pushed down (faster answers,
+# shorter delivery: at the expense of quality or errors). Judged by the kind, then by the
+# unit or a word of the title.
+VOLUME_WORDS = frozenset(
+    {
+        # English
+        "signups",
+        "sign-ups",
+        "sign-up",
+        "signup",
+        "registrations",
+        "users",
+        "customers",
+        "clients",
+        "subscribers",
+        "subscriptions",
+        "leads",
+        "deals",
+        "sales",
+        "orders",
+        "revenue",
+        "bookings",
+        "downloads",
+        "installs",
+        "visits",
+        "visitors",
+        "tickets",
+        "calls",
+        "meetings",
+        "demos",
+        "trials",
+        "conversions",
+        "arr",
+        "mrr",
+        "volume",
+        # French
+        "inscriptions",
+        "inscrits",
+        "utilisateurs",
+        "abonnes",
+        "abonnements",
+        "prospects",
+        "contrats",
+        "ventes",
+        "commandes",
+        "chiffre",
+        "ca",
+        "telechargements",
+        "visiteurs",
+        "appels",
+        "rendez-vous",
+        "essais",
+    }
+)
+VOLUME_UNITS = frozenset(
+    {"€", "$", "£", "eur", "k€", "m€", "keur", "meur", "usd", "k$", "clients", "users"}
+    | {"utilisateurs", "ventes", "leads", "commandes", "orders", "deals", "inscriptions"}
+)
+SPEED_WORDS = frozenset(
+    {
+        # English
+        "time",
+        "times",
+        "delay",
+        "delays",
+        "duration",
+        "latency",
+        "lead-time",
+        "turnaround",
+        "cycle",
+        "wait",
+        "waiting",
+        # French
+        "temps",
+        "delai",
+        "delais",
+        "duree",
+        "latence",
+        "attente",
+    }
+)
+SPEED_UNITS = frozenset(
+    {"s", "sec", "ms", "min", "mn", "h", "hrs", "hours", "heures", "d", "days", "j", "jours"}
+    | {"weeks", "semaines", "minutes", "seconds", "secondes"}
+)
+
 # Words that may come before the verb ("We will organise...", "Nous allons lancer..."):
 # they are skipped so that the first verb of the title is checked.
 LEADING_FILLERS = frozenset(
@@ -249,6 +339,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Key result {number}: the target is less than 5 % away from the start value. A "
             "good key result is ambitious: one you expect to reach at 60-70 %."
         ),
+        KR_NEEDS_GUARDRAIL + ":volume": (
+            "Key result {number} pushes a volume up: name a KPI it may not be reached at the "
+            "expense of (quality, satisfaction, churn) as its guardrail."
+        ),
+        KR_NEEDS_GUARDRAIL + ":speed": (
+            "Key result {number} pushes a time down: name a KPI it may not be reached at the "
+            "expense of (quality, errors, satisfaction) as its guardrail."
+        ),
     },
     "fr": {
         OBJECTIVE_HAS_METRIC: (
@@ -303,6 +401,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             f"de départ. Un bon résultat clé est ambitieux{NBSP}: on s'attend à l'atteindre "
             f"à 60-70{NBSP}%."
         ),
+        KR_NEEDS_GUARDRAIL + ":volume": (
+            f"Le résultat clé {{number}} pousse un volume à la hausse{NBSP}: nommez comme "
+            f"garde-fou un KPI aux dépens duquel il ne doit pas être atteint (qualité, "
+            f"satisfaction, attrition)."
+        ),
+        KR_NEEDS_GUARDRAIL + ":speed": (
+            f"Le résultat clé {{number}} pousse un temps à la baisse{NBSP}: nommez comme "
+            f"garde-fou un KPI aux dépens duquel il ne doit pas être atteint (qualité, "
+            f"erreurs, satisfaction)."
+        ),
     },
 }
 
@@ -319,6 +427,9 @@ class KRDraft:
     start: Decimal | None
     target: Decimal | None
     target_max: Decimal | None = None
+    unit: str = ""
+    # How many guardrails it names; None when not known (the guardrail rule is skipped).
+    guardrails: int | None = None
 
 
 @dataclass(frozen=True)
@@ -376,6 +487,11 @@ def review(draft: ObjectiveDraft, language: str = "en") -> list[Advice]:
 # --- Key result rules -------------------------------------------------------------------
 
 
+def review_key_result(index: int, kr: KRDraft, language: str = "en") -> list[Advice]:
+    """The advice on one key result, `index` its place among its objective's."""
+    return _review_kr(index, kr, MESSAGES[_language(language)])
+
+
 def _review_kr(index: int, kr: KRDraft, messages: dict[str, str]) -> list[Advice]:
     number = index + 1
     advice: list[Advice] = []
@@ -420,7 +536,25 @@ def _review_kr(index: int, kr: KRDraft, messages: dict[str, str]) -> list[Advice
                 index,
             )
         )
+
+    guarded = kr.guardrails
+    needs = _guardrail_kind(kind, _text(kr.title), _text(kr.unit))
+    if needs is not None and isinstance(guarded, int) and guarded == 0:
+        message = messages[KR_NEEDS_GUARDRAIL + ":" + needs].format(number=number)
+        advice.append(Advice(KR_NEEDS_GUARDRAIL, message, "guardrails", index))
     return advice
+
+
+def _guardrail_kind(kind: Kind | None, title: str, unit: str) -> str | None:
+    """ "volume" for an increase of a count or an amount, "speed" for a decrease of a time or
+    a duration (by its unit, else a word of its title); None for any other key result."""
+    words = set(_words(title, joiners="-"))
+    unit = unit.strip()
+    if kind is Kind.INCREASE and (unit in VOLUME_UNITS or words & VOLUME_WORDS):
+        return "volume"
+    if kind is Kind.DECREASE and (unit in SPEED_UNITS or words & SPEED_WORDS):
+        return "speed"
+    return None
 
 
 def _not_measurable(

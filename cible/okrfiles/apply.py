@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
+from cible.kpis.guardrails import set_guardrails
+from cible.kpis.models import KPI
 from cible.okrs import services
 from cible.okrs.models import Cycle, CycleState, KeyResult, Objective
 from cible.orgs.models import Membership, Organization, Role, Team, Weekday
@@ -27,6 +29,7 @@ from cible.orgs.services import (
     save_team,
 )
 
+from .importer import KPI_VALUES
 from .models import remember_key_result, remember_objective
 from .plan import (
     ARCHIVE,
@@ -69,6 +72,7 @@ class _Apply:
         self.cycles = {c.name: c for c in Cycle.objects.filter(organization=org)}
         self.objectives: dict[str, Objective] = {}
         self.key_results: dict[int, KeyResult] = {}  # by id() of the file's entry
+        self.kpis = {k.name: k for k in KPI.objects.filter(organization=org)}
 
     def run(self) -> None:
         for change in self.plan.of("organization", CHANGE):
@@ -77,6 +81,7 @@ class _Apply:
         self.add_teams()
         for change in self.plan.of("team", CHANGE):
             self.team(change)
+        self.kpis_in_file()
         self.add_cycles()
         self.objectives_in_file()
         self.key_results_in_file()
@@ -245,6 +250,32 @@ class _Apply:
             "state": entry["state"],
         }
 
+    # KPIs ------------------------------------------------------------------------------
+
+    def kpis_in_file(self) -> None:
+        for change in self.plan.of("kpi", CREATE) + self.plan.of("kpi", CHANGE):
+            entry = change.entry
+            assert entry is not None
+            kpi = self.kpis.get(entry["name"]) or KPI(organization=self.org, created_by=self.actor)
+            before = {f.name: f.before for f in change.fields}
+            kpi.name = entry["name"]
+            kpi.team = self.teams.get(entry["team"])
+            kpi.owner = self.user(entry["owner"])
+            for name in KPI_VALUES:
+                setattr(kpi, name, entry[name])
+            kpi.full_clean(exclude=["from_key_result"])
+            kpi.save()
+            after = {f.name: f.after for f in change.fields}
+            if change.action == CREATE:
+                record(self.org, self.actor, kpi, Action.CREATED, after=after)
+            else:
+                record(self.org, self.actor, kpi, Action.UPDATED, before, after)
+            self.kpis[kpi.name] = kpi
+
+    def guardrails(self, kr: KeyResult, entry: Entry) -> None:
+        wanted = [self.kpis[name] for name, _where in entry["guardrails"]]
+        set_guardrails(kr, wanted, self.actor)
+
     def _kr_fields(self, objective: Entry, entry: Entry) -> dict[str, Any]:
         return {
             "title": entry["title"],
@@ -280,15 +311,20 @@ class _Apply:
                     **fields,
                 )
                 self.key_results[id(entry)] = kr
+                if entry["guardrails"]:
+                    self.guardrails(kr, entry)
             elif id(entry) in changes:
                 kr = live_krs[matched[id(entry)]]
                 names = {item.name for item in changes[id(entry)].fields}
-                services.update_key_result(
-                    kr,
-                    self.actor,  # type: ignore[arg-type]
-                    correction=True,
-                    **{name: fields[name] for name in names},
-                )
+                if names - {"guardrails"}:
+                    services.update_key_result(
+                        kr,
+                        self.actor,  # type: ignore[arg-type]
+                        correction=True,
+                        **{name: fields[name] for name in names - {"guardrails"}},
+                    )
+                if "guardrails" in names:
+                    self.guardrails(kr, entry)
                 self.key_results[id(entry)] = kr
             elif id(entry) in matched:
                 self.key_results[id(entry)] = live_krs[matched[id(entry)]]

@@ -22,6 +22,8 @@ from django.utils.text import slugify
 
 from cible.accounts.models import User
 from cible.checkins.models import CheckIn, Review
+from cible.kpis import rules as kpi_rules
+from cible.kpis.models import KPI, Guardrail
 from cible.okrs.models import Cycle, Dependency, Initiative, KeyResult, Objective
 from cible.orgs.models import Membership, Organization, Team, Weekday
 
@@ -83,7 +85,9 @@ def _objectives(org: Organization, cycle: Cycle | None) -> list[Objective]:
     krs = (
         KeyResult.objects.select_related("owner")
         .prefetch_related(
-            Prefetch("check_ins", queryset=check_ins), Prefetch("co_owners", queryset=members)
+            Prefetch("check_ins", queryset=check_ins),
+            Prefetch("co_owners", queryset=members),
+            Prefetch("guardrails", queryset=Guardrail.objects.select_related("kpi")),
         )
         .order_by("position", "id")
     )
@@ -129,6 +133,7 @@ def build(
         "organization": _organization(org),
         "people": _people(org, objectives, emails),
         "teams": _teams(org, emails, secrets),
+        "kpis": _kpis(org, emails),
         "cycles": [_cycle(c) for c in _cycles(org, cycle)],
         "objectives": [
             _objective(o, refs, kr_refs, emails, zone)
@@ -217,6 +222,28 @@ def _teams(org: Organization, emails: dict[int, str], secrets: bool) -> list[dic
             }
         )
         for team in teams
+    ]
+
+
+def _kpis(org: Organization, emails: dict[int, str]) -> list[dict[str, Any]]:
+    """The KPIs and their thresholds (not their values: a file holds what is planned)."""
+    kpis = KPI.objects.filter(organization=org).select_related("team").order_by("name", "pk")
+    return [
+        _compact(
+            {
+                "name": kpi.name,
+                "team": kpi.team.name if kpi.team else None,
+                "description": kpi.description,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                **{name: _number(getattr(kpi, name)) for name in kpi_rules.BOUNDS},
+                "rhythm": kpi.rhythm,
+                "owner": emails.get(kpi.owner_id) if kpi.owner_id else None,
+                "archived": kpi.archived or None,
+            },
+            keep=("direction",),
+        )
+        for kpi in kpis
     ]
 
 
@@ -320,6 +347,7 @@ def _key_result(
             "cancel_reason": kr.cancel_reason,
             "check_ins": check_ins,
             "initiatives": initiatives,
+            "guardrails": sorted(g.kpi.name for g in kr.guardrails.all()),
         },
         # Without it, the confidence would follow the newest check-in's.
         keep=("confidence",) if check_ins else (),

@@ -23,6 +23,8 @@ from cible.audit.services import record, snapshot
 from cible.checkins.reviews import adjust_key_result, create_review, save_retrospective
 from cible.checkins.scoring import record_given_score
 from cible.checkins.services import record_check_in
+from cible.kpis.guardrails import set_guardrails
+from cible.kpis.models import KPI
 from cible.okrs.models import Cycle, CycleState, KeyResult, Objective
 from cible.okrs.services import (
     archive_key_result,
@@ -41,6 +43,20 @@ from cible.orgs.services import ORGANIZATION_FIELDS, add_team_member, save_team
 from .models import remember_key_result, remember_objective
 from .schema import FORMER, RETRO, Document, Entry
 
+# The KPI fields a file gives as they are.
+KPI_VALUES = (
+    "name",
+    "description",
+    "unit",
+    "direction",
+    "critical_low",
+    "healthy_low",
+    "healthy_high",
+    "critical_high",
+    "rhythm",
+    "archived",
+)
+
 
 class ImportRefused(Exception):
     """The organisation cannot take the file (it is not empty, its slug is taken...)."""
@@ -57,6 +73,7 @@ class Counts:
     initiatives: int = 0
     dependencies: int = 0
     reviews: int = 0
+    kpis: int = 0
 
 
 def _settings(document: Document) -> dict[str, Any]:
@@ -94,15 +111,18 @@ class _Import:
     objectives: dict[str, Objective] = field(default_factory=dict)
     key_results: dict[int, KeyResult] = field(default_factory=dict)  # by id() of the entry
     kr_refs: dict[str, KeyResult] = field(default_factory=dict)
+    kpis: dict[str, KPI] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
 
     def run(self) -> Counts:
         self.settings()
         self.people()
         self.add_teams()
+        self.add_kpis()
         self.add_cycles()
         self.add_objectives()
         self.add_key_results()
+        self.add_guardrails()
         self.add_dependencies()
         self.add_reviews()
         self.close()
@@ -162,6 +182,27 @@ class _Import:
             self.teams[team.name] = team
             self.counts.teams += 1
             self.tick(1)
+
+    def add_kpis(self) -> None:
+        for entry in self.document.kpis:
+            kpi = KPI(
+                organization=self.org,
+                team=self.teams.get(entry["team"]),
+                owner=self.user(entry["owner"]),
+                **{name: entry[name] for name in KPI_VALUES},
+            )
+            kpi.full_clean()
+            kpi.save()
+            record(self.org, None, kpi, Action.CREATED, after={"name": kpi.name})
+            self.kpis[kpi.name] = kpi
+            self.counts.kpis += 1
+            self.tick(1)
+
+    def add_guardrails(self) -> None:
+        for _objective, entry in self.document.key_results():
+            if entry["guardrails"]:
+                kr = self.key_results[id(entry)]
+                set_guardrails(kr, [self.kpis[name] for name, _where in entry["guardrails"]])
 
     def add_cycles(self) -> None:
         for entry in _parents_first(self.document.cycles, "name"):

@@ -44,7 +44,13 @@ def findings(document: Document, language: str) -> Iterator[Finding]:
             level=objective["level"] or "",
             key_results=[
                 coach.KRDraft(
-                    kr["title"], kr["kind"] or "", kr["start"], kr["target"], kr["target_max"]
+                    kr["title"],
+                    kr["kind"] or "",
+                    kr["start"],
+                    kr["target"],
+                    kr["target_max"],
+                    unit=kr["unit"],
+                    guardrails=len(kr["guardrails"]),
                 )
                 for kr in krs
             ],

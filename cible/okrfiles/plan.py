@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cible.audit.services import as_text
+from cible.kpis import rules as kpi_rules
 from cible.okrs.services import KR_FIELDS
 from cible.orgs.models import Organization
 
@@ -38,7 +39,20 @@ KINDS = {
     "cycle": gettext_lazy("cycle"),
     "objective": gettext_lazy("objective"),
     "key_result": gettext_lazy("key result"),
+    "kpi": gettext_lazy("KPI"),
 }
+KPI_PLAN_FIELDS = (
+    "team",
+    "description",
+    "unit",
+    "direction",
+    *kpi_rules.BOUNDS,
+    "rhythm",
+    "owner",
+    "archived",
+)
+# A key result's fields a plan compares: its own, and the KPIs that guard it.
+KR_PLAN_FIELDS = (*KR_FIELDS, "guardrails")
 
 MANAGED_ORG_FIELDS = tuple(name for name in ORG_FIELDS if name != "slug")
 OBJECTIVE_FIELDS = (
@@ -234,6 +248,7 @@ class _Planner:
         self.organization()
         self.people()
         self.teams()
+        self.kpis()
         self.cycles()
         self.objectives()
         return self.plan
@@ -270,6 +285,18 @@ class _Planner:
             fields = _diff(values, _team_values(live, given), TEAM_FIELDS)
             if fields:
                 self.add(Change(CHANGE, "team", team["name"], fields, team))
+
+    def kpis(self) -> None:
+        """KPIs by name: created or changed (their values come from their measurements);
+        one missing from the file stays as it is."""
+        have = {k["name"]: k for k in self.live.document.kpis}
+        for kpi in self.want.kpis:
+            live = have.get(kpi["name"])
+            fields = _diff(kpi.values, live.values if live else {}, KPI_PLAN_FIELDS)
+            if live is None:
+                self.add(Change(CREATE, "kpi", kpi["name"], fields, kpi))
+            elif fields:
+                self.add(Change(CHANGE, "kpi", kpi["name"], fields, kpi))
 
     def cycles(self) -> None:
         have = {c["name"]: c for c in self.live.document.cycles}
@@ -359,7 +386,7 @@ class _Planner:
         found = live_krs.get(ref) if ref else None
         values = _kr_values(objective, kr)
         if found is None:
-            fields = _diff(values, {}, KR_FIELDS)
+            fields = _diff(values, {}, KR_PLAN_FIELDS)
             self.add(Change(CREATE, "key_result", name, fields, kr, objective=objective["ref"]))
             if kr["archived_at"] is not None:
                 self.add(Change(ARCHIVE, "key_result", name, entry=kr, objective=objective["ref"]))
@@ -370,7 +397,7 @@ class _Planner:
         self.plan.kr_ids[id(kr)] = pk
         if live_parent["ref"] != objective["ref"]:
             self.note("key_result", name, "objective", kr)
-        fields = _diff(values, _kr_values(live_parent, live), KR_FIELDS)
+        fields = _diff(values, _kr_values(live_parent, live), KR_PLAN_FIELDS)
         if fields:
             self.add(Change(CHANGE, "key_result", name, fields, kr, pk, objective=objective["ref"]))
         self.archiving("key_result", name, kr, live, pk, objective["ref"])

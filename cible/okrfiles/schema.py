@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cible.checkins.models import ReviewKind
+from cible.kpis import rules as kpi_rules
+from cible.kpis.models import KPI, Direction, Rhythm
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, YEARS
 from cible.lib.text import LINE_LENGTH, Kind, message_of, text_problem
 from cible.okrs import rules
@@ -360,6 +362,7 @@ class Document:
     objectives: list[Entry]
     dependencies: list[Entry]
     reviews: list[Entry]
+    kpis: list[Entry] = field(default_factory=list)
 
     def key_results(self) -> Iterable[tuple[Entry, Entry]]:
         for objective in self.objectives:
@@ -383,6 +386,7 @@ class Document:
             + check_ins
             + len(self.dependencies)
             + len(self.reviews)
+            + len(self.kpis)
         )
 
 
@@ -391,6 +395,7 @@ TOP_FIELDS = (
     "organization",
     "people",
     "teams",
+    "kpis",
     "cycles",
     "objectives",
     "dependencies",
@@ -453,6 +458,18 @@ KR_FIELDS = (
     "cancel_reason",
     "check_ins",
     "initiatives",
+    "guardrails",
+)
+KPI_FIELDS = (
+    "name",
+    "team",
+    "description",
+    "unit",
+    "direction",
+    *kpi_rules.BOUNDS,
+    "rhythm",
+    "owner",
+    "archived",
 )
 INITIATIVE_FIELDS = ("title", "owner", "state", "due_date", "link")
 CHECK_IN_FIELDS = ("at", "value", "confidence", "comment", "blockers", "author")
@@ -756,7 +773,40 @@ def _key_result(reader: Reader, path: Path, item: Any) -> Entry:
     _kr_values(reader, path, v)
     entry.children = _check_ins(reader, (*path, "check_ins"), kr.get("check_ins"))
     v["initiatives"] = _initiatives(reader, (*path, "initiatives"), kr.get("initiatives"))
+    v["guardrails"] = reader.texts(path, kr, "guardrails")
     return entry
+
+
+def _kpis(reader: Reader, data: Any) -> list[Entry]:
+    """Health metrics kept within thresholds across cycles; their thresholds are checked
+    by the KPIs' own rules (`cible.kpis.rules`), each problem on its field's line."""
+    kpis = []
+    for index, item in enumerate(reader.sequence(("kpis",), data)):
+        path: Path = ("kpis", index)
+        kpi = reader.mapping(path, item, KPI_FIELDS)
+        entry = _entry(reader, path, kpi)
+        v = entry.values
+        v["name"] = reader.text(path, kpi, "name", _max_length(KPI, "name"), required=True)
+        v["team"] = reader.text(path, kpi, "team", _max_length(Team, "name"))
+        v["description"] = reader.text(path, kpi, "description", LONG_TEXT)
+        v["unit"] = reader.text(path, kpi, "unit", _max_length(KPI, "unit"))
+        v["direction"] = reader.choice(path, kpi, "direction", Direction.values, Direction.HIGHER)
+        for name in kpi_rules.BOUNDS:
+            v[name] = _value(reader, path, kpi, name)
+        v["rhythm"] = reader.choice(path, kpi, "rhythm", Rhythm.values, Rhythm.WEEKLY)
+        v["owner"] = reader.text(path, kpi, "owner", 254).strip().lower()
+        v["archived"] = reader.boolean(path, kpi, "archived")
+        given = [name for name in kpi_rules.BOUNDS if name in kpi and v[name] is None]
+        if v["direction"] and not given:
+            errors = kpi_rules.thresholds_errors(
+                v["direction"], *(v[name] for name in kpi_rules.BOUNDS)
+            )
+            for name, problems in errors.items():
+                where = (*path, name) if name in kpi else (*path, "direction")
+                for problem in problems:
+                    reader.error(where, f"“{name}”: {' '.join(problem.messages)}")
+        kpis.append(entry)
+    return kpis
 
 
 def _kr_values(reader: Reader, path: Path, v: dict[str, Any]) -> None:
@@ -871,6 +921,7 @@ class _Index:
         self.reader = reader
         self.people = {p["email"]: p for p in document.people if p["email"]}
         self.teams = _named(reader, document.teams)
+        self.kpis = _named(reader, document.kpis)
         self.cycles = _named(reader, document.cycles)
         self.objectives = _named(reader, document.objectives, "ref")
         self.key_results: dict[str, tuple[Entry, Entry]] = {}
@@ -1049,6 +1100,16 @@ def _check_key_result(index: _Index, objective: Entry, kr: Entry) -> None:
         if check_in["author"]:
             index.person(check_in, "author")
     _check_initiatives(index, kr)
+    for name, where in kr["guardrails"]:
+        index.known(index.kpis, name, where, _("Unknown KPI “%(name)s”: add it to kpis."))
+
+
+def _check_kpis(index: _Index, kpis: list[Entry]) -> None:
+    for kpi in kpis:
+        team = kpi["team"]
+        index.known(index.teams, team, (*kpi.path, "team"), _("Unknown team “%(name)s”."))
+        if kpi["owner"]:
+            index.person(kpi, "owner")
 
 
 def _check_initiatives(index: _Index, parent: Entry) -> None:
@@ -1123,9 +1184,11 @@ def validate(source: Source) -> tuple[Document | None, list[Problem]]:
         objectives=_objectives(reader, top.get("objectives")),
         dependencies=_dependencies(reader, top.get("dependencies")),
         reviews=_reviews(reader, top.get("reviews")),
+        kpis=_kpis(reader, top.get("kpis")),
     )
     index = _Index(reader, document)
     _check_teams(index, document.teams)
+    _check_kpis(index, document.kpis)
     _check_cycles(index, document.cycles)
     _check_objectives(index, document.objectives)
     _check_dependencies(index, document.dependencies)

@@ -1,5 +1,6 @@
 """The quality coach applied to stored objectives and to forms being typed."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from cible.lib import coach
@@ -23,10 +24,33 @@ def _siblings(objective: Objective) -> int:
     return qs.count()
 
 
-def _kr_draft(kr: KeyResult) -> coach.KRDraft:
+def _kr_draft(kr: KeyResult, guardrails: int | None = None) -> coach.KRDraft:
     return coach.KRDraft(
-        title=kr.title, kind=kr.kind, start=kr.start, target=kr.target, target_max=kr.target_max
+        title=kr.title,
+        kind=kr.kind,
+        start=kr.start,
+        target=kr.target,
+        target_max=kr.target_max,
+        unit=kr.unit,
+        guardrails=guardrails,
     )
+
+
+def guardrail_advice(
+    objective: Objective, guardrails: Mapping[int, int], language: str
+) -> list[coach.Advice]:
+    """The coach's guardrail advice on the objective's key results, numbered as
+    `advice_for_objective` numbers them; `guardrails`: how many each names, by id (the
+    page that knows the guardrails gives them)."""
+    krs = [kr for kr in objective.key_results.all() if kr.archived_at is None]
+    return [
+        advice
+        for index, kr in enumerate(krs)
+        for advice in coach.review_key_result(
+            index, _kr_draft(kr, guardrails.get(kr.pk, 0)), language
+        )
+        if advice.rule == coach.KR_NEEDS_GUARDRAIL
+    ]
 
 
 def advice_for_objective(objective: Objective, language: str) -> list[coach.Advice]:

@@ -346,6 +346,11 @@ class KeyResultForm(TextRulesMixin, ModelErrorsMixin, forms.ModelForm):  # type:
             self.instance.current = self.cleaned_data["start"]
         super()._post_clean()  # type: ignore[misc]
 
+    def save_related(self, kr: KeyResult, actor: User) -> None:
+        """Keep what a form of a higher app adds beside the key result, in the transaction
+        that saved it (`cible.kpis.guardrail_forms` adds its guardrails); this one adds
+        nothing."""
+
 
 class DependencyForm(TextRulesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:

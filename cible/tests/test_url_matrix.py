@@ -480,6 +480,8 @@ TABLE: dict[str, Spec] = {
     "key_result_score": Spec(
         post=MANAGE, ids=("kr",), body=body(score="0.7", score_note="Nearly there")
     ),
+    # Its editors who also manage its team's KPIs (lead, members, admins).
+    "key_result_to_kpi": Spec(post=MANAGE, ids=("kr",)),
     # Cycles.
     "cycle_list": Spec(
         get=READ,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cible.kpis.models import KPI
+from cible.kpis.models import KPI, Guardrail, GuardrailBreach
 from cible.lib import okrmath
 from cible.okrs.models import (
     Cycle,
@@ -350,3 +350,30 @@ def dependency_state_changed(
     }
     private = _is_private(source) or _is_private(target)
     emit(source.organization, Event.DEPENDENCY_STATE_CHANGED, data, private=private)
+
+
+def guardrail_breached(guardrail: Guardrail, breach: GuardrailBreach) -> None:
+    """A guardrail's KPI left its healthy range while its key result progressed: the
+    payload names both, the KPI's status and value, and when it started."""
+    kr, kpi = guardrail.key_result, guardrail.kpi
+    objective = kr.objective
+    org = objective.organization
+    data = {
+        "guardrail": {
+            "id": guardrail.pk,
+            "breached_since": breach.started_at.isoformat(),
+            "kpi": {
+                "id": kpi.pk,
+                "name": kpi.name,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "team": {"id": kpi.team_id, "name": kpi.team.name} if kpi.team else None,
+                "status": kpi.status,
+                "value": number(kpi.last_value),
+                "measured_at": kpi.last_measured_at.isoformat() if kpi.last_measured_at else None,
+            },
+            "key_result": key_result_data(kr, kr.status()),
+            "baseline": number(guardrail.baseline),
+        }
+    }
+    emit(org, Event.GUARDRAIL_BREACHED, data, private=_is_private(objective))

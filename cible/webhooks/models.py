@@ -51,6 +51,10 @@ class Event(models.TextChoices):
         "kpi.threshold_crossed",
         _("A KPI crosses a threshold (healthy, warning, critical)"),
     )
+    GUARDRAIL_BREACHED = (
+        "guardrail.breached",
+        _("A key result's guardrail is breached (its KPI out of range while it progresses)"),
+    )
     # Sent on request from the endpoint's page, whatever the endpoint subscribes to.
     PING = "ping", _("Test event (ping)")
 

@@ -8,7 +8,7 @@ from cible.accounts.models import User
 from cible.checkins import signals as checkins
 from cible.checkins.models import CheckIn
 from cible.kpis import signals as kpis
-from cible.kpis.models import KPI
+from cible.kpis.models import KPI, Guardrail, GuardrailBreach
 from cible.okrs import signals as okrs
 from cible.okrs.models import Cycle, Dependency, Initiative, Objective
 from cible.webhooks import events
@@ -73,6 +73,12 @@ def kpi_status_changed(sender: Any, kpi: KPI, before: str, after: str, **kwargs:
     events.kpi_threshold_crossed(kpi, before, after)
 
 
+def guardrail_breached(
+    sender: Any, guardrail: Guardrail, breach: GuardrailBreach, **kwargs: Any
+) -> None:
+    events.guardrail_breached(guardrail, breach)
+
+
 def connect() -> None:
     checkins.LISTENERS.append(listening)
     checkins.check_in_recorded.connect(check_in_recorded, dispatch_uid="cible.webhooks")
@@ -87,3 +93,4 @@ def connect() -> None:
     okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.webhooks")
     okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.webhooks")
     okrs.dependency_state_changed.connect(dependency_state_changed, dispatch_uid="cible.webhooks")
+    kpis.guardrail_breached.connect(guardrail_breached, dispatch_uid="cible.webhooks")

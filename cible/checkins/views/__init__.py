@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import CheckIn
 from cible.checkins.services import key_results_to_check_in, record_check_in
+from cible.kpis.queries import attach_breaches
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.contexts import kr_row
 from cible.okrs.models import Initiative, InitiativeState, KeyResult
@@ -64,6 +65,7 @@ def my_check_in(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     org = membership.organization
     last = _last_check_ins(krs)
+    attach_breaches(krs)
     rows = [
         (
             form,

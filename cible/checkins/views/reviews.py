@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cible.checkins import reviews, scoring
+from cible.checkins import kpi_from_kr, reviews, scoring
 from cible.checkins.access import may_hold
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.models import Review, ReviewKind
 from cible.checkins.services import record_check_in
+from cible.kpis.queries import attach_breaches
 from cible.lib import okrmath
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
@@ -157,7 +158,9 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
         rows = _team_rows(membership, team, cycle)
         dependencies = team_dependencies(membership, team, cycle)
         mark_dependency_risks(rows, dependencies["depends_on"])
+        attach_breaches(kr_row.kr for row in rows for kr_row in row.key_results)
         powers = Powers(membership)
+        # A key result bought at a guardrail's expense comes first, then the riskiest.
         agenda = sorted(
             (
                 (
@@ -169,6 +172,7 @@ def team_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
                 for kr_row in row.key_results
             ),
             key=lambda item: (
+                not item[0].kr.breached_guardrails,  # type: ignore[attr-defined]
                 _risk_first(item[0].status, bool(item[0].blocked_by)),
                 item[0].progress - item[0].expected,
             ),
@@ -230,6 +234,7 @@ def key_result_check_in(request: AuthenticatedHttpRequest, slug: str, pk: int) -
     if recorded:
         form = CheckInRowForm(key_result=kr)
     row = contexts.kr_row(kr, membership.organization, timezone.localdate(), {})
+    attach_breaches([kr])
     # The focus comes back to the line (shortcuts.js reads data-focus-kr).
     context = {
         "org": membership.organization,
@@ -326,11 +331,18 @@ def cycle_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     )
     rows = objective_rows(objectives, membership.organization)
     powers = Powers(membership)
+    member_of = kpi_from_kr.member_team_ids(membership)
+    became = kpi_from_kr.kpis_of([kr_row.kr for row in rows for kr_row in row.key_results])
     for row in rows:
         row.can_edit = powers.can_edit(row.objective)  # type: ignore[attr-defined]
         for kr_row in row.key_results:
             kr_row.proposed = scoring.proposed_for(kr_row)  # type: ignore[attr-defined]
             kr_row.can_score = powers.can_edit_key_result(kr_row.kr)  # type: ignore[attr-defined]
+            turns = kpi_from_kr.eligible(kr_row.kr) and kpi_from_kr.may_turn(
+                membership, kr_row.kr, member_of, powers
+            )
+            # The "keep watching as a KPI" button, or the KPI it became.
+            kr_row.to_kpi = {"kpi": became.get(kr_row.kr.pk)} if turns else None  # type: ignore[attr-defined]
     teams = Team.objects.filter(
         organization=membership.organization, objectives__cycle=cycle
     ).distinct()

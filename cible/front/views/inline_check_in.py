@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cible.checkins.forms import CheckInRowForm
 from cible.checkins.services import record_check_in
+from cible.kpis.queries import attach_breaches
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import Powers, get_key_result_for_user
@@ -81,6 +82,8 @@ def _objective(
     """The objective of `kr` as the lists show it, the focus going back to `kr`'s line."""
     objective = visible_objectives(membership).get(pk=kr.objective_id)
     [row] = objective_rows([objective], membership.organization)
+    # A check-in may just have started a breach: the line shows it at once.
+    attach_breaches(kr_row.kr for kr_row in row.key_results)
     context = {
         "org": membership.organization,
         "membership": membership,

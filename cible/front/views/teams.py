@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from cible.audit.models import AuditEntry
 from cible.kpis.access import may_manage_team_kpis
-from cible.kpis.queries import kpi_rows
+from cible.kpis.queries import attach_breaches, kpi_rows
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.lib.text import sort_key
 from cible.notifications.models import Delivery, Kind
@@ -36,6 +36,7 @@ def team_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         ),
         **team_context(request, team, membership),
     }
+    attach_breaches(kr_row.kr for row in context.get("rows", []) for kr_row in row.key_results)
     if can_manage:
         # The webhook's address is a secret: only the forms of its managers carry it.
         context["member_form"] = TeamMemberForm(organization=org)

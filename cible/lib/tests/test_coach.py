@@ -347,6 +347,13 @@ BAD_DRAFTS = [
         siblings_in_cycle=5,
     ),
     draft(key_results=(*GOOD_KRS, KRDraft("Raise NPS", "increase", D(40), D(41)), *GOOD_KRS)),
+    draft(
+        key_results=(
+            KRDraft("Double the sign-ups", "increase", D(100), D(200), guardrails=0),
+            KRDraft("Answer faster", "decrease", D(8), D(2), unit="h", guardrails=0),
+            *GOOD_KRS,
+        )
+    ),
 ]
 
 

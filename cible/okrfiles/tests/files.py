@@ -61,9 +61,9 @@ reviews:
 """
 
 
-def broken(old: str, new: str) -> str:
-    assert old in VALID, old
-    text = VALID.replace(old, new, 1)
+def broken(old: str, new: str, base: str = VALID) -> str:
+    assert old in base, old
+    text = base.replace(old, new, 1)
     at = text.find(MARK)
     if at < 0:
         return text

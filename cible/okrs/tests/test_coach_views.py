@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from cible.kpis.models import KPI, Guardrail
 from cible.lib import coach
 from cible.okrs.models import KeyResult, Level, Objective
 from cible.okrs.services import create_objective
@@ -112,8 +113,15 @@ def test_an_orphan_team_objective_gets_the_alignment_advice(world) -> None:
     assert escape(coach.MESSAGES["en"][coach.ORPHAN_NOT_BOTTOM_UP]) in html
 
 
+def guard(world) -> None:  # type: ignore[no-untyped-def]
+    """The world's key result cuts a time: the coach wants it guarded."""
+    kpi = KPI.objects.create(organization=world.org, name="Answer quality")
+    Guardrail.objects.create(key_result=world.kr, kpi=kpi)
+
+
 def test_an_objective_that_follows_the_method_gets_the_all_clear(world) -> None:
     add_krs(world.team_objective, world.bob, 2)
+    guard(world)
 
     html = page(world.client_for(world.vera), world.team_objective)
 
@@ -122,6 +130,7 @@ def test_an_objective_that_follows_the_method_gets_the_all_clear(world) -> None:
 
 def test_the_all_clear_is_in_french_for_a_french_reader(world) -> None:
     add_krs(world.team_objective, world.bob, 2)
+    guard(world)
 
     with translation.override("fr"):
         all_clear = gettext("Nothing to improve: this OKR follows the method.")

@@ -201,21 +201,29 @@ def objective_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
 
 
 @login_required
-def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_create(
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    pk: int,
+    form_class: type[KeyResultForm] = KeyResultForm,
+) -> HttpResponse:
+    """`form_class`: the project's URLs give the form with the fields of higher apps."""
     objective, membership, powers = get_objective_for_user(request, slug, pk)
     if not powers.can_edit(objective):
         raise PermissionDenied
     initial = {"kind": request.GET.get("kind") or KRKind.INCREASE}
-    form = KeyResultForm(request.POST or None, initial=initial, objective=objective, powers=powers)
+    form = form_class(request.POST or None, initial=initial, objective=objective, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.create_key_result(
-            objective,
-            actor=request.user,  # type: ignore[arg-type]
-            correction=form.correction,
-            co_owners=list(form.cleaned_data["co_owners"]),
-            **fields,
-        )
+        with transaction.atomic():
+            kr = services.create_key_result(
+                objective,
+                actor=request.user,  # type: ignore[arg-type]
+                correction=form.correction,
+                co_owners=list(form.cleaned_data["co_owners"]),
+                **fields,
+            )
+            form.save_related(kr, request.user)  # type: ignore[arg-type]
         messages.success(request, _("Key result added."))
         return redirect(objective.get_absolute_url())
     context = {
@@ -229,21 +237,28 @@ def key_result_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
 
 
 @login_required
-def key_result_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+def key_result_edit(
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    pk: int,
+    form_class: type[KeyResultForm] = KeyResultForm,
+) -> HttpResponse:
     kr, membership, powers = get_key_result_for_user(request, slug, pk)
     if not powers.can_edit_key_result(kr):
         raise PermissionDenied
-    form = KeyResultForm(request.POST or None, instance=kr, objective=kr.objective, powers=powers)
+    form = form_class(request.POST or None, instance=kr, objective=kr.objective, powers=powers)
     if request.method == "POST" and not request.POST.get("_validate") and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.update_key_result(
-                kr,
-                request.user,  # type: ignore[arg-type]
-                correction=form.correction,
-                co_owners=list(form.cleaned_data["co_owners"]),
-                **fields,
-            )
+            with transaction.atomic():
+                services.update_key_result(
+                    kr,
+                    request.user,  # type: ignore[arg-type]
+                    correction=form.correction,
+                    co_owners=list(form.cleaned_data["co_owners"]),
+                    **fields,
+                )
+                form.save_related(kr, request.user)  # type: ignore[arg-type]
         except ValidationError as error:
             form.add_error(None, error)
         else:
