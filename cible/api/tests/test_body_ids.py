@@ -16,6 +16,7 @@ from cible.api.tests.test_permission_matrix import build_acme, build_globex
 from cible.audit.models import AuditEntry
 from cible.checkins.models import CheckIn, Review
 from cible.collab.models import Comment, InboxItem, Reaction
+from cible.kpis.models import KPI, Guardrail
 from cible.okrs.models import Cycle, Dependency, KeyResult, Objective
 from cible.orgs.models import Team
 from conftest import World
@@ -40,6 +41,7 @@ KINDS = {
     "comment": "comment",
     "in_reply_to": "comment",
     "items": "inbox_item",
+    "guardrails": "kpi",
 }
 
 Request = Callable[[dict[str, Any], Any], tuple[str, str, dict[str, Any]]]
@@ -54,7 +56,12 @@ def _dependency(acme: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {**body, **fields}
 
 
+def _kpi_body(**fields: Any) -> dict[str, Any]:
+    return {"name": "Churn", "direction": "lower", "healthy_high": 2, "critical_high": 3, **fields}
+
+
 OBJ = "/orgs/acme/objectives"
+KPIS = "/orgs/acme/kpis"
 KRS = "/orgs/acme/key-results"
 INITIATIVES = "/orgs/acme/initiatives"
 
@@ -256,6 +263,24 @@ CASES: dict[tuple[str, str], Request] = {
         "/orgs/acme/inbox/read",
         {"items": [bad]},
     ),
+    ("create_kpi", "team"): lambda a, bad: ("POST", KPIS, _kpi_body(team=bad)),
+    ("create_kpi", "owner"): lambda a, bad: (
+        "POST",
+        KPIS,
+        _kpi_body(team=a["team"].pk, owner=bad),
+    ),
+    ("update_kpi", "owner"): lambda a, bad: ("PATCH", f"{KPIS}/{a['kpi'].pk}", {"owner": bad}),
+    ("update_kpi", "team"): lambda a, bad: ("PATCH", f"{KPIS}/{a['kpi'].pk}", {"team": bad}),
+    ("create_key_result", "guardrails"): lambda a, bad: (
+        "POST",
+        KRS,
+        _kr_line(a, guardrails=[bad]),
+    ),
+    ("update_key_result", "guardrails"): lambda a, bad: (
+        "PATCH",
+        f"{KRS}/{a['kr'].pk}",
+        {"guardrails": [bad]},
+    ),
 }
 
 
@@ -331,6 +356,8 @@ def _stored() -> tuple[int, ...]:
         AuditEntry,
         Comment,
         Reaction,
+        KPI,
+        Guardrail,
     )
     return tuple(model.objects.count() for model in models)
 

@@ -2,6 +2,7 @@
 KPI in one action, its check-ins as the KPI's history; once; for who may edit it and
 manage its team's KPIs."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -150,7 +151,9 @@ def test_the_button_shows_on_the_key_result_and_review_pages(world: Any) -> None
     kpi_from_kr.turn_into_kpi(kr, world.bob)
     text = client.get(review).content.decode()
     assert action not in text
-    assert "Followed since as the KPI Keep CSAT above 90." in text
+    assert "Followed since as the KPI Keep CSAT above 90." in re.sub(r"</?a\b[^>]*>", "", text)
+    kpi = KPI.objects.get(from_key_result=kr)
+    assert f'<a href="{kpi.get_absolute_url()}">' in text
 
 
 def test_the_review_pages_queries_do_not_grow_with_the_key_results_to_turn(world: Any) -> None:
