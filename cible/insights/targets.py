@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from cible.kpis.models import KPI, KPIValue
-from cible.lib import similarity
+from cible.lib import coach, similarity
 from cible.lib import targets as method
 from cible.lib.forecast import display_step, round_to
 from cible.lib.targets import Outcome, Suggestion
@@ -253,6 +253,30 @@ def plan(history: TeamHistory, draft: Draft) -> Planned:
     if suggestion.pace is None:
         metric = None  # not used: it went the wrong way
     return Planned(draft, suggestion, metric, history.team is not None, history.cycles)
+
+
+TARGET_SUGGESTION = "target_suggestion"
+
+
+def advice_for(membership: Membership, objective: Objective) -> list[coach.Advice]:
+    """The coach's advice on the targets of an objective's live key results (loaded, with
+    its cycle): a suggestion where the target is not expected to land within 0.6-0.7."""
+    krs = list(objective.key_results.all())
+    if not any(kr.kind in MOVING for kr in krs):
+        return []
+    history = history_for(membership, objective.team, objective.cycle, objective.carried_from_id)
+    advice = []
+    for index, kr in enumerate(krs):
+        if kr.kind not in MOVING:
+            continue
+        planned = plan(history, Draft(kr.kind, kr.start, kr.target, kr.unit, kr.title))
+        if planned.suggested and not planned.suggestion.in_band and planned.target != kr.target:
+            message = gettext("“%(title)s”: %(sentence)s") % {
+                "title": kr.title,
+                "sentence": planned.sentence,
+            }
+            advice.append(coach.Advice(TARGET_SUGGESTION, message, "target", index))
+    return advice
 
 
 # Words ------------------------------------------------------------------------------------

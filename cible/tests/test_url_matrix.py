@@ -469,6 +469,11 @@ TABLE: dict[str, Spec] = {
     ),
     # Suggestions of parents for the objective form: reading only, what the reader may see.
     "parent_suggest": Spec(get=READ, query="parents_search=a"),
+    "target_suggestion": Spec(
+        get=EDIT_FORM, ids=("objective",), query="kind=increase&start=0&target=10&title=Grow"
+    ),
+    "key_result_recall": Spec(get=EDIT_FORM, ids=("objective",), query="title=Grow&unit=h"),
+    "objective_recall": Spec(get=rules(DENIED, OK, OK, OK, OK), query="title=Grow"),
     "objective_detail": Spec(get=READ, ids=("objective",)),
     "objective_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=objective_body),
     "objective_archive": Spec(post=MANAGE, ids=("objective",)),

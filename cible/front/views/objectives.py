@@ -1,10 +1,11 @@
 """The objective page: its key results, dependencies and history (the OKR app's), and its
-forecast (the insights app's), explained in words."""
+forecast and the coach's target suggestions (the insights app's), explained in words."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from cible.insights import targets
 from cible.insights.forecasts import objective_forecasts
 from cible.lib.http import AuthenticatedHttpRequest
 from cible.okrs.access import get_objective_for_user
@@ -17,4 +18,5 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     context = objective_context(request, objective, membership, powers)
     shown = context["row"].objective  # with its live key results and cycle loaded
     context["forecast"] = objective_forecasts([shown])[shown.pk]
+    context["advice"] = [*context["advice"], *targets.advice_for(membership, shown)]
     return render(request, "okrs/objective_detail.html", context)
