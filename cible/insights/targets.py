@@ -70,7 +70,7 @@ CARRIED, SIMILAR, KPI_SOURCE = "carried", "similar", "kpi"
 
 @dataclass
 class TeamHistory:
-    team: Team | None
+    team_named: bool  # a team's history, else the organisation's
     cycle_days: int
     mean_score: Decimal | None = None
     cycles: int = 0
@@ -102,7 +102,7 @@ class Planned:
         return explain(self)
 
 
-def _days(start: date, end: date) -> int:
+def days_between(start: date, end: date) -> int:
     return max((end - start).days, 1)
 
 
@@ -113,7 +113,7 @@ def history_for(
     carried_from_id: int | None = None,
 ) -> TeamHistory:
     """What the team's past says, in five queries whatever its size."""
-    history = TeamHistory(team, _days(cycle.start, cycle.end))
+    history = TeamHistory(team is not None, days_between(cycle.start, cycle.end))
     visible = Objective.objects.visible_to(membership).filter(
         organization_id=membership.organization_id
     )
@@ -166,7 +166,7 @@ def _past_key_results(
     )
     for objective_id, title, unit, kind, start, current, due, c_start, c_end in rows:
         end = due if due and due > c_start else c_end
-        metric = PastMetric(SIMILAR, title, unit, current - start, _days(c_start, end), kind)
+        metric = PastMetric(SIMILAR, title, unit, current - start, days_between(c_start, end), kind)
         if objective_id == carried_from_id:
             history.carried.append(
                 PastMetric(CARRIED, title, unit, metric.change, metric.days, kind)
@@ -208,7 +208,7 @@ def _kpis(history: TeamHistory, membership: Membership, team: Team | None, cycle
     for pk, (name, unit) in kpis.items():
         readings = values.get(pk, [])
         if len(readings) >= 2:
-            days = _days(last.start, last.end)
+            days = days_between(last.start, last.end)
             history.kpis.append(
                 PastMetric(KPI_SOURCE, name, unit, readings[-1] - readings[0], days)
             )
@@ -252,7 +252,7 @@ def plan(history: TeamHistory, draft: Draft) -> Planned:
     )
     if suggestion.pace is None:
         metric = None  # not used: it went the wrong way
-    return Planned(draft, suggestion, metric, history.team is not None, history.cycles)
+    return Planned(draft, suggestion, metric, history.team_named, history.cycles)
 
 
 TARGET_SUGGESTION = "target_suggestion"
