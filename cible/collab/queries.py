@@ -95,7 +95,12 @@ def inbox_items(membership: Membership) -> QuerySet[InboxItem]:
             objective__in=visible_objective_ids(membership),
         )
         .select_related(
-            "actor", "objective", "organization", "comment__organization", "check_in__key_result"
+            "actor",
+            "objective",
+            "organization",
+            "comment__organization",
+            "check_in__key_result",
+            "prompt__key_result",
         )
         .order_by("-created_at", "-id")
     )

@@ -18,7 +18,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from cible.checkins import scoring
-from cible.checkins.models import Review, ReviewKind
+from cible.checkins.models import Decision, Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import score_charts, scores
 from cible.lib import okrmath
@@ -72,6 +72,8 @@ class CycleReport:
     objectives: list[ObjectiveLine]
     retrospectives: list[TeamRetro]
     generated_at: datetime
+    # What was decided about key results whose plan no longer held, in order.
+    decisions: list[Decision] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -166,7 +168,12 @@ def build_report(membership: Membership, cycle: Cycle, team: Team | None = None)
     if team is not None:
         reviews = reviews.filter(team=team)
     retros = [TeamRetro(r, r.team.name if r.team else _("Company")) for r in reviews]
-    return CycleReport(org, cycle, team, lines, retros, timezone.now())
+    decisions = list(
+        Decision.objects.filter(key_result__objective_id__in=[line.objective.pk for line in lines])
+        .select_related("key_result", "decided_by")
+        .order_by("decided_at", "id")
+    )
+    return CycleReport(org, cycle, team, lines, retros, timezone.now(), decisions)
 
 
 def _line(row: Any, final: bool) -> ObjectiveLine:

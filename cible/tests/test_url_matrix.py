@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cible.accounts.models import User
+from cible.checkins.models import DecisionPrompt
 from cible.checkins.services import record_check_in
 from cible.collab.models import InboxItem
 from cible.collab.services import create_comment
@@ -147,6 +148,7 @@ class Side:
     check_in: Any = None
     comment: Any = None
     inbox_item: Any = None
+    prompt: Any = None  # a decision prompt on `kr` (`_add_collab`)
 
 
 @dataclass
@@ -220,6 +222,13 @@ def _add_collab(side: Side, owner: User, other: User) -> None:
     side.comment = create_comment(side.objective, owner, "A comment of the owner's")
     reply = create_comment(side.objective, other, "A reply", reply_to=side.comment)
     side.inbox_item = InboxItem.objects.get(recipient=owner, comment=reply)
+    facts = {"low": "1", "high": "2", "target": "10", "end": "31/12/2026"}
+    side.prompt = DecisionPrompt.objects.create(
+        organization=side.kr.objective.organization,
+        key_result=side.kr,
+        reason="forecast",
+        facts=facts,
+    )
 
 
 # Minimal valid bodies.
@@ -448,6 +457,12 @@ TABLE: dict[str, Spec] = {
     "inline_check_in": Spec(get=EDIT_FORM, post=MANAGE, ids=("kr",), body=check_in_body),
     "key_result_adjust": Spec(
         post=MANAGE, ids=("kr",), body=body(target="12", due_date="", reason="Scope grew")
+    ),
+    "decision_prompt": Spec(
+        get=EDIT_FORM,
+        post=MANAGE,
+        ids=("prompt",),
+        body=body(choice="keep", target="", reason="Still within reach"),
     ),
     "key_result_score": Spec(
         post=MANAGE, ids=("kr",), body=body(score="0.7", score_note="Nearly there")
