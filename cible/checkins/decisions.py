@@ -17,6 +17,7 @@ from cible.audit.models import Action
 from cible.audit.services import record
 from cible.checkins import reviews, signals
 from cible.checkins.models import Decision, DecisionChoice, DecisionPrompt
+from cible.lib.numbers import plain
 from cible.okrs import rules
 from cible.okrs.models import KeyResult
 
@@ -73,7 +74,7 @@ def open_prompts(found: Iterable[Found]) -> list[DecisionPrompt]:
 
 def _values(kr: KeyResult) -> dict[str, str]:
     return {
-        "target": str(kr.target.normalize()),
+        "target": plain(kr.target),
         "state": "cancelled" if kr.cancelled_at else "live",
     }
 

@@ -1,9 +1,12 @@
+from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from cible.okrs.models import KeyResult, value_field
@@ -149,7 +152,15 @@ class DecisionPrompt(models.Model):
 
     @property
     def explanation(self) -> str:
-        facts = self.facts
+        """What was found, in the reader's language (the facts are stored plain: numbers
+        as "12.5", dates as "2026-12-31")."""
+        facts = dict(self.facts)
+        for name in ("low", "high", "target"):
+            if name in facts:
+                facts[name] = number_format(Decimal(facts[name]))
+        for name in ("end", "since"):
+            if name in facts:
+                facts[name] = date_format(date.fromisoformat(facts[name]), "SHORT_DATE_FORMAT")
         if self.reason == PromptReason.FORECAST:
             return (
                 _(

@@ -19,13 +19,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.signals import post_save
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 
 from cible.checkins import decisions
 from cible.checkins.models import CheckIn, DecisionPrompt, PromptReason
 from cible.insights.forecasts import forecast_view, forecasts
 from cible.kpis.models import Guardrail
 from cible.lib.forecast import Basis
+from cible.lib.numbers import plain
 from cible.okrs import rules
 from cible.okrs.contexts import provider_status
 from cible.okrs.models import (
@@ -54,10 +54,6 @@ def _running(org_id: int) -> Any:
     )
 
 
-def _plain(value: Any) -> str:
-    return number_format(value)
-
-
 def find(krs: list[KeyResult], today: date | None = None) -> list[decisions.Found]:
     """The reasons to decide about these key results (cycle and organisation loaded), in a
     constant number of queries."""
@@ -71,10 +67,10 @@ def find(krs: list[KeyResult], today: date | None = None) -> list[decisions.Foun
             kr = by_id[kr_id]
             view = forecast_view(kr, forecast)
             facts = {
-                "low": _plain(view.low),
-                "high": _plain(view.high),
-                "target": _plain(kr.target.normalize()),
-                "end": date_format(view.end, "SHORT_DATE_FORMAT"),
+                "low": plain(view.low),
+                "high": plain(view.high),
+                "target": plain(kr.target),
+                "end": view.end.isoformat(),
             }
             found.append(decisions.Found(kr, PromptReason.FORECAST, facts))
     guardrails = Guardrail.objects.filter(
@@ -82,7 +78,7 @@ def find(krs: list[KeyResult], today: date | None = None) -> list[decisions.Foun
     ).select_related("kpi")
     for guardrail in guardrails:
         since = timezone.localtime(guardrail.breached_since).date()  # type: ignore[arg-type]
-        facts = {"kpi": guardrail.kpi.name, "since": date_format(since, "SHORT_DATE_FORMAT")}
+        facts = {"kpi": guardrail.kpi.name, "since": since.isoformat()}
         found.append(decisions.Found(by_id[guardrail.key_result_id], PromptReason.GUARDRAIL, facts))
     found += _dependency_risks(krs, by_id, today)
     return found

@@ -222,7 +222,7 @@ def _add_collab(side: Side, owner: User, other: User) -> None:
     side.comment = create_comment(side.objective, owner, "A comment of the owner's")
     reply = create_comment(side.objective, other, "A reply", reply_to=side.comment)
     side.inbox_item = InboxItem.objects.get(recipient=owner, comment=reply)
-    facts = {"low": "1", "high": "2", "target": "10", "end": "31/12/2026"}
+    facts = {"low": "1", "high": "2", "target": "10", "end": "2026-12-31"}
     side.prompt = DecisionPrompt.objects.create(
         organization=side.kr.objective.organization,
         key_result=side.kr,

@@ -13,7 +13,7 @@ from conftest import World
 
 pytestmark = pytest.mark.django_db
 
-FACTS = {"low": "1.5", "high": "2", "target": "1", "end": "31/12/2026"}
+FACTS = {"low": "1.5", "high": "2", "target": "1", "end": "2026-12-31"}
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def url(prompt: DecisionPrompt) -> str:
 def test_the_page_explains_the_prompt(world: World, prompt: DecisionPrompt) -> None:
     response = world.client_for(world.bob).get(url(prompt))
     assert response.status_code == 200
-    assert "forecast at 1.5 to 2 on 31/12/2026: the target 1 is out of that range" in (
+    assert "forecast at 1.5 to 2 on Dec. 31, 2026: the target 1 is out of that range" in (
         response.content.decode()
     )
 
