@@ -4,11 +4,13 @@ and explain, adjust the target, drop, or replace (drop, then write a new one).""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,20 +33,27 @@ class Found:
     facts: dict[str, Any]
 
 
+# After a decision, the same reason waits this long before it is raised again: until the
+# next monthly review, not the next day's scan.
+QUIET = timedelta(days=28)
+
+
 @transaction.atomic
 def open_prompts(found: Iterable[Found]) -> list[DecisionPrompt]:
-    """Open a prompt for each finding that has none open yet; return those opened (their
-    owners are told once, by `signals.decision_prompted`). Three queries at most."""
+    """Open a prompt for each finding that has none open, nor one decided within `QUIET`;
+    return those opened (their owners are told once, by `signals.decision_prompted`).
+    Three queries at most."""
     wanted = {(f.key_result.pk, f.reason): f for f in found}
     if not wanted:
         return []
     kr_ids = {kr_id for kr_id, _reason in wanted}
+    now = timezone.now()
     open_now = set(
         DecisionPrompt.objects.filter(
-            key_result_id__in=kr_ids, decided_at__isnull=True
+            Q(decided_at__isnull=True) | Q(decided_at__gte=now - QUIET),
+            key_result_id__in=kr_ids,
         ).values_list("key_result_id", "reason")
     )
-    now = timezone.now()
     rows = [
         DecisionPrompt(
             organization_id=f.key_result.objective.organization_id,

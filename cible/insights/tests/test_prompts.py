@@ -122,3 +122,17 @@ def test_a_check_in_scans_its_key_result_once_stored(
     with django_capture_on_commit_callbacks(execute=True):
         record_check_in(kr, world.bob, D(45))
     assert DecisionPrompt.objects.filter(key_result=kr, reason="forecast").count() == 1
+
+
+def test_the_daily_scan_passes_once_a_day(world: World) -> None:
+    kr = signups(world)
+    for days_ago, value in ((5, "40"), (4, "41"), (3, "42"), (2, "43"), (1, "44"), (0, "45")):
+        reading(kr, days_ago, value)
+    today = timezone.localdate()
+    prompts._scanned.clear()
+    assert prompts.scan_due(today) == 1
+    DecisionPrompt.objects.update(decided_at=timezone.now())  # decided meanwhile
+    assert prompts.scan_due(today) == 0  # scanned today already
+    assert prompts.scan_due(today + timedelta(days=1)) == 0  # decided: quiet for a while
+    DecisionPrompt.objects.update(decided_at=timezone.now() - timedelta(days=29))
+    assert prompts.scan_due(today + timedelta(days=2)) == 1  # raised again a month later
