@@ -230,6 +230,8 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             " WHERE i.recipient_id = %s AND i.organization_id = %s"
             " ORDER BY i.created_at DESC, i.id DESC LIMIT 50",
             [user.pk, o],
+        ),
+        Target(
             "objective page with forecasts (company objective)",
             f"{base}/objectives/{root.pk}/",
             # Its key results and their check-ins: what the forecast reads.
