@@ -234,9 +234,8 @@ def metric_for(history: TeamHistory, draft: Draft) -> PastMetric | None:
                 return metric
     named = [m for m in history.kpis if title and similarity.similar(m.name, title)]
     united = [m for m in history.kpis if unit.strip() and _same_unit(m.unit, unit)]
-    for metric in named + united:
-        return metric
-    return None
+    found = named + united
+    return found[0] if found else None
 
 
 def plan(history: TeamHistory, draft: Draft) -> Planned:

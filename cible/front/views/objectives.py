@@ -18,5 +18,7 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     context = objective_context(request, objective, membership, powers)
     shown = context["row"].objective  # with its live key results and cycle loaded
     context["forecast"] = objective_forecasts([shown])[shown.pk]
-    context["advice"] = [*context["advice"], *targets.advice_for(membership, shown)]
+    if powers.can_edit(objective):
+        # Suggested targets are for those who may change them.
+        context["advice"] = [*context["advice"], *targets.advice_for(membership, shown)]
     return render(request, "okrs/objective_detail.html", context)

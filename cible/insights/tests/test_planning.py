@@ -235,3 +235,16 @@ def test_the_recall_queries_are_constant(world: World) -> None:
         objective = past_objective(world, past(world, f"Q{n}", n + 1), "Answer calls fast", "0.5")
         KeyResult.objects.create(objective=objective, owner=world.bob, title="Answer calls fast")
     assert count() == first
+
+
+def test_the_coach_suggests_targets_to_those_who_may_change_them_only(world: World) -> None:
+    past_objective(world, past(world), "Answer fast", "0.95")
+    KeyResult.objects.create(
+        objective=world.team_objective,
+        owner=world.bob,
+        title="More calls",
+        start=D(0),
+        target=D(100),
+    )
+    response = world.client_for(world.vera).get(world.team_objective.get_absolute_url())
+    assert "Your team reached 0.95" not in response.content.decode()
