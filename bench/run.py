@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from urllib.request import urlopen
 
 import weight  # bench/weight.py, beside this file
@@ -231,6 +232,8 @@ def targets(org: Any, reader: Any, api: "ApiAccess | None") -> list[Target]:
             " WHERE i.recipient_id = %s AND i.organization_id = %s"
             " ORDER BY i.created_at DESC, i.id DESC LIMIT 50",
             [user.pk, o],
+        ),
+        Target(
             "objective page with forecasts (company objective)",
             f"{base}/objectives/{root.pk}/",
             # Its key results and their check-ins: what the forecast reads.
@@ -380,6 +383,17 @@ class ApiAccess:
                 f"{api}/objectives/{objective.pk}",
                 objectives_floor("o.id = %s"),
                 [org.pk, cycle.pk, objective.pk],
+                headers=self.headers(),
+            ),
+            Target(
+                "API: target suggestion",
+                f"{api}/target-suggestion?team={objective.team_id or ''}&kind=increase&start=0"
+                f"&target=100&unit={kr.unit}&title={quote(kr.title)}",
+                # The team's mean score in closed cycles: what the calibration reads.
+                "SELECT avg(o.score), count(DISTINCT o.cycle_id) FROM okrs_objective o"
+                " JOIN okrs_cycle c ON c.id = o.cycle_id WHERE o.organization_id = %s"
+                " AND o.team_id = %s AND c.state = 'closed' AND o.score IS NOT NULL",
+                [org.pk, objective.team_id],
                 headers=self.headers(),
             ),
             Target(

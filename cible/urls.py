@@ -100,6 +100,7 @@ urlpatterns = [
         name="inline_check_in",
     ),
     path(org + "key-results/<id:pk>/adjust/", rhythm.key_result_adjust, name="key_result_adjust"),
+    path(org + "decisions/<id:pk>/", rhythm.decision_prompt, name="decision_prompt"),
     path(org + "key-results/<id:pk>/score/", rhythm.key_result_score, name="key_result_score"),
     path(org + "key-results/<id:pk>/to-kpi/", to_kpi.key_result_to_kpi, name="key_result_to_kpi"),
     path(org + "search/", okrs.search, name="search"),

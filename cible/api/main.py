@@ -21,6 +21,7 @@ from cible.api import (
     okrs,
     orgs,
     personal,
+    planning,
     scores,
 )
 from cible.api.auth import CookieSessionAuth, TokenAuth, throttle
@@ -106,3 +107,4 @@ api.add_router("", okrfiles.router)
 api.add_router("", scores.router)
 api.add_router("", personal.router)
 api.add_router("", collab.router)
+api.add_router("", planning.router)

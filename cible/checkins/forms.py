@@ -4,6 +4,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cible.checkins.models import DecisionChoice
+from cible.lib.limits import SHORT_TEXT
 from cible.lib.text import TextRulesMixin
 from cible.okrs import rules
 from cible.okrs.forms import NumberField
@@ -105,3 +107,30 @@ class CheckInRowForm(TextRulesMixin, forms.Form):
             "comment": data.get("comment", ""),
             "blockers": data.get("blockers", ""),
         }
+
+
+class DecisionForm(TextRulesMixin, forms.Form):
+    """The decision on a key result whose plan no longer holds: the reason always; a new
+    target to adjust it (checked by the rules when it is stored)."""
+
+    choice = forms.ChoiceField(
+        label=_("Your decision"), choices=DecisionChoice.choices, widget=forms.RadioSelect
+    )
+    target = NumberField(
+        label=_("New target (to adjust it)"),
+        required=False,
+        max_digits=rules.VALUE_MAX_DIGITS,
+        decimal_places=rules.VALUE_DECIMAL_PLACES,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        error_messages={"required": _("Say why: the reason stays in the history.")},
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choice") == DecisionChoice.ADJUST and data.get("target") is None:
+            self.add_error("target", _("Give the new target."))
+        return data

@@ -30,3 +30,8 @@ def listening(organization_id: int) -> BaseExpression:
     if len(expressions) == 1:
         return expressions[0]
     return ExpressionWrapper(reduce(or_, map(Q, expressions)), output_field=BooleanField())
+
+
+# prompts: the decision prompts just opened (`cible.checkins.decisions.open_prompts`), sent
+# inside their transaction; the inbox tells each key result's owner.
+decision_prompted = Signal()

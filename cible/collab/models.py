@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cible.checkins.models import CheckIn
+from cible.checkins.models import CheckIn, DecisionPrompt
 from cible.kpis.models import GuardrailBreach
 from cible.okrs.models import KeyResult, Objective
 from cible.orgs.models import Organization
@@ -173,6 +173,7 @@ class InboxKind(models.TextChoices):
     APPROVAL_REQUESTED = "approval", _("Draft waiting for your approval")
     APPROVAL_DECIDED = "decision", _("Decision on your draft")
     GUARDRAIL = "guardrail", _("Guardrail breached")
+    DECISION_PROMPT = "prompt", _("A decision to take on your key result")
 
 
 # What a person may get by e-mail (batched); the other kinds stay in the inbox.
@@ -210,6 +211,10 @@ class InboxItem(models.Model):
         GuardrailBreach, models.CASCADE, null=True, blank=True, related_name="+"
     )
     emoji = models.CharField(max_length=10, choices=Emoji.choices, blank=True)
+    # A key result whose plan no longer holds: one item per prompt and person.
+    prompt = models.ForeignKey(
+        DecisionPrompt, models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # An approval's decision and its note.
     approved = models.BooleanField(null=True, blank=True)
     note = models.TextField(blank=True)
@@ -232,6 +237,13 @@ class InboxItem(models.Model):
                 name="collab_inbox_to_mail",
             ),
         ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["recipient", "prompt"],
+                condition=Q(prompt__isnull=False),
+                name="one_inbox_item_per_prompt",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
@@ -240,6 +252,8 @@ class InboxItem(models.Model):
         if self.comment_id is not None and self.comment is not None:
             return self.comment.get_absolute_url()
         slug = self.organization.slug
+        if self.prompt_id is not None:
+            return reverse("decision_prompt", args=[slug, self.prompt_id])
         if self.check_in_id is not None:
             return reverse("check_in_detail", args=[slug, self.check_in_id])
         if self.guardrail_breach_id is not None and self.guardrail_breach is not None:

@@ -102,6 +102,7 @@ def inbox_items(membership: Membership) -> QuerySet[InboxItem]:
             "check_in__key_result",
             "guardrail_breach__guardrail__kpi",
             "guardrail_breach__guardrail__key_result",
+            "prompt__key_result",
         )
         .order_by("-created_at", "-id")
     )

@@ -1,12 +1,14 @@
 """The inbox's receivers of what the OKR services announce: drafts sent for approval and
 decided (`cible.okrs.signals`), objectives aligned to another's (`m2m_changed` of their
-parents), connected by the app's `ready()`."""
+parents), and the decision prompts opened (`cible.checkins.signals`), connected by the
+app's `ready()`."""
 
 from typing import Any
 
 from django.db.models.signals import m2m_changed
 
 from cible.accounts.models import User
+from cible.checkins import signals as checkins
 from cible.collab import services
 from cible.kpis import signals as kpis
 from cible.kpis.models import Guardrail, GuardrailBreach
@@ -55,7 +57,12 @@ def guardrail_breached(
     services.guardrail_breached(guardrail, breach)
 
 
+def decision_prompted(sender: Any, prompts: Any = (), **kwargs: Any) -> None:
+    services.decisions_prompted(prompts)
+
+
 def connect() -> None:
+    checkins.decision_prompted.connect(decision_prompted, dispatch_uid="cible.collab")
     okrs.approval_requested.connect(approval_requested, dispatch_uid="cible.collab")
     okrs.approval_decided.connect(approval_decided, dispatch_uid="cible.collab")
     kpis.guardrail_breached.connect(guardrail_breached, dispatch_uid="cible.collab")

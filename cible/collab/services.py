@@ -9,7 +9,7 @@ from django.utils import timezone
 from cible.accounts.models import User
 from cible.audit.models import Action
 from cible.audit.services import record
-from cible.checkins.models import CheckIn
+from cible.checkins.models import CheckIn, DecisionPrompt
 from cible.collab import events, mentions, rules
 from cible.collab.models import MAILED_KINDS, Comment, Emoji, InboxItem, InboxKind, Reaction
 from cible.kpis.models import Guardrail, GuardrailBreach
@@ -263,3 +263,21 @@ def guardrail_breached(guardrail: Guardrail, breach: GuardrailBreach) -> None:
         None,
         guardrail_breach=breach,
     )
+
+
+def decisions_prompted(prompts: Iterable[DecisionPrompt]) -> None:
+    """Each key result's owner learns once that a decision is waiting (`_notify` never
+    twice for one prompt: the prompts are new, and the constraint holds one item)."""
+    rows = [
+        InboxItem(
+            organization_id=p.organization_id,
+            recipient_id=p.key_result.owner_id,
+            kind=InboxKind.DECISION_PROMPT,
+            objective_id=p.key_result.objective_id,
+            prompt=p,
+            created_at=p.created_at,
+            mailed_at=p.created_at,
+        )
+        for p in prompts
+    ]
+    InboxItem.objects.bulk_create(rows, ignore_conflicts=True)

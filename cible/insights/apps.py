@@ -10,3 +10,6 @@ class InsightsConfig(AppConfig):
         from cible.insights import receivers
 
         receivers.connect()
+        from cible.insights import prompts
+
+        prompts.connect()

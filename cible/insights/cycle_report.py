@@ -28,7 +28,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from cible.checkins import scoring
-from cible.checkins.models import Review, ReviewKind
+from cible.checkins.models import Decision, Review, ReviewKind
 from cible.checkins.reviews import RETRO_FIELDS
 from cible.insights import facts, score_charts, scores, snapshots
 from cible.insights.models import ObjectiveFact
@@ -42,7 +42,7 @@ from cible.orgs.models import Membership, Organization, Team
 
 REVIEW_RETRO_FIELDS = ("worked", "did_not_work", "learned", "celebrate")
 PAGE_SIZE = 50
-BREACHES_SHOWN = 100  # a large cycle's report lists the first guardrail breaches
+BREACHES_SHOWN = 100  # a large cycle's report lists the first guardrail breaches, decisions
 
 
 @dataclass
@@ -140,6 +140,8 @@ class CycleReport:
     page: Page | None = None  # type: ignore[type-arg]
     stored: bool = False
     breaches: list[BreachLine] = field(default_factory=list)
+    # What was decided about key results whose plan no longer held, in order.
+    decisions: list[Decision] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -282,7 +284,14 @@ def build_report(
     retros = [TeamRetro(r, r.team.name if r.team else _("Company")) for r in reviews]
     kr_ids = [kr_line.kr.pk for line in lines for kr_line in line.key_results]
     breaches = [BreachLine(b) for b in breaches_during(cycle, kr_ids)]
-    return CycleReport(org, cycle, team, lines, retros, timezone.now(), breaches=breaches)
+    decisions = list(
+        Decision.objects.filter(key_result__objective_id__in=[line.objective.pk for line in lines])
+        .select_related("key_result", "decided_by")
+        .order_by("decided_at", "id")
+    )
+    return CycleReport(
+        org, cycle, team, lines, retros, timezone.now(), breaches=breaches, decisions=decisions
+    )
 
 
 def breaches_during(
@@ -325,8 +334,22 @@ def stored_report(membership: Membership, cycle: Cycle, page: str | None) -> Cyc
     company = reviews.filter(team=None).order_by("held_on", "id")
     retros = [TeamRetro(r, _("Company")) for r in company]
     breaches = [BreachLine(b) for b in breaches_during(cycle, limit=BREACHES_SHOWN)]
+    decisions = list(
+        Decision.objects.filter(key_result__objective__in=facts.counted(org, cycle))
+        .select_related("key_result", "decided_by")
+        .order_by("decided_at", "id")[:BREACHES_SHOWN]
+    )
     report = CycleReport(
-        org, cycle, None, lines, retros, timezone.now(), page=listed, stored=True, breaches=breaches
+        org,
+        cycle,
+        None,
+        lines,
+        retros,
+        timezone.now(),
+        page=listed,
+        stored=True,
+        breaches=breaches,
+        decisions=decisions,
     )
     board = snapshots.stored(org, cycle)
     if board.computed_at is not None:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cible.insights import views
-from cible.insights.views import exports, reports
+from cible.insights.views import exports, planning, reports
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -12,6 +12,13 @@ urlpatterns = [
         views.team_dashboard,
         name="team_dashboard_section",
     ),
+    path(
+        "objectives/<id:pk>/target-suggestion/",
+        planning.target_suggestion,
+        name="target_suggestion",
+    ),
+    path("objectives/<id:pk>/recall/", planning.key_result_recall, name="key_result_recall"),
+    path("recall/", planning.objective_recall, name="objective_recall"),
     path("calibration/", reports.calibration, name="calibration"),
     path("cycles/<id:pk>/report/", reports.cycle_report, name="cycle_report"),
     path("cycles/<id:pk>/report.pdf", reports.cycle_report_pdf, name="cycle_report_pdf"),

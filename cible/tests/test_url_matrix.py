@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cible.accounts.models import User
+from cible.checkins.models import DecisionPrompt
 from cible.checkins.services import record_check_in
 from cible.collab.models import InboxItem
 from cible.collab.services import create_comment
@@ -151,6 +152,7 @@ class Side:
     comment: Any = None
     inbox_item: Any = None
     kpi: Any = None  # a KPI of the team's (`_add_kpi`)
+    prompt: Any = None  # a decision prompt on `kr` (`_add_collab`)
 
 
 @dataclass
@@ -224,6 +226,13 @@ def _add_collab(side: Side, owner: User, other: User) -> None:
     side.comment = create_comment(side.objective, owner, "A comment of the owner's")
     reply = create_comment(side.objective, other, "A reply", reply_to=side.comment)
     side.inbox_item = InboxItem.objects.get(recipient=owner, comment=reply)
+    facts = {"low": "1", "high": "2", "target": "10", "end": "2026-12-31"}
+    side.prompt = DecisionPrompt.objects.create(
+        organization=side.kr.objective.organization,
+        key_result=side.kr,
+        reason="forecast",
+        facts=facts,
+    )
 
 
 def _add_kpi(side: Side, org: Any, author: User) -> None:
@@ -477,6 +486,12 @@ TABLE: dict[str, Spec] = {
     "key_result_adjust": Spec(
         post=MANAGE, ids=("kr",), body=body(target="12", due_date="", reason="Scope grew")
     ),
+    "decision_prompt": Spec(
+        get=EDIT_FORM,
+        post=MANAGE,
+        ids=("prompt",),
+        body=body(choice="keep", target="", reason="Still within reach"),
+    ),
     "key_result_score": Spec(
         post=MANAGE, ids=("kr",), body=body(score="0.7", score_note="Nearly there")
     ),
@@ -499,6 +514,11 @@ TABLE: dict[str, Spec] = {
     ),
     # Suggestions of parents for the objective form: reading only, what the reader may see.
     "parent_suggest": Spec(get=READ, query="parents_search=a"),
+    "target_suggestion": Spec(
+        get=EDIT_FORM, ids=("objective",), query="kind=increase&start=0&target=10&title=Grow"
+    ),
+    "key_result_recall": Spec(get=EDIT_FORM, ids=("objective",), query="title=Grow&unit=h"),
+    "objective_recall": Spec(get=rules(DENIED, OK, OK, OK, OK), query="title=Grow"),
     "objective_detail": Spec(get=READ, ids=("objective",)),
     "objective_edit": Spec(get=EDIT_FORM, post=MANAGE, ids=("objective",), body=objective_body),
     "objective_archive": Spec(post=MANAGE, ids=("objective",)),

@@ -87,6 +87,7 @@ ROWS: dict[str, Row] = {
     "list_objectives": Row(),
     "get_objective": Row("objective"),
     "get_objective_forecast": Row("objective"),
+    "get_target_suggestion": Row(),
     "create_objective": Row(
         body=body(
             title="Learn the domain",

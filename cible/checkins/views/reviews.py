@@ -1,4 +1,5 @@
-"""The team rhythm: the weekly meeting, the monthly review, the end-of-cycle review."""
+"""The team rhythm: the weekly meeting, the monthly review with its decisions to take, the
+end-of-cycle review."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cible.checkins import kpi_from_kr, reviews, scoring
+from cible.checkins import decisions, kpi_from_kr, reviews, scoring
 from cible.checkins.access import may_hold
-from cible.checkins.forms import CheckInRowForm
-from cible.checkins.models import Review, ReviewKind
+from cible.checkins.forms import CheckInRowForm, DecisionForm
+from cible.checkins.models import DecisionChoice, DecisionPrompt, Review, ReviewKind
 from cible.checkins.services import record_check_in
 from cible.kpis.queries import attach_breaches
 from cible.lib import okrmath
@@ -270,12 +271,14 @@ def monthly_review(
         )
         messages.success(request, _("Review saved."))
         return redirect(request.get_full_path())
+    rows = _team_rows(membership, team, cycle) if cycle else []
     context = {
         "org": membership.organization,
         "membership": membership,
         "team": team,
         "cycle": cycle,
-        "rows": _team_rows(membership, team, cycle) if cycle else [],
+        "rows": rows,
+        "prompts": _open_prompts(membership, rows),
         "form": form,
         "can_adjust": allowed,
         "adjust_form": AdjustForm(auto_id=False),
@@ -286,6 +289,77 @@ def monthly_review(
     return render(
         request, "checkins/monthly_review.html", context, status=422 if form.errors else 200
     )
+
+
+def _open_prompts(membership: Membership, rows: list[Any]) -> list[DecisionPrompt]:
+    """The decisions waiting on the page's key results, each marked with whether the
+    reader may take it (who may edit the key result)."""
+    prompts = list(
+        DecisionPrompt.objects.filter(
+            organization_id=membership.organization_id,
+            decided_at__isnull=True,
+            key_result__objective_id__in=[row.objective.pk for row in rows] or [0],
+            key_result__cancelled_at__isnull=True,
+            key_result__archived_at__isnull=True,
+        ).select_related(*PROMPT_RELATED)
+    )
+    powers = Powers(membership)
+    for prompt in prompts:
+        prompt.can_decide = powers.can_edit_key_result(prompt.key_result)  # type: ignore[attr-defined]
+        prompt.form = DecisionForm(auto_id=f"prompt-{prompt.pk}-%s")  # type: ignore[attr-defined]
+    return prompts
+
+
+PROMPT_RELATED = (
+    "key_result__objective__cycle",
+    "key_result__objective__organization",
+    "key_result__objective__team",
+    "key_result__owner",
+)
+
+
+@login_required
+def decision_prompt(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A key result whose plan no longer holds: why, and the decision (keep and explain,
+    adjust the target, drop or replace), for whoever may edit it."""
+    membership = get_membership(request, slug)
+    prompt = (
+        DecisionPrompt.objects.filter(
+            organization_id=membership.organization_id,
+            key_result__objective__in=Objective.objects.visible_to(membership),
+            pk=pk,
+        )
+        .select_related(*PROMPT_RELATED)
+        .first()
+    )
+    if prompt is None:
+        raise Http404
+    kr = prompt.key_result
+    if not Powers(membership).can_edit_key_result(kr):
+        raise PermissionDenied
+    prompt.can_decide = prompt.decided_at is None  # type: ignore[attr-defined]
+    form = DecisionForm(request.POST or None, auto_id=f"prompt-{prompt.pk}-%s")
+    if request.method == "POST" and prompt.decided_at is not None:
+        form.add_error(None, _("This decision was already taken."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            decisions.decide(kr, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded; it shows in the cycle report."))
+            if form.cleaned_data["choice"] == DecisionChoice.REPLACE:
+                return redirect("key_result_create", slug, kr.objective_id)
+            return redirect(_back(request, kr.get_absolute_url()))
+    context = {
+        "org": membership.organization,
+        "membership": membership,
+        "prompt": prompt,
+        "form": form,
+        "past": prompt.decisions.select_related("decided_by"),
+    }
+    status = 422 if form.errors else 200
+    return render(request, "checkins/decision_prompt.html", context, status=status)
 
 
 @login_required

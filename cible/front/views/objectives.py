@@ -1,10 +1,11 @@
 """The objective page: its key results, dependencies and history (the OKR app's), and its
-forecast (the insights app's), explained in words."""
+forecast and the coach's target suggestions (the insights app's), explained in words."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from cible.insights import targets
 from cible.insights.forecasts import objective_forecasts
 from cible.kpis.queries import attach_breaches, guardrail_counts
 from cible.lib.http import AuthenticatedHttpRequest
@@ -26,4 +27,7 @@ def objective_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
         *context["advice"],
         *guardrail_advice(shown, counts, request.LANGUAGE_CODE),
     ]
+    if powers.can_edit(objective):
+        # Suggested targets are for those who may change them.
+        context["advice"] = [*context["advice"], *targets.advice_for(membership, shown)]
     return render(request, "okrs/objective_detail.html", context)

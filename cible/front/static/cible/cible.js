@@ -104,3 +104,19 @@
     });
   });
 })();
+
+// "Use this target": a suggestion fills the field it names, only when asked; the form's
+// own validation then runs as if the person had typed it.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill-field]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-fill-field"));
+    if (!field) return;
+    field.value = button.getAttribute("data-fill-value");
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    field.focus();
+  });
+})();

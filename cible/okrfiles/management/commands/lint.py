@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 for finding in findings(document, language):
                     self.stdout.write(located(name, finding.problem, finding.level))
                     errors += finding.level == "error"
-                    warnings += finding.level != "error"
+                    warnings += finding.level == "warning"
             summary = _("Errors: %(errors)d, warnings: %(warnings)d.") % {
                 "errors": errors,
                 "warnings": warnings,

@@ -25,7 +25,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from cible.api import idempotency
 from cible.collab import mail as inbox_mail
-from cible.insights import snapshots
+from cible.insights import prompts, snapshots
 from cible.lib import dbstats
 from cible.notifications import tasks as notifications
 from cible.okrs import alignment
@@ -112,6 +112,7 @@ class Command(BaseCommand):
             queued += webhooks.dispatch()
             queued += sources.run_due()
             queued += snapshots.refresh_due()
+            prompts.scan_due()
             inbox_mail.send_due()
             dbstats.refresh_statistics()
             idempotency.prune()
