@@ -10,6 +10,3 @@ class InsightsConfig(AppConfig):
         from cible.insights import receivers
 
         receivers.connect()
-        from cible.insights import prompts
-
-        prompts.connect()

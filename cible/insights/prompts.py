@@ -7,17 +7,16 @@
 - or at risk from a dependency (`rules.at_risk_from_dependency`: the provider is off
   track while the dependency is awaited).
 
-The scan runs once a day for each organisation from `cible worker`, and for a key result
-on each of its check-ins, once it is stored. Finding the same again opens nothing new.
+The scan runs once a day for each organisation from `cible worker`, and each pass of the
+worker looks at the key results checked in since the one before (a check-in itself pays
+nothing for it). Finding the same again opens nothing new.
 """
 
 import logging
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from cible.checkins import decisions
@@ -128,6 +127,9 @@ def scan_key_results(kr_ids: list[int], today: date | None = None) -> list[Decis
     return decisions.open_prompts(find(krs, today))
 
 
+SCAN_CHUNK = 500
+
+
 # Once a day for each organisation, from the worker's planning pass; a worker that starts
 # again scans again, which opens nothing new.
 _scanned: dict[int, date] = {}
@@ -146,13 +148,26 @@ def scan_due(today: date | None = None) -> int:
     return opened
 
 
-def check_in_saved(sender: Any, instance: CheckIn, created: bool, **kwargs: Any) -> None:
-    """A check-in may take its key result's forecast away from its target: look once the
-    check-in and the key result's new value are stored."""
-    if created:
-        kr_id = instance.key_result_id
-        transaction.on_commit(lambda: scan_key_results([kr_id]))
+# The newest check-in looked at by the worker's passes, so that each pass looks at the key
+# results checked in since the last one (a check-in itself pays nothing for prompts).
+_seen_check_in: list[int] = []
 
 
-def connect() -> None:
-    post_save.connect(check_in_saved, sender=CheckIn, dispatch_uid="cible.insights.prompts")
+def scan_checked_in(today: date | None = None) -> int:
+    """Look at the key results checked in since the last pass: a check-in may take a
+    forecast away from its target. The first pass of a worker starts from now."""
+    newest = CheckIn.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if not _seen_check_in:
+        _seen_check_in.append(newest)
+        return 0
+    since, _seen_check_in[0] = _seen_check_in[0], newest
+    kr_ids = list(
+        CheckIn.objects.filter(pk__gt=since, pk__lte=newest)
+        .values_list("key_result_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    opened = 0
+    for start in range(0, len(kr_ids), SCAN_CHUNK):
+        opened += len(scan_key_results(kr_ids[start : start + SCAN_CHUNK], today))
+    return opened

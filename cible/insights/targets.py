@@ -259,8 +259,7 @@ def advice_for(membership: Membership, objective: Objective) -> list[coach.Advic
     """The coach's advice on the targets of an objective's live key results (loaded, with
     its cycle): a suggestion where the target is not expected to land within 0.6-0.7."""
     krs = list(objective.key_results.all())
-    if not any(kr.kind in MOVING for kr in krs):
-        return []
+    # Read whatever its key results' kinds: the page's queries stay the same as they change.
     history = history_for(membership, objective.team, objective.cycle, objective.carried_from_id)
     advice = []
     for index, kr in enumerate(krs):

@@ -110,8 +110,8 @@ def test_the_scan_queries_do_not_grow_with_the_key_results(world: World) -> None
     assert count() == first
 
 
-def test_a_check_in_scans_its_key_result_once_stored(
-    world: World, django_capture_on_commit_callbacks
+def test_the_worker_looks_at_the_key_results_checked_in_since_its_last_pass(
+    world: World,
 ) -> None:  # type: ignore[no-untyped-def]
     from cible.checkins.services import record_check_in
 
@@ -119,9 +119,13 @@ def test_a_check_in_scans_its_key_result_once_stored(
     reading(kr, 5, "40")
     for days_ago, value in ((4, "41"), (3, "42"), (2, "43"), (1, "44")):
         reading(kr, days_ago, value)
-    with django_capture_on_commit_callbacks(execute=True):
-        record_check_in(kr, world.bob, D(45))
+    prompts._seen_check_in.clear()
+    assert prompts.scan_checked_in() == 0  # a worker's first pass starts from now
+    record_check_in(kr, world.bob, D(45))
+    assert not DecisionPrompt.objects.filter(key_result=kr).exists()  # the check-in pays nothing
+    assert prompts.scan_checked_in() == 1
     assert DecisionPrompt.objects.filter(key_result=kr, reason="forecast").count() == 1
+    assert prompts.scan_checked_in() == 0  # nothing checked in since
 
 
 def test_the_daily_scan_passes_once_a_day(world: World) -> None:

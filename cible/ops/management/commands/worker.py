@@ -113,6 +113,7 @@ class Command(BaseCommand):
             queued += sources.run_due()
             queued += snapshots.refresh_due()
             prompts.scan_due()
+            prompts.scan_checked_in()
             inbox_mail.send_due()
             dbstats.refresh_statistics()
             idempotency.prune()
