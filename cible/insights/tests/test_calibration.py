@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from cible.checkins import scoring
 from cible.insights import scores
-from cible.insights.calibration import calibration_for, computed_calibration
+from cible.insights.calibration import calibration_for, computed_calibration, draw
 from cible.insights.models import CalibrationFact
 from cible.insights.tasks import tally_closed_cycle
+from cible.insights.views import reports
 from cible.okrs.models import (
     Cycle,
     CycleState,
@@ -268,7 +269,7 @@ def test_the_trend_is_the_mean_objective_score_of_each_closed_cycle(world, histo
 
 
 def test_the_histogram_chart_highlights_and_labels_the_target_band(world, history) -> None:
-    chart = calibration_for(membership(world, world.alice)).organization.objective_chart
+    chart = draw(calibration_for(membership(world, world.alice)).organization).objective_chart
     assert chart.count('class="bar bar-highlight"') == 1
     assert "0.6–0.7 (target)" in chart
     assert "<title" in chart
@@ -326,6 +327,8 @@ def test_the_page_queries_do_not_grow_with_the_data(world, history) -> None:
 
 
 def _figures(calibration):  # type: ignore[no-untyped-def]
+    for group in calibration.groups:
+        draw(group)
     return [
         (g.name, g.stats, g.trend, g.bins, g.objective_chart, g.kr_chart, g.trend_chart)
         for g in calibration.groups
@@ -380,3 +383,18 @@ def test_closing_a_cycle_queues_its_tally_for_the_worker(
     scored_count = Objective.objects.filter(cycle=world.cycle, score__isnull=False).count()
     assert sum(count for count, _total, _bins in fact.objectives.values()) == scored_count >= 1
     assert tally_closed_cycle.call(world.cycle.pk + 1000) == "gone"
+
+
+def test_the_teams_come_a_page_at_a_time_with_their_charts(world, history, monkeypatch) -> None:
+    monkeypatch.setattr(reports, "TEAMS_PER_PAGE", 1)
+    client = world.client_for(world.alice)
+    first = client.get(URL)
+    second = client.get(URL + "?page=2")
+    assert first.status_code == second.status_code == 200
+    [one], [two] = list(first.context["teams"]), list(second.context["teams"])
+    assert one.name != two.name and one.drawn and two.drawn
+    html = first.content.decode()
+    assert f'id="team-{one.team.pk}"' in html and f'id="team-{two.team.pk}"' not in html
+    assert 'rel="next"' in html
+    undrawn = [g for g in first.context["calibration"].teams if not g.drawn]
+    assert len(undrawn) == len(first.context["calibration"].teams) - 1

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cible.checkins import scoring
-from cible.insights.calibration import calibration_for, computed_calibration
+from cible.insights.calibration import calibration_for, computed_calibration, draw
 from cible.okrs.models import Cycle, CycleState, KeyResult, Level, Objective, Visibility
 from cible.okrs.services import (
     archive_objective,
@@ -33,6 +33,8 @@ ACTION = st.tuples(
 
 
 def figures(calibration):  # type: ignore[no-untyped-def]
+    for group in calibration.groups:
+        draw(group)
     return [
         (g.name, g.stats, g.trend, g.bins, g.objective_chart, g.kr_chart, g.trend_chart)
         for g in calibration.groups

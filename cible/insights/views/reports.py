@@ -3,12 +3,13 @@ open to every member of the organisation, viewers included."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext
 
-from cible.insights.calibration import calibration_for
+from cible.insights.calibration import calibration_for, draw
 from cible.insights.cycle_report import CycleReport, build_report, report_charts
 from cible.insights.report_markdown import render_markdown
 from cible.insights.score_charts import bin_rows
@@ -18,14 +19,22 @@ from cible.orgs.access import get_membership
 from cible.orgs.forms import team_picker
 from cible.orgs.models import Organization, Team
 
+# The calibration lists its teams this many at a time (10,000 at 100,000 people).
+TEAMS_PER_PAGE = 50
+
 
 @login_required
 def calibration(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
+    calibration = calibration_for(membership)
+    teams = Paginator(calibration.teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [draw(calibration.organization), *(draw(group) for group in teams)]
     context = {
         "org": membership.organization,
         "membership": membership,
-        "calibration": calibration_for(membership),
+        "calibration": calibration,
+        "teams": teams,
+        "shown": shown,
     }
     return render(request, "insights/calibration.html", context)
 
