@@ -43,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--no-full", action="store_true", help="Skip the computations over everything."
     )
+    parser.add_argument("--no-exports", action="store_true", help="Skip the exports.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -298,7 +299,7 @@ def main() -> None:
             lambda: computed_calibration(owner), 2
         )
         results["calibration computed, own process"] = in_child(url, org.slug, "calibration")
-    for what in ("okrs", "check-ins"):
+    for what in () if args.no_exports else ("okrs", "check-ins"):
         print(f"  {what}.csv...", flush=True)
         results[f"export {what}.csv"] = streamed(client, f"{base}/export/{what}.csv")
     if not args.no_full:
@@ -307,7 +308,9 @@ def main() -> None:
     for name, row in results.items():
         print(f"{name}: {row}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{date.today().isoformat()}-{connection.vendor}-{args.people}-reports.json"
+    partial = "-partial" if args.no_full or args.no_exports else ""
+    name = f"{date.today().isoformat()}-{connection.vendor}-{args.people}-reports{partial}.json"
+    path = RESULTS / name
     path.write_text(json.dumps({"people": args.people, "results": results}, indent=2) + "\n")
     print(f"Written to {path}")
 

@@ -38,6 +38,7 @@ from cible.okrs.models import (
 from cible.orgs.models import Membership, Organization, Team
 
 NO_TEAM = ""
+IDS_PER_QUERY = 5000  # within SQLite's bound on the parameters of one statement
 
 
 @dataclass
@@ -122,26 +123,41 @@ def calibration_for(membership: Membership) -> Calibration:
             all_krs.merge(sum(bins), Decimal(0), bins)
             if team != NO_TEAM:
                 kr_by_team[int(team)].merge(sum(bins), Decimal(0), bins)
-    private = scored_objectives(membership, cycles).filter(visibility=Visibility.PRIVATE)
-    for cycle_id, team_id, score in private.filter(score__isnull=False).values_list(
-        "cycle_id", "team_id", "score"
+    # The reader's private objectives, read by id first: a join of every closed cycle's key
+    # results with the visibility rules took 0.4 s for an owner at 100,000 people.
+    team_of: dict[int, int | None] = {}
+    for pk, cycle_id, team_id, score in (
+        scored_objectives(membership, cycles)
+        .filter(visibility=Visibility.PRIVATE)
+        .values_list("pk", "cycle_id", "team_id", "score")
     ):
+        team_of[pk] = team_id
+        if score is None:
+            continue
         all_objectives[cycle_id].add(score)
         if team_id is not None:
             by_team[team_id][cycle_id].add(score)
-    for team_id, score in (
-        KeyResult.objects.live()
-        .filter(objective__in=private, score__isnull=False)
-        .values_list("objective__team_id", "score")
-    ):
-        all_krs.add(score)
-        if team_id is not None:
-            kr_by_team[team_id].add(score)
+    private_ids = list(team_of)
+    for start in range(0, len(private_ids), IDS_PER_QUERY):
+        for objective_id, score in (
+            KeyResult.objects.live()
+            .filter(objective_id__in=private_ids[start : start + IDS_PER_QUERY])
+            .filter(score__isnull=False)
+            .values_list("objective_id", "score")
+        ):
+            all_krs.add(score)
+            kr_team = team_of[objective_id]
+            if kr_team is not None:
+                kr_by_team[kr_team].add(score)
     cycles = [cycle for cycle in cycles if all_objectives[cycle.pk].count]
-    teams = Team.objects.filter(
-        organization_id=membership.organization_id,
-        pk__in=by_team.keys() | kr_by_team.keys(),
-    ).order_by("name")
+    teams = (
+        Team.objects.filter(
+            organization_id=membership.organization_id,
+            pk__in=by_team.keys() | kr_by_team.keys(),
+        )
+        .only("pk", "name", "organization_id")
+        .order_by("name")
+    )
     display = org.score_display
     org_group = _group_of(
         _("The whole organisation"), None, all_objectives, all_krs, cycles, display

@@ -320,13 +320,19 @@ def stored_report(membership: Membership, cycle: Cycle, page: str | None) -> Cyc
     """A large cycle's whole-organisation report: the stored figures added up, one page of
     the objectives the reader sees, the company's retrospectives."""
     org = membership.organization
-    objectives = (
-        visible_objectives(membership, cycle, with_cancelled=False)
+    # The page's ids first, sorted on narrow rows (a sort of the whole cycle's objectives
+    # with their owners and teams took 0.36 s at 100,000 people), then those 50 in full.
+    ordered = (
+        visible_objectives(membership, cycle, with_cancelled=False, related=(), key_results=False)
         .annotate(rank=Case(*_RANKS, default=Value(9), output_field=IntegerField()))
         .order_by("rank", "team__name", "position", "id")
+        .values_list("pk", flat=True)
     )
-    listed = Paginator(objectives, PAGE_SIZE).get_page(page)
-    lines = [_line(row, cycle.is_closed) for row in objective_rows(list(listed), org)]
+    listed = Paginator(ordered, PAGE_SIZE).get_page(page)
+    ids = list(listed)
+    loaded = {o.pk: o for o in visible_objectives(membership, cycle).filter(pk__in=ids)}
+    in_order = [loaded[pk] for pk in ids if pk in loaded]
+    lines = [_line(row, cycle.is_closed) for row in objective_rows(in_order, org)]
     initiatives = initiatives_by_objective(line.objective.pk for line in lines)
     for line in lines:
         line.initiatives = initiatives.get(line.objective.pk, [])
