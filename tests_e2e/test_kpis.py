@@ -1,11 +1,19 @@
 """A KPI in the browser: a team's lead creates it with its thresholds through the form,
-enters values until it crosses to critical, and sees critical on the KPI page and on the
-team page; the KPI page holds at phone width and passes axe."""
+makes it a guardrail of the team's key result, enters values until it crosses to critical
+while the key result progresses, and sees critical on the KPI page and on the team page,
+and the breach on the key result and first on the weekly meeting's agenda; the KPI page
+holds at phone width and passes axe."""
+
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from cible.checkins.services import record_check_in
+from cible.kpis import guardrails
 from cible.kpis.models import KPI
+from cible.okrs.services import create_key_result
 from conftest import PASSWORD
 from tests_e2e.conftest import NewPage, sign_in
 from tests_e2e.counting import Counter
@@ -44,6 +52,11 @@ def test_a_kpi_crosses_to_critical(world, new_page: NewPage, axe_source: str) ->
     kpi = KPI.objects.get(name="API uptime")
     assert kpi.team == world.team
 
+    # The team's key result names the KPI as its guardrail (its form's own test is in
+    # cible/kpis/tests), and a second key result of the team stays unguarded.
+    guardrails.set_guardrails(world.kr, [kpi], world.bob)
+    other = create_key_result(world.team_objective, owner=world.bob, title="Write the FAQ")
+
     panel = page.locator("#kpi-value-panel")
     for value, status in (("99.8", "Healthy"), ("99.2", "Warning"), ("98.7", "Critical")):
         you.fill(panel.get_by_label("Value", exact=True), value)
@@ -51,6 +64,10 @@ def test_a_kpi_crosses_to_critical(world, new_page: NewPage, axe_source: str) ->
         expect(page.locator(".kpi-latest")).to_contain_text(value)
         expect(page.locator("dl.facts .status")).to_have_text(status)
         panel = page.locator("#kpi-value-panel")
+        if status == "Healthy":
+            # The key result progresses while the KPI is healthy: each value out of its
+            # healthy range from now on is bought at its expense.
+            record_check_in(world.kr, world.bob, Decimal("1.5"))
     you.fill(panel.get_by_label("Value", exact=True), "NaN")
     you.click(panel.get_by_role("button", name="Record"))
     expect(page.locator("#kpi-value-panel [role=alert]")).to_be_visible()
@@ -64,6 +81,21 @@ def test_a_kpi_crosses_to_critical(world, new_page: NewPage, axe_source: str) ->
     expect(row.locator(".status")).to_have_text("Critical")
     expect(row).to_contain_text("98.7\u00a0%")
     expect(row.locator("svg.sparkline")).to_be_visible()
+
+    page.goto(world.kr.get_absolute_url())
+    breach = page.locator(".guardrail-breach")
+    expect(breach).to_contain_text("Guardrail breached")
+    expect(breach).to_contain_text("is critical (98.7 %)")
+    expect(breach.get_by_role("link", name="API uptime")).to_have_attribute(
+        "href", kpi.get_absolute_url()
+    )
+    page.goto(reverse("team_meeting", args=[world.org.slug, world.team.pk]))
+    items = page.locator("li.agenda-item")
+    expect(items.first).to_contain_text(world.kr.title)
+    expect(items.first.locator(".guardrail-breach")).to_contain_text("API uptime")
+    unguarded = items.filter(has_text=other.title)
+    expect(unguarded).to_have_count(1)
+    expect(unguarded.locator(".guardrail-breach")).to_have_count(0)
 
     phone = new_page(viewport=PHONE, bypass_csp=True)
     sign_in(phone, world.vera.email, PASSWORD)
