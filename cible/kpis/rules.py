@@ -90,10 +90,6 @@ def thresholds_errors(
                 okr_rules.check_value(value, name)
             except ValidationError as error:
                 errors.setdefault(name, []).extend(error.error_dict[name])
-            if not value.is_finite():
-                errors.setdefault(name, []).append(
-                    ValidationError(_("Enter a finite number."), code="not_finite")
-                )
     if errors:
         return errors
     present = [(name, given[name]) for name in BOUNDS if given[name] is not None]

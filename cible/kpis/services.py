@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cible.accounts.models import User
 from cible.audit.models import Action
@@ -52,10 +51,7 @@ EDITABLE = (
 
 
 def check_value(value: Decimal, field: str = "value") -> None:
-    if not value.is_finite():
-        raise ValidationError(
-            {field: [ValidationError(_("Enter a finite number."), code="not_finite")]}
-        )
+    """A KPI's value follows a key result's value rule: a finite number within its digits."""
     okr_rules.check_value(value, field)
 
 
