@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cible.kpis import importing
+from cible.kpis import importing, services
 from cible.kpis.models import KPI, KPIValue
 from conftest import World
 
@@ -68,3 +68,19 @@ def test_parse_reports_bad_lines() -> None:
     with pytest.raises(ValidationError) as error:
         importing.parse(b"date,value\n2026-01-05,\n")
     assert "Line 2" in str(error.value)
+
+
+def test_a_value_the_service_refuses_is_said_on_the_file(
+    world: World, kpi: KPI, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The service's refusal is keyed by the value's field, which the form has not: the page
+    says it on the file (422), never a 500, and nothing is stored."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ValidationError({"value": ["Enter a number."]})
+
+    monkeypatch.setattr(services, "record_values", refuse)
+    response = upload(world, kpi, b"date,value\n2026-01-05,99.8\n")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert "Enter a number." in response.content.decode()  # type: ignore[attr-defined]
+    assert not KPIValue.objects.exists()
