@@ -220,7 +220,7 @@ def kpi_import(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRes
         try:
             services.record_values(kpi, readings, author=request.user, origin=ValueOrigin.CSV)
         except ValidationError as error:
-            # Keyed by the value's field, which this form does not have: said on the file.
+            # Keyed by the value's field, which this form has not: said on the file.
             form.add_error("file", error.messages)
     if form.errors:
         context = page_context(kpi, powers, True, import_form=form)

@@ -4,9 +4,21 @@ check-in) and refused: a page that says so, each error with the field it concern
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+def add_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal onto the form that sent it: each error on its field where the form
+    has it, the others on the whole form (`form.add_error(None, error)` fails on a field
+    the form lacks, a model's `target_max` under a form of a target alone, say)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def field_errors(form: forms.BaseForm) -> list[tuple[str, str]]:

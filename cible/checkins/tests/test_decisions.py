@@ -5,8 +5,10 @@ the reason and the values before and after, in the audit trail and the cycle rep
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from cible.audit.models import AuditEntry
+from cible.checkins import decisions
 from cible.checkins.models import Decision, DecisionPrompt, PromptReason
 from cible.okrs.models import KeyResult
 from conftest import World
@@ -111,3 +113,22 @@ def test_the_inbox_item_opens_the_prompt(world: World, prompt: DecisionPrompt) -
     client = world.client_for(world.bob)
     text = client.get("/o/acme/inbox/").content.decode()
     assert text.count("A decision is waiting on your key result") == 1
+
+
+def test_a_refusal_on_a_field_the_form_has_not_is_said_not_a_500(
+    world: World,
+    prompt: DecisionPrompt,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The rules may refuse a key result's other field (its upper bound, say): the page says
+    it (422), never a 500, and nothing is recorded."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ValidationError({"target_max": ["The upper bound must be above the target."]})
+
+    monkeypatch.setattr(decisions, "decide", refuse)
+    client = world.client_for(world.bob)
+    response = client.post(url(prompt), {"choice": "adjust", "target": "1.5", "reason": "x"})
+    assert response.status_code == 422
+    assert "The upper bound must be above the target." in response.content.decode()
+    assert not Decision.objects.exists()

@@ -25,7 +25,7 @@ from cible.lib import okrmath
 from cible.lib.htmx import is_htmx
 from cible.lib.http import AuthenticatedHttpRequest, parse_id
 from cible.lib.limits import LONG_TEXT, SHORT_TEXT, limit_length
-from cible.lib.refusal import named_errors, refuse
+from cible.lib.refusal import add_refusal, named_errors, refuse
 from cible.lib.text import TextRulesMixin
 from cible.okrs import contexts, rules
 from cible.okrs.access import Powers, get_key_result_for_user, get_objective_for_user
@@ -345,7 +345,7 @@ def decision_prompt(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         try:
             decisions.decide(kr, request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Decision recorded; it shows in the cycle report."))
             if form.cleaned_data["choice"] == DecisionChoice.REPLACE:
